@@ -1,0 +1,131 @@
+/* dpx-frame-scanner.c: follows WebSocket frame boundaries in a byte stream
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dpx-frame-scanner.h"
+
+void
+dpx_frame_scanner_init (DpxFrameScanner *self)
+{
+  memset (self, 0, sizeof *self);
+}
+
+gsize
+dpx_frame_header_size_for (guint64  payload_len,
+                           gboolean masked)
+{
+  gsize size = 2;
+
+  if (payload_len > 0xffff)
+    size += 8;
+  else if (payload_len > 125)
+    size += 2;
+  return size + (masked ? 4 : 0);
+}
+
+static void
+parse_header (DpxFrameScanner *self)
+{
+  const guint8 *h = self->header;
+  guint8 len7 = h[1] & 0x7f;
+  guint pos = 2;
+
+  self->fin = (h[0] & 0x80) != 0;
+  self->rsv1 = (h[0] & 0x40) != 0;
+  self->opcode = h[0] & 0x0f;
+  self->masked = (h[1] & 0x80) != 0;
+
+  if (len7 == 126)
+    {
+      self->payload_len = ((guint64) h[2] << 8) | h[3];
+      pos = 4;
+    }
+  else if (len7 == 127)
+    {
+      self->payload_len = 0;
+      for (guint i = 0; i < 8; i++)
+        self->payload_len = (self->payload_len << 8) | h[2 + i];
+      pos = 10;
+    }
+  else
+    self->payload_len = len7;
+
+  if (self->masked)
+    memcpy (self->mask, h + pos, 4);
+}
+
+/* Consumes at least one byte when @length > 0 (a header ending a zero-length
+ * frame counts as the frame's end: check dpx_frame_scanner_frame_done()). */
+DpxFrameEvent
+dpx_frame_scanner_step (DpxFrameScanner *self,
+                        const guint8    *data,
+                        gsize            length,
+                        gsize           *consumed)
+{
+  *consumed = 0;
+
+  if (dpx_frame_scanner_frame_done (self))
+    {
+      self->in_payload = FALSE;
+      self->header_len = 0;
+      self->header_size = 0;
+    }
+
+  if (length == 0)
+    return DPX_FRAME_EVENT_NONE;
+
+  if (self->in_payload)
+    {
+      gsize n = MIN ((guint64) length, self->payload_left);
+
+      self->payload_left -= n;
+      *consumed = n;
+      return DPX_FRAME_EVENT_PAYLOAD;
+    }
+
+  while (*consumed < length)
+    {
+      self->header[self->header_len++] = data[(*consumed)++];
+
+      if (self->header_len == 2)
+        {
+          guint8 len7 = self->header[1] & 0x7f;
+
+          self->header_size = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) +
+                              ((self->header[1] & 0x80) ? 4 : 0);
+        }
+
+      if (self->header_size != 0 && self->header_len == self->header_size)
+        {
+          parse_header (self);
+          self->in_payload = TRUE;
+          self->payload_left = self->payload_len;
+          return DPX_FRAME_EVENT_HEADER;
+        }
+    }
+
+  return DPX_FRAME_EVENT_NONE;
+}
+
+gboolean
+dpx_frame_scanner_frame_done (const DpxFrameScanner *self)
+{
+  return self->in_payload && self->payload_left == 0;
+}
+
+gboolean
+dpx_frame_scanner_is_control (const DpxFrameScanner *self)
+{
+  return (self->opcode & 0x08) != 0;
+}
+
+/* How far into the current payload the next payload byte is. */
+guint64
+dpx_frame_scanner_payload_offset (const DpxFrameScanner *self)
+{
+  return self->payload_len - self->payload_left;
+}

@@ -1,0 +1,448 @@
+/* dpx-guard-input-stream.c: enforces a message size limit below libsoup
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Relay"
+
+#include "config.h"
+
+#include <string.h>
+#include <zlib.h>
+
+#include "dpx-frame-scanner.h"
+#include "dpx-guard-input-stream.h"
+
+/* libsoup 3.2 checks its size limit per frame on the wire, so a message in
+ * many fragments, or a small frame that inflates to a huge one, reaches its
+ * buffers whole. This stream sits between the socket and the server-side
+ * SoupWebsocketConnection and follows the client's frames:
+ *
+ *  - plain data frames are passed on as they arrive, unless the message they
+ *    belong to has grown past the limit;
+ *  - compressed frames are held until complete while a private inflater
+ *    counts what they expand to, then passed on or dropped whole, so libsoup
+ *    never sees half a frame;
+ *  - once the limit is broken, every later data frame is dropped and only
+ *    control frames (the peer's close reply above all) get through, while the
+ *    owner closes the connection with a code the peer can read.
+ */
+
+#define READ_CHUNK (16 * 1024)
+
+typedef enum {
+  ACTION_FORWARD,
+  ACTION_HOLD,
+  ACTION_DISCARD,
+} FrameAction;
+
+struct _DpxGuardInputStream
+{
+  GFilterInputStream     parent_instance;
+
+  DpxFrameScanner        scanner;
+  FrameAction            action;
+
+  guint64                max_message_size;
+  guint64                message_wire_size;
+  guint64                message_inflated_size;
+  gboolean               message_compressed;
+
+  gboolean               inflate_enabled;
+  gboolean               inflater_ready;
+  z_stream               inflater;
+
+  GByteArray            *held;     /* a compressed frame, header included */
+  GByteArray            *ready;    /* bytes cleared for the reader */
+  gsize                  ready_offset;
+
+  gboolean               violated;
+  DpxGuardViolationFunc  violation_func;
+  gpointer               violation_data;
+};
+
+static void pollable_iface_init (GPollableInputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DpxGuardInputStream, dpx_guard_input_stream, G_TYPE_FILTER_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM, pollable_iface_init))
+
+static void
+violate (DpxGuardInputStream *self,
+         DpxGuardViolation    violation,
+         guint64              size)
+{
+  if (self->violated)
+    return;
+  self->violated = TRUE;
+  if (self->violation_func)
+    self->violation_func (violation, size, self->violation_data);
+}
+
+/* Counts the inflated size of @length compressed bytes; FALSE on bad data. */
+static gboolean
+count_inflated (DpxGuardInputStream *self,
+                const guint8        *data,
+                gsize                length)
+{
+  guint8 scratch[16 * 1024];
+
+  if (!self->inflater_ready)
+    {
+      if (inflateInit2 (&self->inflater, -MAX_WBITS) != Z_OK)
+        return FALSE;
+      self->inflater_ready = TRUE;
+    }
+
+  self->inflater.next_in = (Bytef *) data;
+  self->inflater.avail_in = length;
+  do
+    {
+      int ret;
+
+      self->inflater.next_out = scratch;
+      self->inflater.avail_out = sizeof scratch;
+      ret = inflate (&self->inflater, Z_SYNC_FLUSH);
+      self->message_inflated_size += sizeof scratch - self->inflater.avail_out;
+
+      if (ret == Z_STREAM_END)
+        inflateReset (&self->inflater);
+      else if (ret == Z_BUF_ERROR)
+        break;
+      else if (ret != Z_OK)
+        return FALSE;
+
+      if (self->message_inflated_size > self->max_message_size)
+        return TRUE;
+    }
+  while (self->inflater.avail_in > 0 || self->inflater.avail_out == 0);
+
+  return TRUE;
+}
+
+static void
+begin_frame (DpxGuardInputStream *self)
+{
+  DpxFrameScanner *s = &self->scanner;
+
+  if (dpx_frame_scanner_is_control (s))
+    {
+      self->action = ACTION_FORWARD;
+      return;
+    }
+
+  if (s->opcode != DPX_FRAME_OPCODE_CONTINUATION)
+    {
+      self->message_wire_size = 0;
+      self->message_inflated_size = 0;
+      self->message_compressed = s->rsv1 && self->inflate_enabled;
+    }
+
+  if (self->violated)
+    {
+      self->action = ACTION_DISCARD;
+      return;
+    }
+
+  self->message_wire_size += s->payload_len;
+  if (self->message_wire_size > self->max_message_size)
+    {
+      self->action = ACTION_DISCARD;
+      violate (self, DPX_GUARD_VIOLATION_TOO_BIG, self->message_wire_size);
+      return;
+    }
+
+  self->action = self->message_compressed ? ACTION_HOLD : ACTION_FORWARD;
+  if (self->action == ACTION_HOLD)
+    g_byte_array_set_size (self->held, 0);
+}
+
+static void
+hold_payload (DpxGuardInputStream *self,
+              const guint8        *data,
+              gsize                length)
+{
+  DpxFrameScanner *s = &self->scanner;
+  guint64 offset = dpx_frame_scanner_payload_offset (s) - length;
+  guint plain_start = self->held->len;
+
+  g_byte_array_append (self->held, data, length);
+
+  /* Unmask a copy in place at the end of the held frame, inflate-count it,
+   * then mask it back: libsoup must receive the frame untouched. */
+  if (s->masked)
+    for (gsize i = 0; i < length; i++)
+      self->held->data[plain_start + i] ^= s->mask[(offset + i) & 3];
+
+  if (!count_inflated (self, self->held->data + plain_start, length))
+    {
+      self->action = ACTION_DISCARD;
+      violate (self, DPX_GUARD_VIOLATION_BAD_DEFLATE, self->message_inflated_size);
+      return;
+    }
+
+  if (s->masked)
+    for (gsize i = 0; i < length; i++)
+      self->held->data[plain_start + i] ^= s->mask[(offset + i) & 3];
+
+  if (self->message_inflated_size > self->max_message_size)
+    {
+      self->action = ACTION_DISCARD;
+      violate (self, DPX_GUARD_VIOLATION_TOO_BIG, self->message_inflated_size);
+    }
+}
+
+static void
+end_frame (DpxGuardInputStream *self)
+{
+  static const guint8 tail[] = { 0x00, 0x00, 0xff, 0xff };
+
+  if (self->action != ACTION_HOLD)
+    return;
+
+  /* libsoup inflates each message with this tail appended; do the same so
+   * the private inflater stays in step with the peer's compressor. */
+  if (self->scanner.fin && !count_inflated (self, tail, sizeof tail))
+    {
+      violate (self, DPX_GUARD_VIOLATION_BAD_DEFLATE, self->message_inflated_size);
+      return;
+    }
+  if (self->message_inflated_size > self->max_message_size)
+    {
+      violate (self, DPX_GUARD_VIOLATION_TOO_BIG, self->message_inflated_size);
+      return;
+    }
+
+  g_byte_array_append (self->ready, self->held->data, self->held->len);
+  g_byte_array_set_size (self->held, 0);
+}
+
+/* Runs raw socket bytes through the frame rules into self->ready. */
+static void
+process (DpxGuardInputStream *self,
+         const guint8        *data,
+         gsize                length)
+{
+  DpxFrameScanner *s = &self->scanner;
+
+  while (length > 0)
+    {
+      gsize consumed;
+      DpxFrameEvent event = dpx_frame_scanner_step (s, data, length, &consumed);
+
+      switch (event)
+        {
+        case DPX_FRAME_EVENT_NONE:
+          break;
+
+        case DPX_FRAME_EVENT_HEADER:
+          begin_frame (self);
+          if (self->action == ACTION_FORWARD)
+            g_byte_array_append (self->ready, s->header, s->header_len);
+          else if (self->action == ACTION_HOLD)
+            g_byte_array_append (self->held, s->header, s->header_len);
+          break;
+
+        case DPX_FRAME_EVENT_PAYLOAD:
+          if (self->action == ACTION_FORWARD)
+            g_byte_array_append (self->ready, data, consumed);
+          else if (self->action == ACTION_HOLD)
+            hold_payload (self, data, consumed);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (dpx_frame_scanner_frame_done (s))
+        end_frame (self);
+
+      data += consumed;
+      length -= consumed;
+    }
+}
+
+static gssize
+take_ready (DpxGuardInputStream *self,
+            void                *buffer,
+            gsize                count)
+{
+  gsize avail = self->ready->len - self->ready_offset;
+  gsize n = MIN (avail, count);
+
+  memcpy (buffer, self->ready->data + self->ready_offset, n);
+  self->ready_offset += n;
+  if (self->ready_offset == self->ready->len)
+    {
+      g_byte_array_set_size (self->ready, 0);
+      self->ready_offset = 0;
+    }
+  return n;
+}
+
+static GInputStream *
+base_stream (DpxGuardInputStream *self)
+{
+  return g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (self));
+}
+
+static gssize
+read_nonblocking (GPollableInputStream  *pollable,
+                  void                  *buffer,
+                  gsize                  count,
+                  GError               **error)
+{
+  DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
+  guint8 chunk[READ_CHUNK];
+
+  /* Keep reading until something is cleared for the reader: returning 0
+   * would mean end of stream, and a dropped frame is not that. */
+  while (self->ready->len == self->ready_offset)
+    {
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (base_stream (self)),
+                                                           chunk, sizeof chunk, NULL, error);
+      if (n <= 0)
+        return n;
+      process (self, chunk, n);
+    }
+
+  return take_ready (self, buffer, count);
+}
+
+static gssize
+dpx_guard_input_stream_read (GInputStream  *stream,
+                             void          *buffer,
+                             gsize          count,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (stream);
+  guint8 chunk[READ_CHUNK];
+
+  while (self->ready->len == self->ready_offset)
+    {
+      gssize n = g_input_stream_read (base_stream (self), chunk, sizeof chunk, cancellable, error);
+
+      if (n <= 0)
+        return n;
+      process (self, chunk, n);
+    }
+
+  return take_ready (self, buffer, count);
+}
+
+static gboolean
+can_poll (GPollableInputStream *pollable)
+{
+  GInputStream *base = base_stream (DPX_GUARD_INPUT_STREAM (pollable));
+
+  return G_IS_POLLABLE_INPUT_STREAM (base) &&
+         g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (base));
+}
+
+static gboolean
+is_readable (GPollableInputStream *pollable)
+{
+  DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
+
+  return self->ready->len > self->ready_offset ||
+         g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (base_stream (self)));
+}
+
+static GSource *
+create_source (GPollableInputStream *pollable,
+               GCancellable         *cancellable)
+{
+  DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
+  g_autoptr(GSource) base_source = NULL;
+  GSource *source;
+
+  /* Bytes already cleared must wake the reader even if the socket is idle. */
+  if (self->ready->len > self->ready_offset)
+    base_source = g_timeout_source_new (0);
+  else
+    base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (base_stream (self)),
+                                                         cancellable);
+  g_source_set_dummy_callback (base_source);
+
+  source = g_pollable_source_new (G_OBJECT (self));
+  g_source_add_child_source (source, base_source);
+  return source;
+}
+
+static void
+pollable_iface_init (GPollableInputStreamInterface *iface)
+{
+  iface->can_poll = can_poll;
+  iface->is_readable = is_readable;
+  iface->create_source = create_source;
+  iface->read_nonblocking = read_nonblocking;
+}
+
+static void
+dpx_guard_input_stream_finalize (GObject *object)
+{
+  DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (object);
+
+  if (self->inflater_ready)
+    inflateEnd (&self->inflater);
+  g_clear_pointer (&self->held, g_byte_array_unref);
+  g_clear_pointer (&self->ready, g_byte_array_unref);
+
+  G_OBJECT_CLASS (dpx_guard_input_stream_parent_class)->finalize (object);
+}
+
+static void
+dpx_guard_input_stream_class_init (DpxGuardInputStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dpx_guard_input_stream_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = dpx_guard_input_stream_read;
+}
+
+static void
+dpx_guard_input_stream_init (DpxGuardInputStream *self)
+{
+  dpx_frame_scanner_init (&self->scanner);
+  self->held = g_byte_array_new ();
+  self->ready = g_byte_array_new ();
+}
+
+/**
+ * dpx_guard_input_stream_new:
+ * @base_stream: the client's side of the socket, after the handshake
+ * @max_message_size: the largest message accepted, in bytes
+ * @inflate: whether permessage-deflate was negotiated
+ */
+GInputStream *
+dpx_guard_input_stream_new (GInputStream *base,
+                            guint64       max_message_size,
+                            gboolean      inflate)
+{
+  DpxGuardInputStream *self;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (base), NULL);
+  g_return_val_if_fail (max_message_size > 0, NULL);
+
+  self = g_object_new (DPX_TYPE_GUARD_INPUT_STREAM,
+                       "base-stream", base,
+                       "close-base-stream", TRUE,
+                       NULL);
+  self->max_message_size = max_message_size;
+  self->inflate_enabled = inflate;
+  return G_INPUT_STREAM (self);
+}
+
+void
+dpx_guard_input_stream_set_violation_func (DpxGuardInputStream   *self,
+                                           DpxGuardViolationFunc  func,
+                                           gpointer               user_data)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->violation_func = func;
+  self->violation_data = user_data;
+}
+
+gboolean
+dpx_guard_input_stream_get_violated (DpxGuardInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), FALSE);
+  return self->violated;
+}

@@ -1,0 +1,49 @@
+/* dpx-log-entry.h: one immutable line of the message log
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dpx-types.h"
+
+G_BEGIN_DECLS
+
+#define DPX_TYPE_LOG_ENTRY (dpx_log_entry_get_type ())
+
+G_DECLARE_FINAL_TYPE (DpxLogEntry, dpx_log_entry, DPX, LOG_ENTRY, GObject)
+
+DpxLogEntry  *dpx_log_entry_new            (gint64        time_us,
+                                            const char   *connection,
+                                            DpxDirection  direction,
+                                            DpxEntryKind  kind,
+                                            GBytes       *payload);
+DpxLogEntry  *dpx_log_entry_new_now        (const char   *connection,
+                                            DpxDirection  direction,
+                                            DpxEntryKind  kind,
+                                            GBytes       *payload);
+DpxLogEntry  *dpx_log_entry_new_event      (const char   *connection,
+                                            DpxEntryKind  kind,
+                                            const char   *text);
+gint64        dpx_log_entry_get_time       (DpxLogEntry  *self);
+const char   *dpx_log_entry_get_connection (DpxLogEntry  *self);
+DpxDirection  dpx_log_entry_get_direction  (DpxLogEntry  *self);
+DpxEntryKind  dpx_log_entry_get_kind       (DpxLogEntry  *self);
+GBytes       *dpx_log_entry_get_payload    (DpxLogEntry  *self);
+gsize         dpx_log_entry_get_size       (DpxLogEntry  *self);
+char         *dpx_log_entry_dup_preview    (DpxLogEntry  *self,
+                                            gsize         max_chars);
+gboolean      dpx_log_entry_is_textual     (DpxLogEntry  *self);
+char         *dpx_log_entry_to_json        (DpxLogEntry  *self);
+DpxLogEntry  *dpx_log_entry_new_from_json  (const char   *json,
+                                            GError      **error);
+
+const char   *dpx_direction_to_string      (DpxDirection  direction);
+gboolean      dpx_direction_from_string    (const char   *str,
+                                            DpxDirection *direction);
+const char   *dpx_entry_kind_to_string     (DpxEntryKind  kind);
+gboolean      dpx_entry_kind_from_string   (const char   *str,
+                                            DpxEntryKind *kind);
+
+G_END_DECLS

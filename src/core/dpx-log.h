@@ -1,0 +1,60 @@
+/* dpx-log.h: the bounded, batched message log model
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dpx-log-entry.h"
+
+G_BEGIN_DECLS
+
+#define DPX_TYPE_LOG (dpx_log_get_type ())
+#define DPX_LOG_DEFAULT_MAX_ENTRIES 100000
+#define DPX_LOG_ERROR (dpx_log_error_quark ())
+
+typedef enum {
+  DPX_LOG_ERROR_PARSE,
+} DpxLogError;
+
+G_DECLARE_FINAL_TYPE (DpxLog, dpx_log, DPX, LOG, GObject)
+
+GQuark     dpx_log_error_quark     (void);
+DpxLog    *dpx_log_new             (void);
+void       dpx_log_append          (DpxLog              *self,
+                                    DpxLogEntry         *entry);
+void       dpx_log_flush           (DpxLog              *self);
+void       dpx_log_clear           (DpxLog              *self);
+guint      dpx_log_get_max_entries (DpxLog              *self);
+void       dpx_log_set_max_entries (DpxLog              *self,
+                                    guint                max_entries);
+guint64    dpx_log_get_dropped     (DpxLog              *self);
+guint      dpx_log_get_pending     (DpxLog              *self);
+
+gboolean   dpx_log_export          (DpxLog              *self,
+                                    GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GError             **error);
+void       dpx_log_export_async    (DpxLog              *self,
+                                    GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean   dpx_log_export_finish   (DpxLog              *self,
+                                    GAsyncResult        *result,
+                                    GError             **error);
+gboolean   dpx_log_import          (DpxLog              *self,
+                                    GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GError             **error);
+void       dpx_log_import_async    (DpxLog              *self,
+                                    GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean   dpx_log_import_finish   (DpxLog              *self,
+                                    GAsyncResult        *result,
+                                    GError             **error);
+
+G_END_DECLS

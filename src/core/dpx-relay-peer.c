@@ -1,0 +1,417 @@
+/* dpx-relay-peer.c: one client connected to the broadcast relay
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Relay"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dpx-count-output-stream.h"
+#include "dpx-guard-input-stream.h"
+#include "dpx-guarded-io-stream.h"
+#include "dpx-relay-peer.h"
+
+/* How long a closing peer gets to answer before its socket is shut: a client
+ * that stopped reading never takes the close frame off the queue. */
+#define CLOSE_GRACE_MS 2000
+
+struct _DpxRelayPeer
+{
+  GObject                  parent_instance;
+
+  /* owned */
+  SoupWebsocketConnection *conn;
+  GIOStream               *stream;
+  char                    *remote_address;
+  char                    *user_agent;
+  guint32                 *queued_sizes;   /* ring of message sizes not yet on the wire */
+  guint                    close_timeout;
+  guint                    violation_idle;
+
+  gint64                   connected_since;
+  guint64                  messages_in;
+  guint64                  messages_out;
+  guint64                  bytes_in;
+  guint64                  bytes_out;
+
+  guint64                  max_queued_bytes;
+  guint64                  queued_bytes;
+  guint                    queued_head;
+  guint                    queued_len;
+  guint                    queued_cap;
+
+  DpxGuardViolation        violation;
+  gboolean                 closing;
+};
+
+enum {
+  SIGNAL_MESSAGE,
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DpxRelayPeer, dpx_relay_peer, G_TYPE_OBJECT)
+
+static gboolean
+force_close_cb (gpointer data)
+{
+  DpxRelayPeer *self = data;
+
+  self->close_timeout = 0;
+  g_debug ("%s did not finish closing in time: shutting its socket", self->remote_address);
+  /* libsoup sees the stream fail, drops its queue and emits "closed". */
+  g_io_stream_close (self->stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+dpx_relay_peer_close (DpxRelayPeer *self,
+                      gushort       code,
+                      const char   *reason)
+{
+  g_return_if_fail (DPX_IS_RELAY_PEER (self));
+
+  if (self->closing)
+    return;
+  self->closing = TRUE;
+
+  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, code, reason);
+  self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, force_close_cb, self);
+}
+
+static gboolean
+violation_idle_cb (gpointer data)
+{
+  DpxRelayPeer *self = data;
+
+  self->violation_idle = 0;
+  if (self->violation == DPX_GUARD_VIOLATION_TOO_BIG)
+    dpx_relay_peer_close (self, DPX_CLOSE_TOO_BIG, "Message too big for this relay");
+  else
+    dpx_relay_peer_close (self, DPX_CLOSE_INVALID_DATA, "Invalid compressed data");
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside libsoup's read: closing from here would re-enter it, so the
+ * close waits for an idle. The guard drops the offending data meanwhile. */
+static void
+on_violation (DpxGuardViolation violation,
+              guint64           size,
+              gpointer          user_data)
+{
+  DpxRelayPeer *self = user_data;
+
+  g_debug ("%s sent a message of at least %" G_GUINT64_FORMAT " bytes", self->remote_address, size);
+  self->violation = violation;
+  if (self->violation_idle == 0)
+    self->violation_idle = g_idle_add (violation_idle_cb, self);
+}
+
+static void
+on_frames_written (guint    n_frames,
+                   gpointer user_data)
+{
+  DpxRelayPeer *self = user_data;
+
+  for (guint i = 0; i < n_frames && self->queued_len > 0; i++)
+    {
+      self->queued_bytes -= self->queued_sizes[self->queued_head];
+      self->queued_head = (self->queued_head + 1) % self->queued_cap;
+      self->queued_len--;
+    }
+}
+
+static void
+push_queued (DpxRelayPeer *self,
+             guint32       size)
+{
+  if (self->queued_len == self->queued_cap)
+    {
+      guint new_cap = MAX (16, self->queued_cap * 2);
+      guint32 *sizes = g_new (guint32, new_cap);
+
+      for (guint i = 0; i < self->queued_len; i++)
+        sizes[i] = self->queued_sizes[(self->queued_head + i) % self->queued_cap];
+      g_free (self->queued_sizes);
+      self->queued_sizes = sizes;
+      self->queued_head = 0;
+      self->queued_cap = new_cap;
+    }
+  self->queued_sizes[(self->queued_head + self->queued_len) % self->queued_cap] = size;
+  self->queued_len++;
+  self->queued_bytes += size;
+}
+
+gboolean
+dpx_relay_peer_is_open (DpxRelayPeer *self)
+{
+  return !self->closing &&
+         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/**
+ * dpx_relay_peer_send:
+ *
+ * Queues @message for this peer, unless the peer already has more than its
+ * share waiting: then it is closed with %DPX_CLOSE_SLOW_CONSUMER and nothing
+ * more is queued, so one stalled reader cannot grow the relay's memory.
+ */
+void
+dpx_relay_peer_send (DpxRelayPeer          *self,
+                     SoupWebsocketDataType  type,
+                     GBytes                *message)
+{
+  gsize size = g_bytes_get_size (message);
+
+  if (!dpx_relay_peer_is_open (self))
+    return;
+
+  if (self->queued_bytes + size > self->max_queued_bytes && self->queued_len > 0)
+    {
+      g_debug ("%s has %" G_GUINT64_FORMAT " bytes waiting: evicting it",
+               self->remote_address, self->queued_bytes);
+      dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
+      return;
+    }
+
+  push_queued (self, size);
+  self->messages_out++;
+  self->bytes_out += size;
+  soup_websocket_connection_send_message (self->conn, type, message);
+}
+
+static void
+on_message (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *message,
+            DpxRelayPeer            *self)
+{
+  if (self->closing)
+    return;
+  self->messages_in++;
+  self->bytes_in += g_bytes_get_size (message);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
+}
+
+static void
+on_closed (SoupWebsocketConnection *conn,
+           DpxRelayPeer            *self)
+{
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  g_clear_handle_id (&self->violation_idle, g_source_remove);
+  self->closing = TRUE;
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+dpx_relay_peer_dispose (GObject *object)
+{
+  DpxRelayPeer *self = DPX_RELAY_PEER (object);
+
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  g_clear_handle_id (&self->violation_idle, g_source_remove);
+  if (self->conn)
+    g_signal_handlers_disconnect_by_data (self->conn, self);
+  /* libsoup may keep the streams alive a little longer than this peer. */
+  if (self->stream)
+    {
+      dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (g_io_stream_get_input_stream (self->stream)),
+                                                 NULL, NULL);
+      dpx_count_output_stream_set_frames_func (DPX_COUNT_OUTPUT_STREAM (g_io_stream_get_output_stream (self->stream)),
+                                               NULL, NULL);
+    }
+
+  G_OBJECT_CLASS (dpx_relay_peer_parent_class)->dispose (object);
+}
+
+static void
+dpx_relay_peer_finalize (GObject *object)
+{
+  DpxRelayPeer *self = DPX_RELAY_PEER (object);
+
+  g_clear_object (&self->conn);
+  g_clear_object (&self->stream);
+  g_clear_pointer (&self->remote_address, g_free);
+  g_clear_pointer (&self->user_agent, g_free);
+  g_clear_pointer (&self->queued_sizes, g_free);
+
+  G_OBJECT_CLASS (dpx_relay_peer_parent_class)->finalize (object);
+}
+
+static void
+dpx_relay_peer_class_init (DpxRelayPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dpx_relay_peer_dispose;
+  object_class->finalize = dpx_relay_peer_finalize;
+
+  /**
+   * DpxRelayPeer::message:
+   * @type: a #SoupWebsocketDataType
+   * @message: the payload
+   */
+  signals[SIGNAL_MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_BYTES);
+
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+dpx_relay_peer_init (DpxRelayPeer *self)
+{
+  self->connected_since = g_get_real_time ();
+}
+
+static gboolean
+extensions_include_deflate (GList *extensions)
+{
+  for (GList *l = extensions; l; l = l->next)
+    if (SOUP_IS_WEBSOCKET_EXTENSION_DEFLATE (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * dpx_relay_peer_new:
+ * @msg: a request whose 101 response was just written
+ * @extensions: (transfer full): the extensions accepted in the handshake
+ *
+ * Takes the connection over from the server, the way SoupServer does for
+ * its own websocket handlers, but with the guard streams in between.
+ */
+DpxRelayPeer *
+dpx_relay_peer_new (SoupServerMessage *msg,
+                    GList             *extensions,
+                    guint64            max_message_size,
+                    guint64            max_queued_bytes)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GIOStream) base = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GOutputStream) output = NULL;
+  GSocketAddress *address;
+  DpxRelayPeer *self;
+
+  self = g_object_new (DPX_TYPE_RELAY_PEER, NULL);
+  self->max_queued_bytes = max_queued_bytes;
+  self->user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
+
+  address = soup_server_message_get_remote_address (msg);
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (address);
+      g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+      gboolean v6 = g_inet_address_get_family (g_inet_socket_address_get_address (inet)) == G_SOCKET_FAMILY_IPV6;
+
+      self->remote_address = g_strdup_printf (v6 ? "[%s]:%u" : "%s:%u", ip,
+                                              g_inet_socket_address_get_port (inet));
+    }
+  else
+    self->remote_address = g_strdup (soup_server_message_get_remote_host (msg));
+
+  base = soup_server_message_steal_connection (msg);
+  input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size,
+                                      extensions_include_deflate (extensions));
+  output = dpx_count_output_stream_new (g_io_stream_get_output_stream (base));
+  dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
+  dpx_count_output_stream_set_frames_func (DPX_COUNT_OUTPUT_STREAM (output), on_frames_written, self);
+  self->stream = dpx_guarded_io_stream_new (base, input, output);
+
+  self->conn = soup_websocket_connection_new (self->stream,
+                                              soup_server_message_get_uri (msg),
+                                              SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                              soup_message_headers_get_one (request_headers, "Origin"),
+                                              soup_message_headers_get_one (response_headers, "Sec-WebSocket-Protocol"),
+                                              extensions);
+  /* The guard enforces the limit over whole messages; libsoup's own check
+   * (per frame) stays finite and can never trigger first. */
+  soup_websocket_connection_set_max_incoming_payload_size (self->conn, max_message_size);
+
+  g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->conn, "closed", G_CALLBACK (on_closed), self);
+
+  return self;
+}
+
+const char *
+dpx_relay_peer_get_remote_address (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+  return self->remote_address;
+}
+
+const char *
+dpx_relay_peer_get_user_agent (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+  return self->user_agent;
+}
+
+const char *
+dpx_relay_peer_get_protocol (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+  return soup_websocket_connection_get_protocol (self->conn);
+}
+
+gint64
+dpx_relay_peer_get_connected_since (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->connected_since;
+}
+
+guint64
+dpx_relay_peer_get_messages_in (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->messages_in;
+}
+
+guint64
+dpx_relay_peer_get_messages_out (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->messages_out;
+}
+
+guint64
+dpx_relay_peer_get_bytes_in (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->bytes_in;
+}
+
+guint64
+dpx_relay_peer_get_bytes_out (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->bytes_out;
+}
+
+/* Bytes handed to libsoup for this peer that have not reached its socket. */
+guint64
+dpx_relay_peer_get_queued_bytes (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->queued_bytes;
+}
+
+SoupWebsocketConnection *
+dpx_relay_peer_get_connection (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+  return self->conn;
+}

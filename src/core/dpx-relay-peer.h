@@ -1,0 +1,41 @@
+/* dpx-relay-peer.h: one client connected to the broadcast relay
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dpx-types.h"
+
+G_BEGIN_DECLS
+
+#define DPX_TYPE_RELAY_PEER (dpx_relay_peer_get_type ())
+
+G_DECLARE_FINAL_TYPE (DpxRelayPeer, dpx_relay_peer, DPX, RELAY_PEER, GObject)
+
+const char              *dpx_relay_peer_get_remote_address   (DpxRelayPeer *self);
+const char              *dpx_relay_peer_get_user_agent       (DpxRelayPeer *self);
+const char              *dpx_relay_peer_get_protocol         (DpxRelayPeer *self);
+gint64                   dpx_relay_peer_get_connected_since  (DpxRelayPeer *self);
+guint64                  dpx_relay_peer_get_messages_in      (DpxRelayPeer *self);
+guint64                  dpx_relay_peer_get_messages_out     (DpxRelayPeer *self);
+guint64                  dpx_relay_peer_get_bytes_in         (DpxRelayPeer *self);
+guint64                  dpx_relay_peer_get_bytes_out        (DpxRelayPeer *self);
+guint64                  dpx_relay_peer_get_queued_bytes     (DpxRelayPeer *self);
+SoupWebsocketConnection *dpx_relay_peer_get_connection       (DpxRelayPeer *self);
+
+/* For the relay that owns the peer. */
+DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
+                                         GList             *extensions,
+                                         guint64            max_message_size,
+                                         guint64            max_queued_bytes);
+gboolean      dpx_relay_peer_is_open    (DpxRelayPeer      *self);
+void          dpx_relay_peer_send       (DpxRelayPeer          *self,
+                                         SoupWebsocketDataType  type,
+                                         GBytes                *message);
+void          dpx_relay_peer_close      (DpxRelayPeer      *self,
+                                         gushort            code,
+                                         const char        *reason);
+
+G_END_DECLS

@@ -1,0 +1,749 @@
+/* dpx-relay.c: the local broadcast server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Relay"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "dpx-relay.h"
+
+/* SoupServer listens with a backlog of 10; a class connecting at once, or a
+ * load test, overflows that and clients see resets. */
+#define LISTEN_BACKLOG 4096
+
+struct _DpxRelay
+{
+  GObject     parent_instance;
+
+  /* owned */
+  SoupServer *server;
+  GSocket    *listen_socket;
+  GListStore *peers;        /* the public model, in connection order */
+  GPtrArray  *fanout;       /* the same peers, for the hot loop */
+  char       *host;
+
+  guint       port;
+  guint       max_clients;
+  guint64     max_message_size;
+  guint64     max_queued_bytes;
+  guint64     messages_relayed;
+  gboolean    echo;
+  gboolean    deflate;
+  gboolean    running;
+};
+
+enum {
+  PROP_0,
+  PROP_HOST,
+  PROP_PORT,
+  PROP_ECHO,
+  PROP_MAX_CLIENTS,
+  PROP_MAX_MESSAGE_SIZE,
+  PROP_MAX_QUEUED_BYTES,
+  PROP_DEFLATE,
+  PROP_RUNNING,
+  PROP_N_PEERS,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_PEER_CONNECTED,
+  SIGNAL_PEER_DISCONNECTED,
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DpxRelay, dpx_relay, G_TYPE_OBJECT)
+
+static const char landing_page[] =
+  "<!DOCTYPE html>\n"
+  "<html><head><meta charset=\"utf-8\"><title>Duplex broadcast relay</title></head>\n"
+  "<body><h1>Duplex broadcast relay</h1>\n"
+  "<p>This is a WebSocket relay: every message a client sends is sent to every\n"
+  "connected client. Connect a WebSocket client to <code>%s</code>, for example\n"
+  "<code>duplex consume %s</code> in one terminal and\n"
+  "<code>duplex produce %s hello</code> in another.</p>\n"
+  "</body></html>\n";
+
+static void
+on_peer_message (DpxRelayPeer *sender,
+                 int           type,
+                 GBytes       *message,
+                 DpxRelay     *self)
+{
+  for (guint i = 0; i < self->fanout->len; i++)
+    {
+      DpxRelayPeer *peer = g_ptr_array_index (self->fanout, i);
+
+      if (peer != sender || self->echo)
+        dpx_relay_peer_send (peer, type, message);
+    }
+  self->messages_relayed++;
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
+}
+
+static void
+on_peer_closed (DpxRelayPeer *peer,
+                DpxRelay     *self)
+{
+  g_autoptr(DpxRelayPeer) hold = g_object_ref (peer);
+  guint position;
+
+  g_signal_handlers_disconnect_by_data (peer, self);
+  g_ptr_array_remove_fast (self->fanout, peer);
+  if (g_list_store_find (self->peers, peer, &position))
+    g_list_store_remove (self->peers, position);
+
+  g_signal_emit (self, signals[SIGNAL_PEER_DISCONNECTED], 0, peer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
+}
+
+static void
+on_upgrade_written (SoupServerMessage *msg,
+                    DpxRelay          *self)
+{
+  GList *extensions = g_object_steal_data (G_OBJECT (msg), "dpx-extensions");
+  g_autoptr(DpxRelayPeer) peer = NULL;
+
+  g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
+
+  peer = dpx_relay_peer_new (msg, extensions, self->max_message_size, self->max_queued_bytes);
+  if (!self->running)
+    {
+      /* Stopped between the handshake and now. */
+      dpx_relay_peer_close (peer, DPX_CLOSE_GOING_AWAY, "The relay is stopping");
+      return;
+    }
+  g_signal_connect_object (peer, "message", G_CALLBACK (on_peer_message), self, 0);
+  g_signal_connect_object (peer, "closed", G_CALLBACK (on_peer_closed), self, 0);
+  g_ptr_array_add (self->fanout, g_object_ref (peer));
+  g_list_store_append (self->peers, peer);
+
+  g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, peer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
+}
+
+static gboolean
+is_upgrade_request (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  return soup_message_headers_header_contains (headers, "Upgrade", "websocket");
+}
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *content_type,
+              const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+extension_list_free (GList *list)
+{
+  g_list_free_full (list, g_object_unref);
+}
+
+static void
+handle_upgrade (DpxRelay          *self,
+                SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *offered = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
+  g_auto(GStrv) protocols = NULL;
+  g_autoptr(GPtrArray) extension_types = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *accepted = NULL;
+
+  if (self->fanout->len >= self->max_clients)
+    {
+      g_autofree char *body = g_strdup_printf ("The relay is full: it accepts at most %u clients.\n",
+                                               self->max_clients);
+
+      respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", body);
+      return;
+    }
+
+  /* The relay does not care what a subprotocol means, and clients such as
+   * Node's ws fail when none is chosen: agree to the first one offered. */
+  if (offered != NULL)
+    {
+      GSList *list = soup_header_parse_list (offered);
+
+      if (list != NULL)
+        {
+          protocols = g_new0 (char *, 2);
+          protocols[0] = g_strdup (list->data);
+        }
+      soup_header_free_list (list);
+    }
+
+  if (self->deflate)
+    {
+      extension_types = g_ptr_array_new_with_free_func ((GDestroyNotify) g_type_class_unref);
+      g_ptr_array_add (extension_types, g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
+    }
+
+  if (!soup_websocket_server_check_handshake (msg, NULL, protocols, extension_types, &error))
+    {
+      g_autofree char *body = g_strdup_printf ("Bad WebSocket handshake: %s\n", error->message);
+
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain; charset=utf-8", body);
+      return;
+    }
+
+  if (soup_websocket_server_process_handshake (msg, NULL, protocols, extension_types, &accepted))
+    {
+      g_object_set_data_full (G_OBJECT (msg), "dpx-extensions", accepted,
+                              (GDestroyNotify) extension_list_free);
+      g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
+    }
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  DpxRelay *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (is_upgrade_request (msg))
+    handle_upgrade (self, msg);
+  else if (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)
+    {
+      g_autofree char *url = dpx_relay_dup_url (self);
+      g_autofree char *page = g_strdup_printf (landing_page, url, url, url);
+
+      respond_text (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", page);
+    }
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD");
+      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                    "Only GET (and WebSocket upgrades) are served here.\n");
+    }
+}
+
+static GInetAddress *
+resolve_host (const char  *host,
+              GError     **error)
+{
+  g_autoptr(GResolver) resolver = NULL;
+  g_autolist(GInetAddress) addresses = NULL;
+  GInetAddress *address = g_inet_address_new_from_string (host);
+
+  if (address != NULL)
+    return address;
+
+  resolver = g_resolver_get_default ();
+  addresses = g_resolver_lookup_by_name (resolver, host, NULL, error);
+  if (addresses == NULL)
+    return NULL;
+  return g_object_ref (addresses->data);
+}
+
+static GSocket *
+listen_on (const char  *host,
+           guint        port,
+           GError     **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+
+  if (!(inet = resolve_host (host, error)))
+    return NULL;
+  address = g_inet_socket_address_new (inet, port);
+
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+/**
+ * dpx_relay_start:
+ *
+ * Listens on the configured host and port (port 0 picks a free one: read it
+ * back with dpx_relay_get_port()).
+ */
+gboolean
+dpx_relay_start (DpxRelay  *self,
+                 GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
+  g_return_val_if_fail (DPX_IS_RELAY (self), FALSE);
+
+  if (self->running)
+    return TRUE;
+
+  self->listen_socket = listen_on (self->host, self->port, &local_error);
+  if (self->listen_socket == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("Port %u on %s is already in use by another program"), self->port, self->host);
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Could not listen on %s port %u: %s"), self->host, self->port, local_error->message);
+      return FALSE;
+    }
+
+  self->server = soup_server_new ("server-header", "Duplex/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  if (!soup_server_listen_socket (self->server, self->listen_socket, 0, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Could not listen on %s port %u: %s"), self->host, self->port, local_error->message);
+      g_clear_object (&self->server);
+      g_socket_close (self->listen_socket, NULL);
+      g_clear_object (&self->listen_socket);
+      return FALSE;
+    }
+
+  local = g_socket_get_local_address (self->listen_socket, NULL);
+  if (G_IS_INET_SOCKET_ADDRESS (local) && self->port != g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)))
+    {
+      self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+    }
+
+  self->running = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  return TRUE;
+}
+
+/**
+ * dpx_relay_stop:
+ *
+ * Frees the port at once and closes every client with 1001 (going away).
+ * The peers leave the model as their connections finish closing.
+ */
+void
+dpx_relay_stop (DpxRelay *self)
+{
+  g_autoptr(GPtrArray) peers = NULL;
+
+  g_return_if_fail (DPX_IS_RELAY (self));
+
+  if (!self->running)
+    return;
+
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_socket_close (self->listen_socket, NULL);
+  g_clear_object (&self->listen_socket);
+
+  peers = g_ptr_array_copy (self->fanout, (GCopyFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (peers, g_object_unref);
+  for (guint i = 0; i < peers->len; i++)
+    dpx_relay_peer_close (g_ptr_array_index (peers, i), DPX_CLOSE_GOING_AWAY, "The relay is stopping");
+
+  self->running = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+gboolean
+dpx_relay_get_running (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), FALSE);
+  return self->running;
+}
+
+const char *
+dpx_relay_get_host (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), NULL);
+  return self->host;
+}
+
+void
+dpx_relay_set_host (DpxRelay   *self,
+                    const char *host)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (host != NULL && *host);
+
+  if (g_strcmp0 (self->host, host) == 0)
+    return;
+  g_free (self->host);
+  self->host = g_strdup (host);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST]);
+}
+
+/* The bound port while running (the real one when 0 was asked for). */
+guint
+dpx_relay_get_port (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->port;
+}
+
+void
+dpx_relay_set_port (DpxRelay *self,
+                    guint     port)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (port <= G_MAXUINT16);
+
+  if (self->port == port)
+    return;
+  self->port = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+/* True when the relay is reachable from this machine only. */
+gboolean
+dpx_relay_get_loopback_only (DpxRelay *self)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+
+  g_return_val_if_fail (DPX_IS_RELAY (self), TRUE);
+
+  if (g_strcmp0 (self->host, "localhost") == 0)
+    return TRUE;
+  inet = g_inet_address_new_from_string (self->host);
+  return inet != NULL && g_inet_address_get_is_loopback (inet);
+}
+
+char *
+dpx_relay_dup_url (DpxRelay *self)
+{
+  const char *host;
+
+  g_return_val_if_fail (DPX_IS_RELAY (self), NULL);
+
+  /* A wildcard address is not something a client can dial. */
+  host = self->host;
+  if (g_str_equal (host, "0.0.0.0"))
+    host = "127.0.0.1";
+  else if (g_str_equal (host, "::"))
+    host = "::1";
+
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("ws://[%s]:%u/", host, self->port);
+  return g_strdup_printf ("ws://%s:%u/", host, self->port);
+}
+
+gboolean
+dpx_relay_get_echo (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), TRUE);
+  return self->echo;
+}
+
+void
+dpx_relay_set_echo (DpxRelay *self,
+                    gboolean  echo)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+
+  echo = !!echo;
+  if (self->echo == echo)
+    return;
+  self->echo = echo;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ECHO]);
+}
+
+guint
+dpx_relay_get_max_clients (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->max_clients;
+}
+
+void
+dpx_relay_set_max_clients (DpxRelay *self,
+                           guint     max_clients)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (max_clients > 0);
+
+  if (self->max_clients == max_clients)
+    return;
+  self->max_clients = max_clients;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CLIENTS]);
+}
+
+guint64
+dpx_relay_get_max_message_size (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->max_message_size;
+}
+
+/* Applies to clients that connect after the change. */
+void
+dpx_relay_set_max_message_size (DpxRelay *self,
+                                guint64   max_message_size)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (max_message_size > 0);
+
+  if (self->max_message_size == max_message_size)
+    return;
+  self->max_message_size = max_message_size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MESSAGE_SIZE]);
+}
+
+guint64
+dpx_relay_get_max_queued_bytes (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->max_queued_bytes;
+}
+
+void
+dpx_relay_set_max_queued_bytes (DpxRelay *self,
+                                guint64   max_queued_bytes)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (max_queued_bytes > 0);
+
+  if (self->max_queued_bytes == max_queued_bytes)
+    return;
+  self->max_queued_bytes = max_queued_bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_QUEUED_BYTES]);
+}
+
+gboolean
+dpx_relay_get_deflate (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), FALSE);
+  return self->deflate;
+}
+
+void
+dpx_relay_set_deflate (DpxRelay *self,
+                       gboolean  deflate)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+
+  deflate = !!deflate;
+  if (self->deflate == deflate)
+    return;
+  self->deflate = deflate;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFLATE]);
+}
+
+/**
+ * dpx_relay_get_peers:
+ *
+ * Returns: (transfer none): a list model of #DpxRelayPeer, one per open client
+ */
+GListModel *
+dpx_relay_get_peers (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), NULL);
+  return G_LIST_MODEL (self->peers);
+}
+
+guint
+dpx_relay_get_n_peers (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->fanout->len;
+}
+
+guint64
+dpx_relay_get_messages_relayed (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->messages_relayed;
+}
+
+static void
+dpx_relay_dispose (GObject *object)
+{
+  DpxRelay *self = DPX_RELAY (object);
+
+  dpx_relay_stop (self);
+  for (guint i = 0; i < self->fanout->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
+  g_ptr_array_set_size (self->fanout, 0);
+  g_list_store_remove_all (self->peers);
+
+  G_OBJECT_CLASS (dpx_relay_parent_class)->dispose (object);
+}
+
+static void
+dpx_relay_finalize (GObject *object)
+{
+  DpxRelay *self = DPX_RELAY (object);
+
+  g_clear_pointer (&self->fanout, g_ptr_array_unref);
+  g_clear_object (&self->peers);
+  g_clear_pointer (&self->host, g_free);
+
+  G_OBJECT_CLASS (dpx_relay_parent_class)->finalize (object);
+}
+
+static void
+dpx_relay_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  DpxRelay *self = DPX_RELAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST:
+      g_value_set_string (value, self->host);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_ECHO:
+      g_value_set_boolean (value, self->echo);
+      break;
+    case PROP_MAX_CLIENTS:
+      g_value_set_uint (value, self->max_clients);
+      break;
+    case PROP_MAX_MESSAGE_SIZE:
+      g_value_set_uint64 (value, self->max_message_size);
+      break;
+    case PROP_MAX_QUEUED_BYTES:
+      g_value_set_uint64 (value, self->max_queued_bytes);
+      break;
+    case PROP_DEFLATE:
+      g_value_set_boolean (value, self->deflate);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case PROP_N_PEERS:
+      g_value_set_uint (value, self->fanout->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_relay_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  DpxRelay *self = DPX_RELAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST:
+      dpx_relay_set_host (self, g_value_get_string (value));
+      break;
+    case PROP_PORT:
+      dpx_relay_set_port (self, g_value_get_uint (value));
+      break;
+    case PROP_ECHO:
+      dpx_relay_set_echo (self, g_value_get_boolean (value));
+      break;
+    case PROP_MAX_CLIENTS:
+      dpx_relay_set_max_clients (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_MESSAGE_SIZE:
+      dpx_relay_set_max_message_size (self, g_value_get_uint64 (value));
+      break;
+    case PROP_MAX_QUEUED_BYTES:
+      dpx_relay_set_max_queued_bytes (self, g_value_get_uint64 (value));
+      break;
+    case PROP_DEFLATE:
+      dpx_relay_set_deflate (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_relay_class_init (DpxRelayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = dpx_relay_dispose;
+  object_class->finalize = dpx_relay_finalize;
+  object_class->get_property = dpx_relay_get_property;
+  object_class->set_property = dpx_relay_set_property;
+
+  properties[PROP_HOST] =
+    g_param_spec_string ("host", NULL, NULL, DPX_RELAY_DEFAULT_HOST, rw);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, DPX_RELAY_DEFAULT_PORT, rw);
+  properties[PROP_ECHO] =
+    g_param_spec_boolean ("echo", NULL, NULL, TRUE, rw);
+  properties[PROP_MAX_CLIENTS] =
+    g_param_spec_uint ("max-clients", NULL, NULL, 1, G_MAXUINT, DPX_RELAY_DEFAULT_MAX_CLIENTS, rw);
+  properties[PROP_MAX_MESSAGE_SIZE] =
+    g_param_spec_uint64 ("max-message-size", NULL, NULL, 1, G_MAXUINT32,
+                         DPX_RELAY_DEFAULT_MAX_MESSAGE_SIZE, rw);
+  properties[PROP_MAX_QUEUED_BYTES] =
+    g_param_spec_uint64 ("max-queued-bytes", NULL, NULL, 1, G_MAXUINT64,
+                         DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES, rw);
+  properties[PROP_DEFLATE] =
+    g_param_spec_boolean ("deflate", NULL, NULL, FALSE, rw);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
+  properties[PROP_N_PEERS] =
+    g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_PEER_CONNECTED] =
+    g_signal_new ("peer-connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, DPX_TYPE_RELAY_PEER);
+  signals[SIGNAL_PEER_DISCONNECTED] =
+    g_signal_new ("peer-disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, DPX_TYPE_RELAY_PEER);
+  /**
+   * DpxRelay::message:
+   * @sender: the peer that sent it
+   * @type: a #SoupWebsocketDataType
+   * @message: the payload, already relayed
+   */
+  signals[SIGNAL_MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, DPX_TYPE_RELAY_PEER, G_TYPE_INT, G_TYPE_BYTES);
+}
+
+static void
+dpx_relay_init (DpxRelay *self)
+{
+  self->host = g_strdup (DPX_RELAY_DEFAULT_HOST);
+  self->port = DPX_RELAY_DEFAULT_PORT;
+  self->echo = TRUE;
+  self->max_clients = DPX_RELAY_DEFAULT_MAX_CLIENTS;
+  self->max_message_size = DPX_RELAY_DEFAULT_MAX_MESSAGE_SIZE;
+  self->max_queued_bytes = DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES;
+  self->peers = g_list_store_new (DPX_TYPE_RELAY_PEER);
+  self->fanout = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+DpxRelay *
+dpx_relay_new (void)
+{
+  return g_object_new (DPX_TYPE_RELAY, NULL);
+}
