@@ -23,7 +23,7 @@ G_BEGIN_DECLS
         if (g_get_monotonic_time () > _deadline)                              \
           g_error ("Timed out after %d ms waiting for %s", (int) (timeout_ms), \
                    #condition);                                               \
-        g_main_context_iteration (NULL, FALSE) ||                             \
+        if (!g_main_context_iteration (NULL, FALSE))                          \
           g_usleep (200);                                                     \
       }                                                                       \
   } G_STMT_END
