@@ -270,6 +270,8 @@ payload_fits_json_string (GBytes *payload)
   gsize size;
   const char *data = g_bytes_get_data (payload, &size);
 
+  if (size == 0)
+    return TRUE;
   return memchr (data, 0, size) == NULL && g_utf8_validate_len (data, size, NULL);
 }
 
@@ -305,7 +307,7 @@ dpx_log_entry_to_json (DpxLogEntry *self)
   json_builder_add_int_value (builder, size);
   if (self->kind != DPX_ENTRY_KIND_BINARY && payload_fits_json_string (self->payload))
     {
-      g_autofree char *text = g_strndup (data, size);
+      g_autofree char *text = g_strndup (size ? data : "", size);
 
       json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, text);

@@ -1,0 +1,459 @@
+/* test-log.c: the bounded, batched log and its JSON Lines files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "dpx-test-support.h"
+
+typedef struct {
+  guint n_signals;
+  guint added;
+  guint removed;
+} ChangeCount;
+
+static void
+count_changes (GListModel  *model,
+               guint        position,
+               guint        removed,
+               guint        added,
+               ChangeCount *count)
+{
+  count->n_signals++;
+  count->added += added;
+  count->removed += removed;
+}
+
+static DpxLogEntry *
+text_entry (guint i)
+{
+  g_autofree char *text = g_strdup_printf ("message %u", i);
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  return dpx_log_entry_new (1700000000000000 + i, "ws://test/", DPX_DIRECTION_RECEIVED,
+                            DPX_ENTRY_KIND_TEXT, bytes);
+}
+
+static char *
+entry_text (DpxLog *log,
+            guint   position)
+{
+  g_autoptr(DpxLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), position);
+  GBytes *payload = dpx_log_entry_get_payload (entry);
+
+  return g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+}
+
+/* 100 000 appends become visible in two signals at most, not 100 000. */
+static void
+test_log_coalesces_changes (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  ChangeCount count = { 0 };
+
+  g_signal_connect (log, "items-changed", G_CALLBACK (count_changes), &count);
+  for (guint i = 0; i < 100000; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (i);
+      dpx_log_append (log, entry);
+    }
+  g_assert_cmpuint (count.n_signals, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+
+  dpx_log_flush (log);
+  g_assert_cmpuint (count.n_signals, ==, 1);
+  g_assert_cmpuint (count.added, ==, 100000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100000);
+}
+
+/* Without an explicit flush the main loop publishes within a tick. */
+static void
+test_log_publishes_on_its_own (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autoptr(DpxLogEntry) entry = text_entry (1);
+  ChangeCount count = { 0 };
+
+  g_signal_connect (log, "items-changed", G_CALLBACK (count_changes), &count);
+  dpx_log_append (log, entry);
+  dpx_test_wait_until (count.added == 1, 1000);
+  g_assert_cmpuint (count.n_signals, ==, 1);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (log)) == DPX_TYPE_LOG_ENTRY);
+}
+
+static void
+test_log_cap_and_drop_counter (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  ChangeCount count = { 0 };
+
+  g_assert_cmpuint (dpx_log_get_max_entries (log), ==, 100000);
+  dpx_log_set_max_entries (log, 1000);
+  g_signal_connect (log, "items-changed", G_CALLBACK (count_changes), &count);
+
+  for (guint i = 0; i < 2500; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (i);
+
+      dpx_log_append (log, entry);
+      if (i % 700 == 699)
+        dpx_log_flush (log);
+    }
+  dpx_log_flush (log);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 1000);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 1500);
+  g_assert_cmpuint (count.added - count.removed, ==, 1000);
+  first = entry_text (log, 0);
+  last = entry_text (log, 999);
+  g_assert_cmpstr (first, ==, "message 1500");
+  g_assert_cmpstr (last, ==, "message 2499");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (log), 1000));
+
+  /* Shrinking keeps the newest. */
+  dpx_log_set_max_entries (log, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 10);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 2490);
+  g_clear_pointer (&first, g_free);
+  first = entry_text (log, 0);
+  g_assert_cmpstr (first, ==, "message 2490");
+
+  dpx_log_clear (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 0);
+}
+
+/* More than a whole log's worth within one tick: memory stays at the cap. */
+static void
+test_log_flood_within_one_tick (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+
+  dpx_log_set_max_entries (log, 100);
+  for (guint i = 0; i < 10000; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (i);
+
+      dpx_log_append (log, entry);
+      g_assert_cmpuint (dpx_log_get_pending (log), <=, 100);
+    }
+  dpx_log_flush (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 9900);
+  {
+    g_autofree char *last = entry_text (log, 99);
+    g_assert_cmpstr (last, ==, "message 9999");
+  }
+}
+
+static DpxLog *
+varied_log (void)
+{
+  static const guint8 binary[] = { 0x00, 0xff, 0x10, 0x80, 0x0a, 0x0d, 0x22, 0x5c };
+  static const char invalid_text[] = { 'o', 'k', (char) 0xc3, (char) 0x28 };
+  static const char nul_text[] = { 'a', 0, 'b' };
+  const char *texts[] = { "hello", "", "line 1\nline 2\r\n\ttab", "{\"json\": [1, 2.5, null]}",
+                          "кириллица и эмодзи 🎉", "quote \" backslash \\ slash /" };
+  DpxLog *log = dpx_log_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GBytes) b = g_bytes_new (texts[i], strlen (texts[i]));
+      g_autoptr(DpxLogEntry) e = dpx_log_entry_new (1764165600123456 + i, "ws://example:4000/",
+                                                    i % 2 ? DPX_DIRECTION_SENT : DPX_DIRECTION_RECEIVED,
+                                                    DPX_ENTRY_KIND_TEXT, b);
+      dpx_log_append (log, e);
+    }
+  {
+    g_autoptr(GBytes) b = g_bytes_new_static (binary, sizeof binary);
+    g_autoptr(DpxLogEntry) e = dpx_log_entry_new (1764165600999999, "conn-2", DPX_DIRECTION_RECEIVED,
+                                                  DPX_ENTRY_KIND_BINARY, b);
+    dpx_log_append (log, e);
+  }
+  {
+    g_autoptr(GBytes) b = g_bytes_new_static (invalid_text, sizeof invalid_text);
+    g_autoptr(DpxLogEntry) e = dpx_log_entry_new (1764165601000000, "conn-2", DPX_DIRECTION_RECEIVED,
+                                                  DPX_ENTRY_KIND_TEXT, b);
+    dpx_log_append (log, e);
+  }
+  {
+    g_autoptr(GBytes) b = g_bytes_new_static (nul_text, sizeof nul_text);
+    g_autoptr(DpxLogEntry) e = dpx_log_entry_new (1764165601000001, "conn-2", DPX_DIRECTION_SENT,
+                                                  DPX_ENTRY_KIND_TEXT, b);
+    dpx_log_append (log, e);
+  }
+  {
+    g_autoptr(DpxLogEntry) e = dpx_log_entry_new_event ("conn-3", DPX_ENTRY_KIND_CLOSE,
+                                                        "Closed by the server: 1000 (normal closure)");
+    dpx_log_append (log, e);
+  }
+  {
+    g_autoptr(DpxLogEntry) e = dpx_log_entry_new_event ("conn-3", DPX_ENTRY_KIND_ERROR, "Connection refused");
+    dpx_log_append (log, e);
+  }
+  dpx_log_flush (log);
+  return log;
+}
+
+static void
+assert_same_entries (DpxLog *a,
+                     DpxLog *b)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (a));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DpxLogEntry) x = g_list_model_get_item (G_LIST_MODEL (a), i);
+      g_autoptr(DpxLogEntry) y = g_list_model_get_item (G_LIST_MODEL (b), i);
+
+      g_assert_cmpint (dpx_log_entry_get_time (x), ==, dpx_log_entry_get_time (y));
+      g_assert_cmpstr (dpx_log_entry_get_connection (x), ==, dpx_log_entry_get_connection (y));
+      g_assert_cmpint (dpx_log_entry_get_direction (x), ==, dpx_log_entry_get_direction (y));
+      g_assert_cmpint (dpx_log_entry_get_kind (x), ==, dpx_log_entry_get_kind (y));
+      g_assert_true (g_bytes_equal (dpx_log_entry_get_payload (x), dpx_log_entry_get_payload (y)));
+    }
+}
+
+static char *
+temp_path (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("duplex-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+test_log_round_trip (void)
+{
+  g_autoptr(DpxLog) log = varied_log ();
+  g_autoptr(DpxLog) back = dpx_log_new ();
+  g_autofree char *path = temp_path ("log.jsonl");
+  g_autofree char *path2 = temp_path ("again.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) file2 = g_file_new_for_path (path2);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  gsize first_len, second_len;
+
+  g_assert_true (dpx_log_export (log, file, NULL, &error));
+  g_assert_no_error (error);
+  dpx_log_import (back, file, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_entries (log, back);
+
+  /* And the file written from the imported log is the same, byte for byte. */
+  g_assert_true (dpx_log_export (back, file2, NULL, &error));
+  g_assert_true (g_file_get_contents (path, &first, &first_len, NULL));
+  g_assert_true (g_file_get_contents (path2, &second, &second_len, NULL));
+  g_assert_cmpmem (first, first_len, second, second_len);
+
+  /* One JSON object per line, binary as base64, UTF-8 text as text. */
+  {
+    g_auto(GStrv) lines = g_strsplit (first, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, g_list_model_get_n_items (G_LIST_MODEL (log)) + 1);
+    g_assert_cmpstr (lines[g_strv_length (lines) - 1], ==, "");
+    g_assert_nonnull (strstr (lines[0], "\"text\":\"hello\""));
+    g_assert_nonnull (strstr (lines[0], "\"time\":\"2025-11-26T14:00:00.123456Z\""));
+    g_assert_nonnull (strstr (lines[6], "\"base64\":\"AP8QgAoNIlw=\""));
+    g_assert_nonnull (strstr (lines[6], "\"kind\":\"binary\""));
+  }
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!dpx_log_export_finish (DPX_LOG (source), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, 0, "ok");
+}
+
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!dpx_log_import_finish (DPX_LOG (source), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, 0, "ok");
+}
+
+static void
+test_log_round_trip_async (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autoptr(DpxLog) back = dpx_log_new ();
+  g_autofree char *path = temp_path ("big.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GError *result = NULL;
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (i);
+      dpx_log_append (log, entry);
+    }
+
+  dpx_log_export_async (log, file, NULL, exported_cb, &result);
+  dpx_test_wait_until (result != NULL, 30000);
+  g_assert_cmpstr (result->message, ==, "ok");
+  g_clear_error (&result);
+
+  dpx_log_import_async (back, file, NULL, imported_cb, &result);
+  dpx_test_wait_until (result != NULL, 30000);
+  g_assert_cmpstr (result->message, ==, "ok");
+  g_clear_error (&result);
+  assert_same_entries (log, back);
+}
+
+static void
+test_log_damaged_import (void)
+{
+  g_autoptr(DpxLog) log = varied_log ();
+  g_autoptr(DpxLog) target = dpx_log_new ();
+  g_autofree char *path = temp_path ("damaged.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *damaged = NULL;
+  const char *breakages[] = {
+    "{\"time\": \"yesterday\", \"connection\": \"c\", \"direction\": \"sent\", \"kind\": \"text\", \"text\": \"x\"}",
+    "{\"time\": \"2026-01-01T00:00:00Z\", \"connection\": \"c\", \"direction\": \"sideways\", \"kind\": \"text\", \"text\": \"x\"}",
+    "{\"time\": \"2026-01-01T00:00:00Z\", \"connection\": \"c\", \"direction\": \"sent\", \"kind\": \"binary\", \"base64\": \"!!\"}",
+    "{\"time\": \"2026-01-01T00:00:00Z\", \"connection\": \"c\", \"direction\": \"sent\", \"kind\": \"text\", \"size\": 9, \"text\": \"x\"}",
+    "{\"truncated",
+    "[1, 2, 3]",
+  };
+
+  g_assert_true (dpx_log_export (log, file, NULL, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+
+  for (guint b = 0; b < G_N_ELEMENTS (breakages); b++)
+    {
+      g_autofree char *old = lines[3];
+
+      lines[3] = g_strdup (breakages[b]);
+      g_free (damaged);
+      damaged = g_strjoinv ("\n", lines);
+      g_assert_true (g_file_set_contents (path, damaged, -1, NULL));
+      g_free (lines[3]);
+      lines[3] = g_steal_pointer (&old);
+
+      g_clear_error (&error);
+      g_assert_false (dpx_log_import (target, file, NULL, &error));
+      g_assert_error (error, DPX_LOG_ERROR, DPX_LOG_ERROR_PARSE);
+      g_test_message ("damage %u: %s", b, error->message);
+      g_assert_nonnull (strstr (error->message, "line 4"));
+      g_assert_nonnull (strstr (error->message, "nothing was imported"));
+      /* All or nothing: the first three good lines were not added. */
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (target)), ==, 0);
+    }
+}
+
+static void
+test_log_export_errors (void)
+{
+  g_autoptr(DpxLog) log = varied_log ();
+  g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent-dir/sub/log.jsonl");
+  g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent-dir/none.jsonl");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (dpx_log_export (log, file, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Could not export the log"));
+  g_assert_nonnull (strstr (error->message, "/nonexistent-dir/sub/log.jsonl"));
+  g_clear_error (&error);
+
+  g_assert_false (dpx_log_import (log, missing, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "none.jsonl"));
+}
+
+/* Exporting over an existing file that cannot be completed leaves the old
+ * file as it was: a full disk never truncates an earlier export. */
+static void
+test_log_export_full_disk_keeps_old_file (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  if (g_file_test ("/dev/full", G_FILE_TEST_EXISTS) == FALSE)
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  path = temp_path ("keep.jsonl");
+  file = g_file_new_for_path (path);
+  g_assert_true (g_file_set_contents (path, "old export\n", -1, NULL));
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (i);
+      dpx_log_append (log, entry);
+    }
+  /* A cancelled write stands in for ENOSPC: the failure path is the same. */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (dpx_log_export (log, file, cancellable, &error));
+  g_assert_nonnull (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old export\n");
+}
+
+static void
+test_log_entry_preview (void)
+{
+  static const guint8 bin[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05 };
+  g_autoptr(GBytes) text = g_bytes_new_static ("first line\nsecond line", 22);
+  g_autoptr(GBytes) binary = g_bytes_new_static (bin, sizeof bin);
+  g_autoptr(DpxLogEntry) t = dpx_log_entry_new_now ("c", DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, text);
+  g_autoptr(DpxLogEntry) b = dpx_log_entry_new_now ("c", DPX_DIRECTION_SENT, DPX_ENTRY_KIND_BINARY, binary);
+  g_autofree char *tp = dpx_log_entry_dup_preview (t, 100);
+  g_autofree char *short_tp = dpx_log_entry_dup_preview (t, 5);
+  g_autofree char *bp = dpx_log_entry_dup_preview (b, 9);
+
+  g_assert_cmpstr (tp, ==, "first line…");
+  g_assert_cmpstr (short_tp, ==, "first…");
+  g_assert_cmpstr (bp, ==, "de ad be ef …");
+  g_assert_cmpuint (dpx_log_entry_get_size (b), ==, sizeof bin);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/log/coalesces-changes", test_log_coalesces_changes);
+  g_test_add_func ("/log/publishes-on-its-own", test_log_publishes_on_its_own);
+  g_test_add_func ("/log/cap-and-drop-counter", test_log_cap_and_drop_counter);
+  g_test_add_func ("/log/flood-within-one-tick", test_log_flood_within_one_tick);
+  g_test_add_func ("/log/round-trip", test_log_round_trip);
+  g_test_add_func ("/log/round-trip-async", test_log_round_trip_async);
+  g_test_add_func ("/log/damaged-import", test_log_damaged_import);
+  g_test_add_func ("/log/export-errors", test_log_export_errors);
+  g_test_add_func ("/log/export-failure-keeps-old-file", test_log_export_full_disk_keeps_old_file);
+  g_test_add_func ("/log/entry-preview", test_log_entry_preview);
+
+  return g_test_run ();
+}
