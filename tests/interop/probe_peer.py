@@ -5,15 +5,17 @@
 #
 # Two roles for the interoperability tests:
 #
-#   probe_peer.py server [--port P] [--greeting TEXT] --close-code C [--close-reason R]
-#     Prints its URL as the first line on stdout. Every client gets TEXT
+#   probe_peer.py server [--port P] [--protocol P]... [--greeting TEXT] --close-code C [--close-reason R]
+#     Prints its URL as the first line on stdout. Accepts the subprotocols
+#     given (in that order of preference). Every client gets TEXT
 #     (if given) and is then closed with C and R. Logs on stderr the close
 #     code and reason that came back from the client.
 #
 #   probe_peer.py client URL [--protocol P]... [--send TEXT] [--close-code C] [--close-reason R]
 #     Offers the subprotocols in order, sends TEXT and waits for one reply
 #     (if given), closes with C and R (default 1000), and prints one JSON
-#     line on stdout: {"protocol", "reply", "close_code", "close_reason"},
+#     line on stdout: {"protocol", "extensions", "reply", "close_code",
+#     "close_reason"},
 #     the close code and reason being what the server answered.
 
 import argparse
@@ -42,7 +44,8 @@ async def run_server(args):
     stop = loop.create_future()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set_result, None)
-    async with websockets.serve(handler, "127.0.0.1", args.port) as listener:
+    async with websockets.serve(handler, "127.0.0.1", args.port,
+                                subprotocols=args.protocol) as listener:
         print(f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}/", flush=True)
         await stop
     return 0
@@ -58,6 +61,7 @@ async def run_client(args):
         await websocket.close(args.close_code, args.close_reason)
         result = {
             "protocol": websocket.subprotocol,
+            "extensions": [extension.name for extension in websocket.extensions],
             "reply": reply,
             "close_code": websocket.close_code,
             "close_reason": websocket.close_reason,
@@ -71,6 +75,7 @@ def main():
     roles = parser.add_subparsers(dest="role", required=True)
     server = roles.add_parser("server")
     server.add_argument("--port", type=int, default=0)
+    server.add_argument("--protocol", action="append")
     server.add_argument("--greeting")
     server.add_argument("--close-code", type=int, required=True)
     server.add_argument("--close-reason", default="")

@@ -5,27 +5,32 @@
 //
 // Two roles for the interoperability tests:
 //
-//   probe_peer.js server [--port P] [--greeting TEXT] --close-code C [--close-reason R]
-//     Prints its URL as the first line on stdout. Every client gets TEXT
+//   probe_peer.js server [--port P] [--protocol P]... [--greeting TEXT] --close-code C [--close-reason R]
+//     Prints its URL as the first line on stdout. Accepts the subprotocols
+//     given (the first one the client offers wins). Every client gets TEXT
 //     (if given) and is then closed with C and R. Logs on stderr the close
 //     code and reason that came back from the client.
 //
 //   probe_peer.js client URL [--protocol P]... [--send TEXT] [--close-code C] [--close-reason R]
 //     Offers the subprotocols in order, sends TEXT and waits for one reply
 //     (if given), closes with C and R (default 1000), and prints one JSON
-//     line on stdout: {"protocol", "reply", "close_code", "close_reason"},
+//     line on stdout: {"protocol", "extensions", "reply", "close_code",
+//     "close_reason"},
 //     the close code and reason being what the server answered.
 'use strict';
 
 const { parseArgs } = require('util');
-const { WebSocket, WebSocketServer } = require('ws');
+const { WebSocket, WebSocketServer, extension } = require('ws');
 
 function log(line) {
   process.stderr.write(line + '\n');
 }
 
 function runServer(values) {
-  const listener = new WebSocketServer({ host: '127.0.0.1', port: Number(values.port || 0) }, () => {
+  const supported = values.protocol || [];
+  const handleProtocols = (offered) => [...offered].find((p) => supported.includes(p)) || false;
+  const options = { host: '127.0.0.1', port: Number(values.port || 0), handleProtocols };
+  const listener = new WebSocketServer(options, () => {
     process.stdout.write(`ws://127.0.0.1:${listener.address().port}/\n`);
   });
   listener.on('connection', (websocket) => {
@@ -74,6 +79,7 @@ function runClient(url, values) {
       clearTimeout(timer);
       process.stdout.write(JSON.stringify({
         protocol: websocket.protocol || null,
+        extensions: websocket.extensions ? Object.keys(extension.parse(websocket.extensions)) : [],
         reply,
         close_code: code,
         close_reason: reason.toString(),
