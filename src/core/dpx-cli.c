@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "dpx-bench.h"
 #include "dpx-cli.h"
 #include "dpx-client.h"
 #include "dpx-log-entry.h"
@@ -36,6 +37,7 @@ static const Command commands[] = {
   { "serve",   run_serve,   N_("Run the broadcast relay: every message goes to every client") },
   { "consume", run_consume, N_("Print every message from a WebSocket URL") },
   { "produce", run_produce, N_("Send one message to a WebSocket URL and print the reply") },
+  { "bench", dpx_bench_run, N_("Measure a broadcast server with many subscribers") },
 };
 
 void
