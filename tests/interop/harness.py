@@ -197,6 +197,7 @@ class Case:
         self.env = env
         self.procs = []
         self.notes = []
+        self._cleanups = []
         self._tmp = None
 
     @property
@@ -205,7 +206,16 @@ class Case:
             self._tmp = Path(tempfile.mkdtemp(prefix="duplex-interop-"))
         return self._tmp
 
+    def on_close(self, cleanup):
+        """Runs cleanup() when the case ends, before its processes stop."""
+        self._cleanups.append(cleanup)
+
     def close(self):
+        while self._cleanups:
+            try:
+                self._cleanups.pop()()
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
         for proc in reversed(self.procs):
             proc.stop()
             if proc in _all_procs:
@@ -216,8 +226,8 @@ class Case:
 
     # Starting processes -------------------------------------------------
 
-    def start(self, name, argv):
-        proc = Proc(name, argv)
+    def start(self, name, argv, env=None):
+        proc = Proc(name, argv, env)
         self.procs.append(proc)
         _all_procs.append(proc)
         return proc
