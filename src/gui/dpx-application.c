@@ -1,0 +1,279 @@
+/* dpx-application.c: the application and the window's entry point
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Application"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "dpx-application.h"
+#include "dpx-gui-resources.h"
+#include "dpx-preferences-window.h"
+#include "dpx-stall-probe.h"
+#include "dpx-window.h"
+
+struct _DpxApplication
+{
+  AdwApplication  parent_instance;
+
+  /* owned */
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (DpxApplication, dpx_application, ADW_TYPE_APPLICATION)
+
+static void
+apply_color_scheme (DpxApplication *self)
+{
+  g_autofree char *style = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (style, "light"))
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (style, "dark"))
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
+static void
+on_settings_changed (GSettings      *settings,
+                     const char     *key,
+                     DpxApplication *self)
+{
+  if (g_str_equal (key, "color-scheme"))
+    apply_color_scheme (self);
+}
+
+GSettings *
+dpx_application_get_settings (DpxApplication *self)
+{
+  g_return_val_if_fail (DPX_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+GtkWindow *
+dpx_application_new_window (DpxApplication *self)
+{
+  DpxWindow *window;
+
+  g_return_val_if_fail (DPX_IS_APPLICATION (self), NULL);
+
+  window = dpx_window_new (GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+static void
+dpx_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = dpx_application_new_window (DPX_APPLICATION (application));
+  gtk_window_present (window);
+}
+
+/* `duplex URL` opens a window connected to URL. */
+static int
+dpx_application_command_line (GApplication            *application,
+                              GApplicationCommandLine *command_line)
+{
+  DpxApplication *self = DPX_APPLICATION (application);
+  g_auto(GStrv) argv = NULL;
+  int argc;
+
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  if (argc > 2)
+    {
+      g_application_command_line_printerr (command_line, "%s\n",
+                                           _("Usage: duplex [URL]: give one WebSocket URL at most"));
+      return 2;
+    }
+
+  if (argc == 2)
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+      /* A busy window keeps its connection: the URL gets a window of its own. */
+      if (window == NULL ||
+          dpx_session_get_state (dpx_window_get_session (DPX_WINDOW (window))) != DPX_CONNECTION_STATE_DISCONNECTED)
+        window = dpx_application_new_window (self);
+      dpx_window_open_url (DPX_WINDOW (window), argv[1]);
+      gtk_window_present (window);
+    }
+  else
+    g_application_activate (application);
+  return 0;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  /* Closing the windows saves their size and closes their connections. */
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+new_window_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  dpx_application_new_window (DPX_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  DpxApplication *self = DPX_APPLICATION (user_data);
+  GtkWidget *prefs = dpx_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "The Duplex contributors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                        "modal", TRUE,
+                        "application-name", _("Duplex"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Talk to WebSocket servers, watch every message, and run a "
+                                      "local broadcast server for a class or a test."),
+                        "developer-name", _("The Duplex contributors"),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", "https://github.com/duplexws/duplex",
+                        "issue-url", "https://github.com/duplexws/duplex/issues",
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "new-window", new_window_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+};
+
+static void
+dpx_application_startup (GApplication *application)
+{
+  DpxApplication *self = DPX_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *new_window_accels[] = { "<Control>n", NULL };
+
+  G_APPLICATION_CLASS (dpx_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window", new_window_accels);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect (self->settings, "changed::color-scheme", G_CALLBACK (on_settings_changed), self);
+  apply_color_scheme (self);
+}
+
+static void
+dpx_application_shutdown (GApplication *application)
+{
+  G_APPLICATION_CLASS (dpx_application_parent_class)->shutdown (application);
+  dpx_stall_probe_report (stdout);
+}
+
+static void
+dpx_application_dispose (GObject *object)
+{
+  DpxApplication *self = DPX_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dpx_application_parent_class)->dispose (object);
+}
+
+static void
+dpx_application_class_init (DpxApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = dpx_application_dispose;
+  app_class->startup = dpx_application_startup;
+  app_class->shutdown = dpx_application_shutdown;
+  app_class->activate = dpx_application_activate;
+  app_class->command_line = dpx_application_command_line;
+
+  /* Pulls the resources' object file, and with it their registration, out
+   * of the static library. */
+  (void) dpx_gui_get_resource ();
+}
+
+static void
+dpx_application_init (DpxApplication *self)
+{
+}
+
+DpxApplication *
+dpx_application_new (GApplicationFlags flags)
+{
+  return g_object_new (DPX_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", "/io/github/duplexws/Duplex",
+                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE,
+                       NULL);
+}
+
+static gboolean
+on_terminate (gpointer data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (data), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+int
+dpx_application_run (int    argc,
+                     char **argv)
+{
+  g_autoptr(DpxApplication) app = NULL;
+  GApplicationFlags flags = G_APPLICATION_DEFAULT_FLAGS;
+
+  g_set_application_name (_("Duplex"));
+
+  /* For the responsiveness benchmark: its own process, measured on exit. */
+  if (g_getenv ("DUPLEX_STALL_PROBE") != NULL)
+    {
+      flags |= G_APPLICATION_NON_UNIQUE;
+      dpx_stall_probe_start ();
+    }
+
+  app = dpx_application_new (flags);
+  if (dpx_stall_probe_is_running ())
+    {
+      g_unix_signal_add (SIGTERM, on_terminate, app);
+      g_unix_signal_add (SIGINT, on_terminate, app);
+    }
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,290 @@
+/* dpx-connection-dialog.c: the connection settings
+ *
+ * Every change is saved at once; the next connection uses it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-ConnectionDialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dpx-client.h"
+#include "dpx-connection-dialog.h"
+
+struct _DpxConnectionDialog
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* template widgets */
+  AdwPreferencesGroup  *headers_group;
+  GtkButton            *add_header_button;
+  AdwEntryRow          *protocols_row;
+  AdwEntryRow          *origin_row;
+  GtkSwitch            *deflate_switch;
+  GtkSpinButton        *timeout_spin;
+  GtkSwitch            *tls_switch;
+  GtkWidget            *tls_warning;
+  GtkSpinButton        *max_size_spin;
+  GtkSpinButton        *keepalive_spin;
+  GtkSwitch            *reconnect_switch;
+
+  /* owned */
+  GSettings            *settings;
+  GPtrArray            *header_rows;  /* AdwActionRow, borrowed from the group */
+  gboolean              loading;
+};
+
+G_DEFINE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* Headers ----------------------------------------------------------------- */
+
+static void
+save_headers (DpxConnectionDialog *self)
+{
+  GVariantBuilder builder;
+  g_autoptr(DpxClient) check = dpx_client_new (NULL);
+
+  if (self->loading)
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < self->header_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->header_rows, i);
+      GtkEditable *name = g_object_get_data (G_OBJECT (row), "dpx-name");
+      GtkEditable *value = g_object_get_data (G_OBJECT (row), "dpx-value");
+      g_autofree char *n = g_strstrip (g_strdup (gtk_editable_get_text (name)));
+      const char *v = gtk_editable_get_text (value);
+      g_autoptr(GError) error = NULL;
+
+      if (*n == '\0' && *v == '\0')
+        {
+          gtk_widget_remove_css_class (GTK_WIDGET (name), "error");
+          continue;
+        }
+      if (!dpx_client_add_header (check, n, v, &error))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (name), "error");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (name), error->message);
+          continue;
+        }
+      gtk_widget_remove_css_class (GTK_WIDGET (name), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (name), NULL);
+      g_variant_builder_add (&builder, "(ss)", n, v);
+    }
+  g_settings_set_value (self->settings, "request-headers", g_variant_builder_end (&builder));
+}
+
+static void
+on_header_changed (GtkEditable         *editable,
+                   DpxConnectionDialog *self)
+{
+  save_headers (self);
+}
+
+static void
+on_header_remove (GtkButton           *button,
+                  DpxConnectionDialog *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (button), "dpx-row");
+
+  g_ptr_array_remove (self->header_rows, row);
+  adw_preferences_group_remove (self->headers_group, row);
+  save_headers (self);
+}
+
+void
+dpx_connection_dialog_add_header (DpxConnectionDialog *self,
+                                  const char          *name,
+                                  const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *name_entry = gtk_entry_new ();
+  GtkWidget *value_entry = gtk_entry_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  g_return_if_fail (DPX_IS_CONNECTION_DIALOG (self));
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (name_entry), _("Name"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (name_entry), 16);
+  gtk_widget_set_valign (name_entry, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (name_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Header name"), -1);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (value_entry), _("Value"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (value_entry), 28);
+  gtk_widget_set_hexpand (value_entry, TRUE);
+  gtk_widget_set_valign (value_entry, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (value_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Header value"), -1);
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove the header"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove the header"), -1);
+
+  gtk_editable_set_text (GTK_EDITABLE (name_entry), name ? name : "");
+  gtk_editable_set_text (GTK_EDITABLE (value_entry), value ? value : "");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), name_entry);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), value_entry);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+
+  g_object_set_data (G_OBJECT (row), "dpx-name", name_entry);
+  g_object_set_data (G_OBJECT (row), "dpx-value", value_entry);
+  g_object_set_data (G_OBJECT (remove), "dpx-row", row);
+  g_signal_connect (name_entry, "changed", G_CALLBACK (on_header_changed), self);
+  g_signal_connect (value_entry, "changed", G_CALLBACK (on_header_changed), self);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_header_remove), self);
+
+  adw_preferences_group_add (self->headers_group, row);
+  g_ptr_array_add (self->header_rows, row);
+  if (!self->loading && name == NULL)
+    gtk_widget_grab_focus (name_entry);
+}
+
+static void
+on_add_header (GtkButton           *button,
+               DpxConnectionDialog *self)
+{
+  dpx_connection_dialog_add_header (self, NULL, NULL);
+}
+
+/* Other keys -------------------------------------------------------------- */
+
+static void
+on_protocols_changed (GtkEditable         *editable,
+                      DpxConnectionDialog *self)
+{
+  g_auto(GStrv) parts = g_strsplit (gtk_editable_get_text (editable), ",", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) protocols = NULL;
+
+  if (self->loading)
+    return;
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i])
+        g_strv_builder_add (builder, parts[i]);
+    }
+  protocols = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "subprotocols", (const char * const *) protocols);
+}
+
+static gboolean
+kib_get_mapping (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint64 (variant) / 1024.0);
+  return TRUE;
+}
+
+static GVariant *
+kib_set_mapping (const GValue       *value,
+                 const GVariantType *expected_type,
+                 gpointer            user_data)
+{
+  return g_variant_new_uint64 ((guint64) g_value_get_double (value) * 1024);
+}
+
+static void
+on_tls_changed (GtkSwitch           *sw,
+                GParamSpec          *pspec,
+                DpxConnectionDialog *self)
+{
+  gtk_widget_set_visible (self->tls_warning, gtk_switch_get_active (sw));
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+dpx_connection_dialog_dispose (GObject *object)
+{
+  DpxConnectionDialog *self = DPX_CONNECTION_DIALOG (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_CONNECTION_DIALOG);
+  g_clear_pointer (&self->header_rows, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dpx_connection_dialog_parent_class)->dispose (object);
+}
+
+static void
+dpx_connection_dialog_class_init (DpxConnectionDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dpx_connection_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/duplexws/Duplex/dpx-connection-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, headers_group);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, add_header_button);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, protocols_row);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, origin_row);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, deflate_switch);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, tls_warning);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, max_size_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, keepalive_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, reconnect_switch);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+dpx_connection_dialog_init (DpxConnectionDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->header_rows = g_ptr_array_new ();
+}
+
+GtkWidget *
+dpx_connection_dialog_new (GSettings *settings)
+{
+  DpxConnectionDialog *self;
+  g_autoptr(GVariant) headers = NULL;
+  g_auto(GStrv) protocols = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *origin = NULL;
+  GVariantIter iter;
+  const char *name, *value;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (DPX_TYPE_CONNECTION_DIALOG, NULL);
+  self->settings = g_object_ref (settings);
+  self->loading = TRUE;
+
+  headers = g_settings_get_value (settings, "request-headers");
+  g_variant_iter_init (&iter, headers);
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
+    dpx_connection_dialog_add_header (self, name, value);
+
+  protocols = g_settings_get_strv (settings, "subprotocols");
+  joined = g_strjoinv (", ", protocols);
+  gtk_editable_set_text (GTK_EDITABLE (self->protocols_row), joined);
+  origin = g_settings_get_string (settings, "origin");
+  gtk_editable_set_text (GTK_EDITABLE (self->origin_row), origin);
+  self->loading = FALSE;
+
+  g_settings_bind (settings, "origin", self->origin_row, "text", G_SETTINGS_BIND_SET);
+  g_settings_bind (settings, "permessage-deflate", self->deflate_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "max-message-size", self->max_size_spin, "value",
+                                G_SETTINGS_BIND_DEFAULT, kib_get_mapping, kib_set_mapping, NULL, NULL);
+  g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  g_signal_connect (self->protocols_row, "changed", G_CALLBACK (on_protocols_changed), self);
+  g_signal_connect (self->add_header_button, "clicked", G_CALLBACK (on_add_header), self);
+  g_signal_connect (self->tls_switch, "notify::active", G_CALLBACK (on_tls_changed), self);
+  on_tls_changed (self->tls_switch, NULL, self);
+
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,27 @@
+/* dpx-log-row.h: one line of the message list
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dpx-log-entry.h"
+
+G_BEGIN_DECLS
+
+#define DPX_TYPE_LOG_ROW (dpx_log_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (DpxLogRow, dpx_log_row, DPX, LOG_ROW, GtkWidget)
+
+GtkWidget   *dpx_log_row_new          (void);
+void         dpx_log_row_set_entry    (DpxLogRow   *self,
+                                       DpxLogEntry *entry);
+DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow   *self);
+
+const char  *dpx_direction_icon_name  (DpxDirection direction);
+const char  *dpx_direction_label      (DpxDirection direction);
+const char  *dpx_entry_kind_label     (DpxEntryKind kind);
+char        *dpx_format_time          (gint64       time_us);
+
+G_END_DECLS

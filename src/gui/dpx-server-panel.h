@@ -1,0 +1,24 @@
+/* dpx-server-panel.h: what the local broadcast server is doing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dpx-relay.h"
+
+G_BEGIN_DECLS
+
+#define DPX_TYPE_SERVER_PANEL (dpx_server_panel_get_type ())
+
+G_DECLARE_FINAL_TYPE (DpxServerPanel, dpx_server_panel, DPX, SERVER_PANEL, GtkWidget)
+
+void        dpx_server_panel_set_relay      (DpxServerPanel *self,
+                                             DpxRelay       *relay);
+const char *dpx_server_panel_get_url_text   (DpxServerPanel *self);
+const char *dpx_server_panel_get_count_text (DpxServerPanel *self);
+gboolean    dpx_server_panel_get_lan_warning_visible (DpxServerPanel *self);
+void        dpx_server_panel_refresh        (DpxServerPanel *self);
+
+G_END_DECLS

@@ -1,0 +1,557 @@
+/* dpx-session.c: one window's connection, its options and its reconnects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dpx-session.h"
+#include "dpx-stall-probe.h"
+#include "dpx-util.h"
+
+struct _DpxSession
+{
+  GObject             parent_instance;
+
+  /* owned */
+  DpxClient          *client;
+  DpxLog             *log;
+  GSettings          *settings;
+  char               *url;
+
+  guint               reconnect_source;
+  guint               reconnect_delay_ms;  /* the next delay to use */
+  guint               reconnect_attempt;
+  guint64             messages_in;
+  guint64             messages_out;
+  DpxConnectionState  state;
+  gboolean            manual_disconnect;
+  gboolean            was_open;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_URL,
+  PROP_RECONNECT_PENDING,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DpxSession, dpx_session, G_TYPE_OBJECT)
+
+static void start_connect (DpxSession *self);
+
+void
+dpx_session_log_event (DpxSession   *self,
+                       DpxEntryKind  kind,
+                       const char   *text)
+{
+  g_autoptr(DpxLogEntry) entry = NULL;
+
+  g_return_if_fail (DPX_IS_SESSION (self));
+
+  entry = dpx_log_entry_new_event (self->url ? self->url : "", kind, text);
+  dpx_log_append (self->log, entry);
+}
+
+static void
+on_client_event (DpxClient  *client,
+                 int         kind,
+                 const char *text,
+                 DpxSession *self)
+{
+  dpx_session_log_event (self, kind, text);
+  /* While reconnecting, each failed attempt is in the log, not in a toast. */
+  if (kind == DPX_ENTRY_KIND_ERROR && self->reconnect_attempt == 0)
+    g_signal_emit (self, signals[SIGNAL_ERROR], 0, text);
+}
+
+static void
+on_client_message (DpxClient  *client,
+                   int         type,
+                   GBytes     *message,
+                   DpxSession *self)
+{
+  g_autoptr(DpxLogEntry) entry = NULL;
+
+  entry = dpx_log_entry_new_now (self->url, DPX_DIRECTION_RECEIVED,
+                                 type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_ENTRY_KIND_TEXT
+                                                                  : DPX_ENTRY_KIND_BINARY,
+                                 message);
+  dpx_log_append (self->log, entry);
+  self->messages_in++;
+  dpx_stall_probe_count (1);
+}
+
+static void
+cancel_reconnect (DpxSession *self)
+{
+  if (self->reconnect_source == 0)
+    return;
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_PENDING]);
+}
+
+static gboolean
+reconnect_cb (gpointer data)
+{
+  DpxSession *self = data;
+
+  self->reconnect_source = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_PENDING]);
+  start_connect (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (DpxSession *self)
+{
+  g_autofree char *text = NULL;
+  guint delay = self->reconnect_delay_ms;
+
+  self->reconnect_attempt++;
+  self->reconnect_delay_ms = MIN (delay * 2, DPX_SESSION_RECONNECT_MAX_MS);
+
+  text = g_strdup_printf (ngettext ("Reconnecting in %u second (attempt %u)",
+                                    "Reconnecting in %u seconds (attempt %u)",
+                                    MAX (1, delay / 1000)),
+                          MAX (1, delay / 1000), self->reconnect_attempt);
+  dpx_session_log_event (self, DPX_ENTRY_KIND_INFO, text);
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_source = g_timeout_add (delay, reconnect_cb, self);
+  g_source_set_name_by_id (self->reconnect_source, "[duplex] reconnect");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_PENDING]);
+}
+
+static void
+on_client_state (DpxClient  *client,
+                 GParamSpec *pspec,
+                 DpxSession *self)
+{
+  DpxConnectionState state = dpx_client_get_state (client);
+
+  if (state == self->state)
+    return;
+  self->state = state;
+
+  if (state == DPX_CONNECTION_STATE_OPEN)
+    {
+      self->was_open = TRUE;
+      self->reconnect_attempt = 0;
+      self->reconnect_delay_ms = DPX_SESSION_RECONNECT_FIRST_MS;
+    }
+  else if (state == DPX_CONNECTION_STATE_CLOSED &&
+           !self->manual_disconnect &&
+           self->was_open &&
+           self->settings != NULL &&
+           g_settings_get_boolean (self->settings, "auto-reconnect"))
+    {
+      schedule_reconnect (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DpxSession) self = user_data;
+
+  /* Failures were already told through the client's events. */
+  dpx_client_connect_finish (DPX_CLIENT (source), result, NULL);
+}
+
+static gboolean
+apply_settings (DpxSession  *self,
+                GError     **error)
+{
+  g_autoptr(GVariant) headers = NULL;
+  g_auto(GStrv) protocols = NULL;
+  g_autofree char *origin = NULL;
+  GVariantIter iter;
+  const char *name, *value;
+
+  if (self->settings == NULL)
+    return TRUE;
+
+  dpx_client_clear_headers (self->client);
+  headers = g_settings_get_value (self->settings, "request-headers");
+  g_variant_iter_init (&iter, headers);
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
+    {
+      if (*name == '\0')
+        continue;
+      if (!dpx_client_add_header (self->client, name, value, error))
+        return FALSE;
+    }
+
+  protocols = g_settings_get_strv (self->settings, "subprotocols");
+  dpx_client_set_protocols (self->client, (const char * const *) protocols);
+  origin = g_settings_get_string (self->settings, "origin");
+  dpx_client_set_origin (self->client, origin);
+  dpx_client_set_deflate (self->client, g_settings_get_boolean (self->settings, "permessage-deflate"));
+  dpx_client_set_accept_invalid_certificates (self->client,
+                                              g_settings_get_boolean (self->settings,
+                                                                      "accept-invalid-certificates"));
+  dpx_client_set_handshake_timeout (self->client, g_settings_get_uint (self->settings, "handshake-timeout"));
+  dpx_client_set_max_message_size (self->client, g_settings_get_uint64 (self->settings, "max-message-size"));
+  dpx_client_set_keepalive_interval (self->client, g_settings_get_uint (self->settings, "keepalive-interval"));
+  return TRUE;
+}
+
+static void
+start_connect (DpxSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!apply_settings (self, &error))
+    {
+      dpx_session_log_event (self, DPX_ENTRY_KIND_ERROR, error->message);
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
+      return;
+    }
+  dpx_client_set_url (self->client, self->url);
+  dpx_client_connect_async (self->client, NULL, on_connected, g_object_ref (self));
+}
+
+/**
+ * dpx_session_connect:
+ *
+ * Connects to @url with the options in the settings. Fails at once, without
+ * touching the log, when @url is not a WebSocket URL or a connection is
+ * already open.
+ */
+gboolean
+dpx_session_connect (DpxSession  *self,
+                     const char  *url,
+                     GError     **error)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  if (!dpx_client_check_url (url, error))
+    return FALSE;
+
+  if (self->state == DPX_CONNECTION_STATE_CONNECTING ||
+      self->state == DPX_CONNECTION_STATE_OPEN ||
+      self->state == DPX_CONNECTION_STATE_CLOSING)
+    {
+      g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_FAILED,
+                           _("Already connected: disconnect first"));
+      return FALSE;
+    }
+
+  cancel_reconnect (self);
+  self->manual_disconnect = FALSE;
+  self->was_open = FALSE;
+  self->reconnect_attempt = 0;
+  self->reconnect_delay_ms = DPX_SESSION_RECONNECT_FIRST_MS;
+
+  if (g_strcmp0 (self->url, url) != 0)
+    {
+      g_free (self->url);
+      self->url = g_strdup (url);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+    }
+
+  start_connect (self);
+  return TRUE;
+}
+
+/**
+ * dpx_session_disconnect:
+ *
+ * Closes the connection with @code and @reason, cancels an attempt in
+ * progress, and stops automatic reconnects.
+ */
+gboolean
+dpx_session_disconnect (DpxSession  *self,
+                        gushort      code,
+                        const char  *reason,
+                        GError     **error)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+
+  if (self->reconnect_source != 0)
+    {
+      cancel_reconnect (self);
+      self->manual_disconnect = TRUE;
+      dpx_session_log_event (self, DPX_ENTRY_KIND_INFO, _("Automatic reconnection cancelled"));
+      return TRUE;
+    }
+
+  if (self->state != DPX_CONNECTION_STATE_CONNECTING &&
+      self->state != DPX_CONNECTION_STATE_OPEN)
+    {
+      g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_NOT_OPEN,
+                           _("Not connected"));
+      return FALSE;
+    }
+
+  if (!dpx_client_close (self->client, code, reason, error))
+    return FALSE;
+  self->manual_disconnect = TRUE;
+  return TRUE;
+}
+
+static void
+append_sent (DpxSession   *self,
+             DpxEntryKind  kind,
+             GBytes       *payload)
+{
+  g_autoptr(DpxLogEntry) entry = NULL;
+
+  entry = dpx_log_entry_new_now (self->url, DPX_DIRECTION_SENT, kind, payload);
+  dpx_log_append (self->log, entry);
+  self->messages_out++;
+}
+
+gboolean
+dpx_session_send_text (DpxSession  *self,
+                       const char  *text,
+                       GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (!dpx_client_send_text (self->client, text, -1, error))
+    return FALSE;
+  bytes = g_bytes_new (text, strlen (text));
+  append_sent (self, DPX_ENTRY_KIND_TEXT, bytes);
+  return TRUE;
+}
+
+gboolean
+dpx_session_send_binary (DpxSession  *self,
+                         GBytes      *data,
+                         GError     **error)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  if (!dpx_client_send_binary (self->client, data, error))
+    return FALSE;
+  append_sent (self, DPX_ENTRY_KIND_BINARY, data);
+  return TRUE;
+}
+
+DpxLog *
+dpx_session_get_log (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
+  return self->log;
+}
+
+DpxClient *
+dpx_session_get_client (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
+  return self->client;
+}
+
+DpxConnectionState
+dpx_session_get_state (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), DPX_CONNECTION_STATE_DISCONNECTED);
+  return self->state;
+}
+
+const char *
+dpx_session_get_url (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
+  return self->url;
+}
+
+gboolean
+dpx_session_get_reconnect_pending (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+  return self->reconnect_source != 0;
+}
+
+/* The delay, in milliseconds, the next automatic reconnect will wait. */
+guint
+dpx_session_get_reconnect_delay (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), 0);
+  return self->reconnect_delay_ms;
+}
+
+guint
+dpx_session_get_reconnect_attempt (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), 0);
+  return self->reconnect_attempt;
+}
+
+guint64
+dpx_session_get_messages_in (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), 0);
+  return self->messages_in;
+}
+
+guint64
+dpx_session_get_messages_out (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), 0);
+  return self->messages_out;
+}
+
+/* A short description of the state, for the header bar. */
+char *
+dpx_session_dup_status (DpxSession *self)
+{
+  gushort code;
+
+  g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
+
+  if (self->reconnect_source != 0)
+    return g_strdup (_("Reconnecting"));
+
+  switch (self->state)
+    {
+    case DPX_CONNECTION_STATE_CONNECTING:
+      return g_strdup (_("Connecting"));
+    case DPX_CONNECTION_STATE_OPEN:
+      return g_strdup (_("Open"));
+    case DPX_CONNECTION_STATE_CLOSING:
+      return g_strdup (_("Closing"));
+    case DPX_CONNECTION_STATE_CLOSED:
+      code = dpx_client_get_close_code (self->client);
+      if (code != 0)
+        /* Translators: a close code, such as 1006 */
+        return g_strdup_printf (_("Closed · %u"), code);
+      if (dpx_client_get_error_message (self->client))
+        return g_strdup (_("Failed"));
+      return g_strdup (_("Closed"));
+    case DPX_CONNECTION_STATE_DISCONNECTED:
+    default:
+      return g_strdup (_("Not connected"));
+    }
+}
+
+static void
+dpx_session_dispose (GObject *object)
+{
+  DpxSession *self = DPX_SESSION (object);
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  if (self->client)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  g_clear_object (&self->log);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dpx_session_parent_class)->dispose (object);
+}
+
+static void
+dpx_session_finalize (GObject *object)
+{
+  DpxSession *self = DPX_SESSION (object);
+
+  g_clear_pointer (&self->url, g_free);
+
+  G_OBJECT_CLASS (dpx_session_parent_class)->finalize (object);
+}
+
+static void
+dpx_session_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  DpxSession *self = DPX_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_RECONNECT_PENDING:
+      g_value_set_boolean (value, self->reconnect_source != 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_session_class_init (DpxSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dpx_session_dispose;
+  object_class->finalize = dpx_session_finalize;
+  object_class->get_property = dpx_session_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      DPX_CONNECTION_STATE_DISCONNECTED, DPX_CONNECTION_STATE_CLOSED,
+                      DPX_CONNECTION_STATE_DISCONNECTED,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECONNECT_PENDING] =
+    g_param_spec_boolean ("reconnect-pending", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DpxSession::error:
+   * @text: what went wrong, for a person
+   */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+dpx_session_init (DpxSession *self)
+{
+  self->reconnect_delay_ms = DPX_SESSION_RECONNECT_FIRST_MS;
+}
+
+/**
+ * dpx_session_new:
+ * @settings: (nullable): where the connection options live
+ */
+DpxSession *
+dpx_session_new (DpxLog    *log,
+                 GSettings *settings)
+{
+  DpxSession *self;
+
+  g_return_val_if_fail (DPX_IS_LOG (log), NULL);
+
+  self = g_object_new (DPX_TYPE_SESSION, NULL);
+  self->log = g_object_ref (log);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  self->client = dpx_client_new (NULL);
+  g_signal_connect (self->client, "event", G_CALLBACK (on_client_event), self);
+  g_signal_connect (self->client, "message", G_CALLBACK (on_client_message), self);
+  g_signal_connect (self->client, "notify::state", G_CALLBACK (on_client_state), self);
+  return self;
+}
