@@ -1,0 +1,383 @@
+#!/usr/bin/python3
+"""Measures Duplex's relay against three peers, in one run on one machine.
+
+The relays: `duplex serve`; a Python relay written the way the seed article
+writes it (asyncio.wait over one send per client); a Python relay on
+websockets.broadcast(); a Node.js relay on the ws package. The load comes
+from `duplex bench`: one publisher, N subscribers, 64-byte text messages (and
+one scenario at 16 KiB). For every scenario all four relays start fresh, each
+is measured --repeats times in turns, and the median is reported, with each
+relay's peak RSS (VmHWM) over those runs.
+
+The results replace the part of docs/PERFORMANCE.md between the markers,
+and every bench line is kept in bench/results/last-run.jsonl.
+
+Usage: /usr/bin/python3 bench/compare.py [--repeats 5] [--duplex PATH]
+Needs: a built duplex (meson setup build && ninja -C build), Debian's
+python3-websockets (10.x) for /usr/bin/python3, node and `npm ci` in
+bench/peers/node (done here when node_modules is missing).
+
+SPDX-License-Identifier: GPL-3.0-or-later
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+PEERS = os.path.join(HERE, "peers")
+NODE_DIR = os.path.join(PEERS, "node")
+DOC = os.path.join(TOP, "docs", "PERFORMANCE.md")
+RAW = os.path.join(HERE, "results", "last-run.jsonl")
+BEGIN = "<!-- compare.py results: begin -->"
+END = "<!-- compare.py results: end -->"
+
+# (clients, messages, size)
+SCENARIOS = [
+    (1, 20000, 64),
+    (10, 5000, 64),
+    (100, 1000, 64),
+    (1000, 100, 64),
+    (10, 1000, 16384),
+]
+
+RELAYS = ["duplex", "node-ws", "py-broadcast", "py-seed"]
+LABELS = {
+    "duplex": "Duplex (`duplex serve`)",
+    "node-ws": "Node `ws`",
+    "py-broadcast": "Python `websockets.broadcast`",
+    "py-seed": "Python seed (`asyncio.wait`)",
+}
+# The issue's targets: Duplex's throughput over each peer's, and its memory.
+TARGETS = {"node-ws": 1.25, "py-seed": 3.0}
+RSS_TARGET_MIB = 16
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def find_duplex(given):
+    for candidate in (given, os.environ.get("DUPLEX"),
+                      os.path.join(TOP, "build", "src", "duplex"),
+                      shutil.which("duplex")):
+        if candidate and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    sys.exit("compare.py: no duplex binary: build it (meson setup build && "
+             "ninja -C build) or pass --duplex PATH")
+
+
+def relay_command(name, duplex):
+    if name == "duplex":
+        return [duplex, "serve", "--port", "0"]
+    if name == "node-ws":
+        return ["node", os.path.join(NODE_DIR, "relay.js")]
+    if name == "py-broadcast":
+        return ["/usr/bin/python3", os.path.join(PEERS, "broadcast_relay.py")]
+    if name == "py-seed":
+        return ["/usr/bin/python3", os.path.join(PEERS, "seed_relay.py")]
+    raise ValueError(name)
+
+
+class Relay:
+    """One relay process; its first stdout line is its URL."""
+
+    def __init__(self, name, duplex):
+        self.name = name
+        self.proc = subprocess.Popen(relay_command(name, duplex),
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL, text=True)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 20)
+        line = self.proc.stdout.readline().strip() if ready else ""
+        if not line.startswith("ws://"):
+            self.stop()
+            sys.exit(f"compare.py: {name} did not start (printed {line!r})")
+        self.url = line
+
+    def peak_rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def run_bench(duplex, relay, clients, messages, size):
+    cmd = [duplex, "bench", relay.url, "--clients", str(clients),
+           "--messages", str(messages), "--size", str(size),
+           "--server-pid", str(relay.proc.pid), "--timeout", "120"]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, timeout=180)
+    try:
+        result = json.loads(done.stdout.splitlines()[0])
+    except (IndexError, ValueError):
+        result = {"errors": 1, "first_error": done.stderr.strip() or "no output"}
+    result["exit_status"] = done.returncode
+    return result
+
+
+def machine():
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    debian = "?"
+    if os.path.exists("/etc/debian_version"):
+        with open("/etc/debian_version") as f:
+            debian = f.read().strip()
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory": f"{mem_kib / 1024 / 1024:.0f} GiB",
+        "kernel": platform.release(),
+        "debian": debian,
+    }
+
+
+def versions(duplex):
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return "?"
+
+    ws_version = "?"
+    try:
+        with open(os.path.join(NODE_DIR, "node_modules", "ws", "package.json")) as f:
+            ws_version = json.load(f)["version"]
+    except OSError:
+        pass
+    return {
+        "duplex": out([duplex, "--version"]).replace("duplex ", ""),
+        "libsoup": out(["pkg-config", "--modversion", "libsoup-3.0"]),
+        "glib": out(["pkg-config", "--modversion", "glib-2.0"]),
+        "python": out(["/usr/bin/python3", "-c", "import platform; print(platform.python_version())"]),
+        "websockets": out(["/usr/bin/python3", "-c", "import websockets; print(websockets.__version__)"]),
+        "node": out(["node", "--version"]).lstrip("v"),
+        "ws": ws_version,
+    }
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarize(runs):
+    good = [r for r in runs if r.get("exit_status") == 0]
+    pct = lambda r, key: (100.0 * r[key] / r["duration_ms"]
+                          if r.get(key) is not None and r.get("duration_ms") else None)
+    rates = [r["deliveries_per_sec"] for r in good]
+    return {
+        "runs": len(runs),
+        "failed": len(runs) - len(good),
+        "rate": median(rates),
+        "rate_min": min(rates) if rates else None,
+        "rate_max": max(rates) if rates else None,
+        "p50": median([r["latency_ms"]["p50"] for r in good]),
+        "p99": median([r["latency_ms"]["p99"] for r in good]),
+        "connect": median([r["connect_ms"] for r in good]),
+        "server_cpu": median([pct(r, "server_cpu_ms") for r in good]),
+        "bench_cpu": median([pct(r, "bench_cpu_ms") for r in good]),
+        "first_error": next((r.get("first_error") for r in runs if r.get("first_error")), None),
+    }
+
+
+def fmt(value, spec, missing="n/a"):
+    return missing if value is None else format(value, spec)
+
+
+def scenario_name(clients, messages, size):
+    return f"{clients} x {messages}, {size // 1024} KiB" if size >= 1024 else \
+           f"{clients} x {messages}, {size} B"
+
+
+def render(results, info, vers, repeats, started, took, loads):
+    lines = []
+    add = lines.append
+    add(BEGIN)
+    add("")
+    add(f"Measured on {started:%Y-%m-%d %H:%M} UTC by `bench/compare.py --repeats {repeats}` "
+        f"({took / 60:.0f} minutes). Load average before and after the run: "
+        f"{loads[0]} and {loads[1]}.")
+    add("")
+    add(f"- Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, "
+        f"Linux {info['kernel']}, Debian {info['debian']}")
+    add(f"- Duplex {vers['duplex']} (libsoup {vers['libsoup']}, GLib {vers['glib']}); "
+        f"Python {vers['python']} with websockets {vers['websockets']}; "
+        f"Node.js {vers['node']} with ws {vers['ws']}")
+    add("")
+    add("Deliveries per second are messages received by subscribers per second "
+        "(clients x messages / time from the first send to the last delivery), the median "
+        f"of {repeats} runs, with the lowest and highest run. Latency is from send to "
+        "delivery, the median over runs of each run's percentile. Relay and bench CPU are "
+        "the CPU time each process used during the timed part, as a share of that time "
+        "(100 % = one core busy the whole time). Peak RSS is the relay's VmHWM after all "
+        "its runs of the scenario.")
+    add("")
+    add("| Scenario | Relay | Deliveries/s | (min - max) | p50 ms | p99 ms | Connect ms "
+        "| Peak RSS MiB | Relay CPU | Bench CPU | Failed runs |")
+    add("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for scenario, per_relay in results:
+        for name in RELAYS:
+            s = per_relay[name]
+            add(f"| {scenario_name(*scenario)} | {LABELS[name]} | {fmt(s['rate'], ',.0f')} "
+                f"| {fmt(s['rate_min'], ',.0f')} - {fmt(s['rate_max'], ',.0f')} "
+                f"| {fmt(s['p50'], '.1f')} | {fmt(s['p99'], '.1f')} | {fmt(s['connect'], '.0f')} "
+                f"| {fmt(s['rss_mib'], '.1f')} | {fmt(s['server_cpu'], '.0f')} % "
+                f"| {fmt(s['bench_cpu'], '.0f')} % | {s['failed']} of {s['runs']} |")
+    add("")
+    add("Duplex's throughput divided by each peer's (median against median):")
+    add("")
+    add("| Scenario | vs Node `ws` (target 1.25) | vs `websockets.broadcast` "
+        "| vs seed (target 3) | Duplex peak RSS (target < 16 MiB at 1000 clients) |")
+    add("| --- | ---: | ---: | ---: | ---: |")
+    missed = []
+    for scenario, per_relay in results:
+        ours = per_relay["duplex"]
+        cells = []
+        for name in ("node-ws", "py-broadcast", "py-seed"):
+            theirs = per_relay[name]["rate"]
+            if ours["rate"] is None or not theirs:
+                cells.append("n/a")
+                continue
+            ratio = ours["rate"] / theirs
+            mark = ""
+            if name in TARGETS:
+                ok = ratio >= TARGETS[name]
+                mark = " (met)" if ok else " (**missed**)"
+                if not ok:
+                    missed.append(f"{scenario_name(*scenario)}: {ratio:.2f}x {LABELS[name]}")
+            cells.append(f"{ratio:.2f}x{mark}")
+        rss = ours["rss_mib"]
+        rss_cell = fmt(rss, ".1f")
+        if scenario[0] >= 1000 and rss is not None:
+            ok = rss < RSS_TARGET_MIB
+            rss_cell += " (met)" if ok else " (**missed**)"
+            if not ok:
+                missed.append(f"{scenario_name(*scenario)}: peak RSS {rss:.1f} MiB")
+        add(f"| {scenario_name(*scenario)} | {' | '.join(cells)} | {rss_cell} |")
+    add("")
+    if missed:
+        add("Targets missed in this run: " + "; ".join(missed) + ".")
+    else:
+        add("Every target was met in this run.")
+    add("")
+    add(END)
+    return "\n".join(lines)
+
+
+def write_doc(section):
+    text = ""
+    if os.path.exists(DOC):
+        with open(DOC) as f:
+            text = f.read()
+    if BEGIN in text and END in text:
+        head = text[:text.index(BEGIN)]
+        tail = text[text.index(END) + len(END):]
+        text = head + section + tail
+    else:
+        text = text + ("\n" if text else "# Performance\n\n") + section + "\n"
+    with open(DOC, "w") as f:
+        f.write(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="runs per relay and scenario")
+    parser.add_argument("--duplex", help="the duplex binary (default: build/src/duplex)")
+    parser.add_argument("--relays", default=",".join(RELAYS),
+                        help="comma-separated subset of " + ",".join(RELAYS))
+    parser.add_argument("--no-write", action="store_true",
+                        help="print the results instead of updating docs/PERFORMANCE.md")
+    args = parser.parse_args()
+
+    duplex = find_duplex(args.duplex)
+    relays = [r for r in args.relays.split(",") if r]
+    for r in relays:
+        if r not in RELAYS:
+            sys.exit(f"compare.py: unknown relay {r}")
+    if "node-ws" in relays and not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "ws")):
+        log("Installing the Node relay's dependencies (npm ci in bench/peers/node)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+
+    started = datetime.datetime.utcnow()
+    t0 = time.monotonic()
+    loads = [" ".join(f"{x:.2f}" for x in os.getloadavg())]
+    os.makedirs(os.path.dirname(RAW), exist_ok=True)
+    raw = open(RAW, "w")
+    results = []
+    for scenario in SCENARIOS:
+        clients, messages, size = scenario
+        log(f"== {scenario_name(*scenario)}")
+        running = {name: Relay(name, duplex) for name in relays}
+        runs = {name: [] for name in relays}
+        try:
+            for rep in range(args.repeats):
+                # Turns rotate so no relay always runs first or last.
+                order = relays[rep % len(relays):] + relays[:rep % len(relays)]
+                for name in order:
+                    result = run_bench(duplex, running[name], clients, messages, size)
+                    result["relay"] = name
+                    result["repeat"] = rep
+                    raw.write(json.dumps(result) + "\n")
+                    raw.flush()
+                    runs[name].append(result)
+                    log(f"   {name:13} {result.get('deliveries_per_sec', 0):>10,.0f}/s  "
+                        f"errors {result.get('errors')}  {result.get('first_error') or ''}")
+            per_relay = {}
+            for name in RELAYS:
+                if name not in relays:
+                    per_relay[name] = {"rate": None, "rate_min": None, "rate_max": None,
+                                       "p50": None, "p99": None, "connect": None,
+                                       "server_cpu": None, "bench_cpu": None, "rss_mib": None,
+                                       "failed": 0, "runs": 0, "first_error": None}
+                    continue
+                summary = summarize(runs[name])
+                rss = running[name].peak_rss_kib()
+                summary["rss_mib"] = rss / 1024 if rss else None
+                per_relay[name] = summary
+            results.append((scenario, per_relay))
+        finally:
+            for relay in running.values():
+                relay.stop()
+    raw.close()
+    loads.append(" ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+    section = render(results, machine(), versions(duplex), args.repeats, started,
+                     time.monotonic() - t0, loads)
+    if args.no_write:
+        print(section)
+    else:
+        write_doc(section)
+        log(f"Wrote {os.path.relpath(DOC, TOP)} and {os.path.relpath(RAW, TOP)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
