@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "dpx-test-support.h"
 
@@ -158,4 +160,269 @@ dpx_test_run_duplex (const char * const  *args,
   *exit_status = g_spawn_check_wait_status (status, NULL) ? 0 :
                  (WIFEXITED (status) ? WEXITSTATUS (status) : -1);
   return out;
+}
+
+/* Child relay ------------------------------------------------------------- */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+DpxTestServer *
+dpx_test_server_spawn (const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  DpxTestServer *server = g_new0 (DpxTestServer, 1);
+  char *line;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("DUPLEX"));
+  g_ptr_array_add (argv, (gpointer) "serve");
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, (gpointer) "0");
+  for (guint i = 0; extra_args && extra_args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_nonnull (g_getenv ("DUPLEX"));
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A failed assertion aborts the test: the relay must not outlive it. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* The first stdout line is the URL, printed once the port is bound. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  server->url = line;
+  uri = g_uri_parse (line, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  server->port = g_uri_get_port (uri);
+  g_assert_cmpuint (server->port, >, 0);
+  return server;
+}
+
+/* The child's resident set now, or its peak so far. */
+gsize
+dpx_test_server_rss_kib (DpxTestServer *server,
+                         gboolean       peak)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server->process));
+  g_autofree char *status = NULL;
+  const char *field = peak ? "VmHWM:" : "VmRSS:";
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return 0;
+  line = strstr (status, field);
+  return line ? g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Sends SIGTERM and waits for a clean exit; returns the exit status. */
+int
+dpx_test_server_stop (DpxTestServer *server)
+{
+  gboolean done = FALSE;
+
+  if (g_subprocess_get_identifier (server->process) == NULL)
+    return g_subprocess_get_exit_status (server->process);
+
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait_async (server->process, NULL, wait_cb, &done);
+  dpx_test_wait_until (done, 10000);
+  g_assert_true (g_subprocess_get_if_exited (server->process));
+  return g_subprocess_get_exit_status (server->process);
+}
+
+void
+dpx_test_server_free (DpxTestServer *server)
+{
+  if (g_subprocess_get_identifier (server->process) != NULL)
+    {
+      g_subprocess_force_exit (server->process);
+      g_subprocess_wait (server->process, NULL, NULL);
+    }
+  g_object_unref (server->process);
+  g_free (server->url);
+  g_free (server);
+}
+
+/* Raw client -------------------------------------------------------------- */
+
+DpxRawClient *
+dpx_raw_client_connect (const char  *url,
+                        const char  *extra_headers,
+                        GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, error);
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(DpxRawClient) client = g_new0 (DpxRawClient, 1);
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autofree char *request = NULL;
+
+  if (uri == NULL)
+    return NULL;
+  client->connection = g_socket_client_connect_to_host (socket_client, g_uri_get_host (uri),
+                                                        g_uri_get_port (uri), NULL, error);
+  if (client->connection == NULL)
+    return NULL;
+  client->socket = g_socket_connection_get_socket (client->connection);
+  g_socket_set_timeout (client->socket, 20);
+  client->in = g_io_stream_get_input_stream (G_IO_STREAM (client->connection));
+  client->out = g_io_stream_get_output_stream (G_IO_STREAM (client->connection));
+
+  request = g_strdup_printf ("GET / HTTP/1.1\r\n"
+                             "Host: %s:%d\r\n"
+                             "Upgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n"
+                             "%s"
+                             "\r\n",
+                             g_uri_get_host (uri), g_uri_get_port (uri),
+                             extra_headers ? extra_headers : "");
+  if (!g_output_stream_write_all (client->out, request, strlen (request), NULL, NULL, error))
+    return NULL;
+
+  /* Read the response head byte by byte so no frame bytes are swallowed. */
+  while (!g_str_has_suffix (head->str, "\r\n\r\n"))
+    {
+      char c;
+      gssize n = g_input_stream_read (client->in, &c, 1, NULL, error);
+
+      if (n <= 0)
+        {
+          if (n == 0)
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                 "closed during the handshake");
+          return NULL;
+        }
+      g_string_append_c (head, c);
+    }
+  client->response = g_strdup (head->str);
+  client->status = g_ascii_strtoull (head->str + strlen ("HTTP/1.1 "), NULL, 10);
+  return g_steal_pointer (&client);
+}
+
+gboolean
+dpx_raw_client_send_frame (DpxRawClient  *client,
+                           guint8         first_byte,
+                           const guint8  *payload,
+                           gsize          length,
+                           GError       **error)
+{
+  static const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  guint8 header[14];
+  gsize header_len = 0;
+  g_autofree guint8 *masked = g_malloc (MAX (length, 1));
+
+  header[header_len++] = first_byte;
+  if (length < 126)
+    header[header_len++] = 0x80 | length;
+  else if (length <= 0xffff)
+    {
+      header[header_len++] = 0x80 | 126;
+      header[header_len++] = length >> 8;
+      header[header_len++] = length & 0xff;
+    }
+  else
+    {
+      header[header_len++] = 0x80 | 127;
+      for (int i = 7; i >= 0; i--)
+        header[header_len++] = ((guint64) length >> (8 * i)) & 0xff;
+    }
+  memcpy (header + header_len, mask, 4);
+  header_len += 4;
+  for (gsize i = 0; i < length; i++)
+    masked[i] = payload[i] ^ mask[i & 3];
+
+  return g_output_stream_write_all (client->out, header, header_len, NULL, NULL, error) &&
+         g_output_stream_write_all (client->out, masked, length, NULL, NULL, error);
+}
+
+gboolean
+dpx_raw_client_read_frame (DpxRawClient  *client,
+                           guint8        *first_byte,
+                           GByteArray    *payload,
+                           GError       **error)
+{
+  guint8 head[2];
+  guint64 length;
+  gsize got;
+
+  if (!g_input_stream_read_all (client->in, head, 2, &got, NULL, error) || got < 2)
+    {
+      if (error && !*error)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "end of stream");
+      return FALSE;
+    }
+  *first_byte = head[0];
+  length = head[1] & 0x7f;
+  if (length >= 126)
+    {
+      guint8 ext[8];
+      gsize n = length == 126 ? 2 : 8;
+
+      if (!g_input_stream_read_all (client->in, ext, n, &got, NULL, error) || got < n)
+        return FALSE;
+      length = 0;
+      for (gsize i = 0; i < n; i++)
+        length = (length << 8) | ext[i];
+    }
+  g_byte_array_set_size (payload, length);
+  if (length > 0 &&
+      (!g_input_stream_read_all (client->in, payload->data, length, &got, NULL, error) || got < length))
+    {
+      if (error && !*error)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "end of stream");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads frames until a close frame, and returns its code and reason. */
+gboolean
+dpx_raw_client_read_close (DpxRawClient  *client,
+                           gushort       *code,
+                           char         **reason,
+                           GError       **error)
+{
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  guint8 first;
+
+  for (;;)
+    {
+      if (!dpx_raw_client_read_frame (client, &first, payload, error))
+        return FALSE;
+      if ((first & 0x0f) == 0x8)
+        break;
+    }
+  *code = payload->len >= 2 ? (payload->data[0] << 8) | payload->data[1] : 1005;
+  if (reason)
+    *reason = payload->len > 2 ? g_strndup ((char *) payload->data + 2, payload->len - 2) : g_strdup ("");
+  return TRUE;
+}
+
+void
+dpx_raw_client_free (DpxRawClient *client)
+{
+  g_clear_object (&client->connection);
+  g_free (client->response);
+  g_free (client);
 }

@@ -56,3 +56,53 @@ char        *dpx_test_run_duplex  (const char * const      *args,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpxTestPeer, dpx_test_peer_free)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* A `duplex serve` child process, for tests that measure the relay alone. */
+typedef struct {
+  GSubprocess *process;
+  char        *url;
+  guint        port;
+  GString     *stderr_text;
+} DpxTestServer;
+
+DpxTestServer *dpx_test_server_spawn     (const char * const *extra_args);
+gsize          dpx_test_server_rss_kib   (DpxTestServer      *server,
+                                          gboolean            peak);
+int            dpx_test_server_stop      (DpxTestServer      *server);
+void           dpx_test_server_free      (DpxTestServer      *server);
+
+/* A hand-driven WebSocket client over a blocking socket, to send what no
+ * well-behaved library would: fragments, raw compressed frames, garbage. */
+typedef struct {
+  GSocketConnection *connection;
+  GSocket           *socket;
+  GInputStream      *in;
+  GOutputStream     *out;
+  char              *response;   /* the handshake response head */
+  guint              status;
+} DpxRawClient;
+
+DpxRawClient *dpx_raw_client_connect     (const char    *url,
+                                          const char    *extra_headers,
+                                          GError       **error);
+gboolean      dpx_raw_client_send_frame  (DpxRawClient  *client,
+                                          guint8         first_byte,
+                                          const guint8  *payload,
+                                          gsize          length,
+                                          GError       **error);
+gboolean      dpx_raw_client_read_frame  (DpxRawClient  *client,
+                                          guint8        *first_byte,
+                                          GByteArray    *payload,
+                                          GError       **error);
+gboolean      dpx_raw_client_read_close  (DpxRawClient  *client,
+                                          gushort       *code,
+                                          char         **reason,
+                                          GError       **error);
+void          dpx_raw_client_free        (DpxRawClient  *client);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpxRawClient, dpx_raw_client_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpxTestServer, dpx_test_server_free)
+
+G_END_DECLS

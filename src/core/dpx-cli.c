@@ -141,13 +141,14 @@ on_serve_peer_disconnected (DpxRelay     *relay,
                             DpxRelayPeer *peer,
                             ServeState   *state)
 {
-  SoupWebsocketConnection *conn = dpx_relay_peer_get_connection (peer);
-  gushort code = soup_websocket_connection_get_close_code (conn);
+  gushort code = dpx_relay_peer_get_close_code (peer);
 
-  fprintf (stderr, _("- %s disconnected (%u, %s) after %" G_GUINT64_FORMAT " messages in, %"
-                     G_GUINT64_FORMAT " out; %u connected\n"),
-           dpx_relay_peer_get_remote_address (peer), code ? code : 1006,
-           dpx_close_code_describe (code ? code : 1006),
+  fprintf (stderr, dpx_relay_peer_get_closed_by_relay (peer)
+           ? _("- %s closed by the relay (%u, %s) after %" G_GUINT64_FORMAT " messages in, %"
+               G_GUINT64_FORMAT " out; %u connected\n")
+           : _("- %s disconnected (%u, %s) after %" G_GUINT64_FORMAT " messages in, %"
+               G_GUINT64_FORMAT " out; %u connected\n"),
+           dpx_relay_peer_get_remote_address (peer), code, dpx_close_code_describe (code),
            dpx_relay_peer_get_messages_in (peer), dpx_relay_peer_get_messages_out (peer),
            dpx_relay_get_n_peers (relay));
 

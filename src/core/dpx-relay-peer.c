@@ -24,7 +24,9 @@ struct _DpxRelayPeer
   /* owned */
   SoupWebsocketConnection *conn;
   GIOStream               *stream;
+  GSocket                 *socket;
   char                    *remote_address;
+  char                    *sent_close_reason;
   char                    *user_agent;
   guint32                 *queued_sizes;   /* ring of message sizes not yet on the wire */
   guint                    close_timeout;
@@ -43,6 +45,7 @@ struct _DpxRelayPeer
   guint                    queued_cap;
 
   DpxGuardViolation        violation;
+  gushort                  sent_close_code;
   gboolean                 closing;
 };
 
@@ -63,8 +66,10 @@ force_close_cb (gpointer data)
 
   self->close_timeout = 0;
   g_debug ("%s did not finish closing in time: shutting its socket", self->remote_address);
-  /* libsoup sees the stream fail, drops its queue and emits "closed". */
-  g_io_stream_close (self->stream, NULL, NULL);
+  /* Closing the stream under libsoup would leave it polling a dead fd; a
+   * shutdown makes its next read see the end and its writes fail, so it
+   * drops its queue and emits "closed". */
+  g_socket_shutdown (self->socket, TRUE, TRUE, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -78,6 +83,8 @@ dpx_relay_peer_close (DpxRelayPeer *self,
   if (self->closing)
     return;
   self->closing = TRUE;
+  self->sent_close_code = code;
+  self->sent_close_reason = g_strdup (reason);
 
   if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->conn, code, reason);
@@ -236,7 +243,9 @@ dpx_relay_peer_finalize (GObject *object)
 
   g_clear_object (&self->conn);
   g_clear_object (&self->stream);
+  g_clear_object (&self->socket);
   g_clear_pointer (&self->remote_address, g_free);
+  g_clear_pointer (&self->sent_close_reason, g_free);
   g_clear_pointer (&self->user_agent, g_free);
   g_clear_pointer (&self->queued_sizes, g_free);
 
@@ -321,6 +330,8 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   else
     self->remote_address = g_strdup (soup_server_message_get_remote_host (msg));
 
+  /* Kept to shut the socket down under libsoup when a peer never answers. */
+  self->socket = g_object_ref (soup_server_message_get_socket (msg));
   base = soup_server_message_steal_connection (msg);
   input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size,
                                       extensions_include_deflate (extensions));
@@ -407,6 +418,33 @@ dpx_relay_peer_get_queued_bytes (DpxRelayPeer *self)
 {
   g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
   return self->queued_bytes;
+}
+
+/**
+ * dpx_relay_peer_get_close_code:
+ *
+ * The code the relay closed this peer with, or else the one the peer sent;
+ * 1006 when the connection ended without either.
+ */
+gushort
+dpx_relay_peer_get_close_code (DpxRelayPeer *self)
+{
+  gushort code;
+
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+
+  if (self->sent_close_code != 0)
+    return self->sent_close_code;
+  code = soup_websocket_connection_get_close_code (self->conn);
+  return code != 0 ? code : 1006;
+}
+
+/* TRUE when the relay, not the peer, ended the connection. */
+gboolean
+dpx_relay_peer_get_closed_by_relay (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), FALSE);
+  return self->sent_close_code != 0;
 }
 
 SoupWebsocketConnection *

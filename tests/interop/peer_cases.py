@@ -167,6 +167,62 @@ def register(peers):
         t.finish(producer)
         t.equal(producer.stdout, [LARGE_BYTES.hex()], "compressed binary comes back byte-exact")
 
+    @case(f"duplex serve answers a {label} client's ping with a pong carrying the same data")
+    def _(t):
+        relay, url = t.relay()
+        result = probe_result(t, peers.probe_client(t, url, "--ping", "are you there?",
+                                                    "--send", "after the ping"))
+        t.equal(result["pong"], "are you there?", "the pong's data")
+        t.equal(result["reply"], "after the ping", "messages still flow after the ping")
+
+    @case(f"{label} client's binary message in 4 fragments crosses duplex serve as one "
+          "message, byte-exact")
+    def _(t):
+        relay, url = t.relay()
+        consumer = t.duplex("duplex consume", "consume", url, "--json", "--count", "1")
+        t.wait_clients(relay, 1)
+        payload = ALL_BYTES * 100
+        result = probe_result(t, peers.probe_client(
+            t, url, "--send-file", t.write_file("fragmented.bin", payload), "--fragments", "4"))
+        t.equal(result["reply"], payload.hex(), "the sender gets the whole message back")
+        t.finish(consumer)
+        t.equal([decode_json_line(line) for line in consumer.stdout], [("binary", payload)],
+                "duplex consume prints one binary message")
+
+    @case(f"{label} client's fragmented message over --max-message-size is closed with 1009")
+    def _(t):
+        relay, url = t.relay("--max-message-size", "65536")
+        result = probe_result(t, peers.probe_client(
+            t, url, "--send-file", t.write_file("big.bin", bytes(100 * 1024)), "--fragments", "4"))
+        t.equal(result["reply"], None, "nothing comes back")
+        t.equal(result["close_code"], 1009, "the relay closes the client with 1009")
+        relay.wait_stderr(r"disconnected \(1009, ")
+
+    @case(f"{label} client's 10 MiB message compressed by permessage-deflate is closed with "
+          "1009 by duplex serve --deflate")
+    def _(t):
+        relay, url = t.relay("--deflate", "--max-message-size", "1M")
+        result = probe_result(t, peers.probe_client(
+            t, url, "--send-file", t.write_file("zeros.bin", bytes(10 * 1024 * 1024))))
+        t.equal(result["extensions"], ["permessage-deflate"], "permessage-deflate is negotiated")
+        t.equal(result["reply"], None, "nothing comes back")
+        t.equal(result["close_code"], 1009, "the relay closes the client with 1009")
+
+    @case(f"duplex serve refuses a {label} client beyond --max-clients with HTTP 503 and keeps "
+          "the others")
+    def _(t):
+        relay, url = t.relay("--max-clients", "1")
+        first = peers.consumer(t, url, 1)
+        t.wait_clients(relay, 1)
+        second = peers.consumer(t, url, 1)
+        t.finish(second, expected_status=1)
+        second.wait_stderr(r"\b503\b")
+        sent = t.finish(t.duplex("duplex produce", "produce", url, "still here"), expected_status=1)
+        sent.wait_stderr(r"\b503\b")
+        relay.send_signal(15)
+        t.finish(first)
+        first.wait_stderr(r"^closed with code 1001, ")
+
     # Our clients on their server -------------------------------------------
 
     @case(f"duplex produce and duplex consume exchange text through the {label} seed "
@@ -209,18 +265,26 @@ def register(peers):
         consumer.wait_stderr(r"^Closed by the server: 4000 \(.*\) “bye”$")
         server.wait_stderr(r'the client answered 4000 "bye"$')
 
-    @case(f"duplex consume offering subprotocols duplex.v2, duplex.v1 gets duplex.v2 from "
-          f"a {label} server")
+    @case(f"duplex consume sends its URL path and query, --header, --origin and subprotocols "
+          f"to a {label} server and gets the first subprotocol")
     def _(t):
         server, url = peers.probe_server(t, "--protocol", "duplex.v2", "--protocol", "duplex.v1",
                                          "--greeting", "hi", "--close-code", "1000")
-        consumer = t.duplex("duplex consume", "consume", url,
+        consumer = t.duplex("duplex consume", "consume", url + "chat/room?id=7&name=%C3%A9",
+                            "--header", "X-Interop-Token: abc 123",
+                            "--origin", "http://example.test",
                             "--protocol", "duplex.v2", "--protocol", "duplex.v1")
         t.finish(consumer)
         consumer.wait_stderr(r"^Connected to .* \(subprotocol: duplex\.v2;")
         t.equal(consumer.stdout, ["hi"], "duplex consume prints the server's message")
         consumer.wait_stderr(r"^Closed by the server: 1000 ")
-        server.wait_stderr(r'subprotocol "duplex\.v2"$')
+        request = json.loads(server.wait_stderr(r"^\+ connected (\{.*\})$").group(1))
+        t.equal(request["path"], "/chat/room?id=7&name=%C3%A9", "the request path the server saw")
+        t.equal(request["subprotocol"], "duplex.v2", "the subprotocol the server chose")
+        t.equal(request["headers"].get("x-interop-token"), "abc 123", "the --header value")
+        t.equal(request["headers"].get("origin"), "http://example.test", "the --origin value")
+        t.equal(request["headers"].get("sec-websocket-protocol"), "duplex.v2, duplex.v1",
+                "the subprotocols offered, in order")
 
     @case(f"the {label} seed server stopping on SIGTERM closes duplex consume with 1001")
     def _(t):

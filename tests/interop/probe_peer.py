@@ -5,18 +5,24 @@
 #
 # Two roles for the interoperability tests:
 #
-#   probe_peer.py server [--port P] [--protocol P]... [--greeting TEXT] --close-code C [--close-reason R]
+#   probe_peer.py server [--port P] [--protocol P]... [--greeting TEXT]
+#                        --close-code C [--close-reason R]
 #     Prints its URL as the first line on stdout. Accepts the subprotocols
-#     given (in that order of preference). Every client gets TEXT
-#     (if given) and is then closed with C and R. Logs on stderr the close
-#     code and reason that came back from the client.
+#     given (in that order of preference). For every client it logs on
+#     stderr "+ connected {JSON}" with the request path, the subprotocol and
+#     the request headers (names in lower case), sends TEXT (if given), closes
+#     with C and R, and logs the close code and reason the client answered.
 #
-#   probe_peer.py client URL [--protocol P]... [--send TEXT] [--close-code C] [--close-reason R]
-#     Offers the subprotocols in order, sends TEXT and waits for one reply
-#     (if given), closes with C and R (default 1000), and prints one JSON
-#     line on stdout: {"protocol", "extensions", "reply", "close_code",
-#     "close_reason"},
-#     the close code and reason being what the server answered.
+#   probe_peer.py client URL [--protocol P]... [--ping DATA]
+#                        [--send TEXT | --send-file FILE [--fragments N]]
+#                        [--close-code C] [--close-reason R]
+#     Offers the subprotocols in order; pings with DATA and waits for the
+#     pong (if asked); sends TEXT, or FILE as one binary message split into
+#     N fragments, and waits for one reply (if asked); closes with C and R
+#     (default 1000); prints one JSON line on stdout:
+#       {"protocol", "extensions", "pong", "reply", "close_code", "close_reason"}
+#     a binary reply as lowercase hex, the close code and reason being what
+#     the server answered (or what it closed with).
 
 import argparse
 import asyncio
@@ -33,7 +39,12 @@ def log(line):
 
 async def run_server(args):
     async def handler(websocket):
-        log(f"+ connected, subprotocol {json.dumps(websocket.subprotocol)}")
+        request = {
+            "path": websocket.path,
+            "subprotocol": websocket.subprotocol,
+            "headers": {name.lower(): value for name, value in websocket.request_headers.raw_items()},
+        }
+        log(f"+ connected {json.dumps(request)}")
         if args.greeting is not None:
             await websocket.send(args.greeting)
         await websocket.close(args.close_code, args.close_reason)
@@ -51,27 +62,50 @@ async def run_server(args):
     return 0
 
 
+def split(data, count):
+    size = -(-len(data) // count)
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+async def exchange(websocket, args, result):
+    if args.ping is not None:
+        waiter = await websocket.ping(args.ping.encode())
+        await asyncio.wait_for(waiter, args.timeout)
+        # websockets resolves the waiter only for a pong with the same data.
+        result["pong"] = args.ping
+    if args.send is not None or args.send_file is not None:
+        if args.send_file is not None:
+            with open(args.send_file, "rb") as file:
+                data = file.read()
+            # An iterable is sent as one message, one fragment per item.
+            await websocket.send(split(data, args.fragments) if args.fragments > 1 else data)
+        else:
+            await websocket.send(args.send)
+        reply = await asyncio.wait_for(websocket.recv(), args.timeout)
+        result["reply"] = reply.hex() if isinstance(reply, bytes) else reply
+
+
 async def run_client(args):
-    reply = None
+    result = {"protocol": None, "extensions": [], "pong": None, "reply": None}
     async with websockets.connect(args.url, subprotocols=args.protocol or None) as websocket:
         log(f"connected to {args.url}")
-        if args.send is not None:
-            await websocket.send(args.send)
-            reply = await asyncio.wait_for(websocket.recv(), args.timeout)
+        result["protocol"] = websocket.subprotocol
+        result["extensions"] = [extension.name for extension in websocket.extensions]
+        try:
+            await exchange(websocket, args, result)
+        except websockets.ConnectionClosed:
+            log("the server closed the connection")
+        except asyncio.TimeoutError:
+            log("no answer arrived in time")
         await websocket.close(args.close_code, args.close_reason)
-        result = {
-            "protocol": websocket.subprotocol,
-            "extensions": [extension.name for extension in websocket.extensions],
-            "reply": reply,
-            "close_code": websocket.close_code,
-            "close_reason": websocket.close_reason,
-        }
+    result["close_code"] = websocket.close_code
+    result["close_reason"] = websocket.close_reason
     print(json.dumps(result), flush=True)
     return 0
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Close codes and subprotocols.")
+    parser = argparse.ArgumentParser(description="Close codes, subprotocols, fragments, pings.")
     roles = parser.add_subparsers(dest="role", required=True)
     server = roles.add_parser("server")
     server.add_argument("--port", type=int, default=0)
@@ -82,7 +116,10 @@ def main():
     client = roles.add_parser("client")
     client.add_argument("url")
     client.add_argument("--protocol", action="append")
+    client.add_argument("--ping")
     client.add_argument("--send")
+    client.add_argument("--send-file")
+    client.add_argument("--fragments", type=int, default=1)
     client.add_argument("--timeout", type=float, default=10)
     client.add_argument("--close-code", type=int, default=1000)
     client.add_argument("--close-reason", default="")
