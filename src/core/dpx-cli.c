@@ -142,14 +142,20 @@ on_serve_peer_disconnected (DpxRelay     *relay,
                             ServeState   *state)
 {
   gushort code = dpx_relay_peer_get_close_code (peer);
+  const char *reason = dpx_relay_peer_get_close_reason (peer);
+  g_autofree char *why = NULL;
+
+  if (reason && *reason)
+    why = g_strdup_printf ("%u, %s, “%s”", code, dpx_close_code_describe (code), reason);
+  else
+    why = g_strdup_printf ("%u, %s", code, dpx_close_code_describe (code));
 
   fprintf (stderr, dpx_relay_peer_get_closed_by_relay (peer)
-           ? _("- %s closed by the relay (%u, %s) after %" G_GUINT64_FORMAT " messages in, %"
-               G_GUINT64_FORMAT " out; %u connected\n")
-           : _("- %s disconnected (%u, %s) after %" G_GUINT64_FORMAT " messages in, %"
-               G_GUINT64_FORMAT " out; %u connected\n"),
-           dpx_relay_peer_get_remote_address (peer), code, dpx_close_code_describe (code),
-           dpx_relay_peer_get_messages_in (peer), dpx_relay_peer_get_messages_out (peer),
+           ? _("- %s closed by the relay (%s) after %llu messages in, %llu out; %u connected\n")
+           : _("- %s disconnected (%s) after %llu messages in, %llu out; %u connected\n"),
+           dpx_relay_peer_get_remote_address (peer), why,
+           (unsigned long long) dpx_relay_peer_get_messages_in (peer),
+           (unsigned long long) dpx_relay_peer_get_messages_out (peer),
            dpx_relay_get_n_peers (relay));
 
   if (state->stopping && dpx_relay_get_n_peers (relay) == 0)
@@ -164,9 +170,9 @@ serve_report (gpointer data)
 
   if (relayed != state->last_reported)
     {
-      fprintf (stderr, _("relayed %" G_GUINT64_FORMAT " messages (%" G_GUINT64_FORMAT
-                         " in the last 5 s) to %u clients\n"),
-               relayed, relayed - state->last_reported, dpx_relay_get_n_peers (state->relay));
+      fprintf (stderr, _("relayed %llu messages (%llu in the last 5 s) to %u clients\n"),
+               (unsigned long long) relayed, (unsigned long long) (relayed - state->last_reported),
+               dpx_relay_get_n_peers (state->relay));
       state->last_reported = relayed;
     }
   return G_SOURCE_CONTINUE;
@@ -309,8 +315,8 @@ run_serve (int    argc,
   g_main_loop_run (loop);
 
   g_signal_handlers_disconnect_by_data (relay, &state);
-  fprintf (stderr, _("Stopped after relaying %" G_GUINT64_FORMAT " messages\n"),
-           dpx_relay_get_messages_relayed (relay));
+  fprintf (stderr, _("Stopped after relaying %llu messages\n"),
+           (unsigned long long) dpx_relay_get_messages_relayed (relay));
   return DPX_EXIT_OK;
 }
 

@@ -670,7 +670,7 @@ dpx_client_send_text (DpxClient   *self,
   if (!g_utf8_validate_len (text, length, &end))
     {
       g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_TEXT,
-                   _("Text messages must be valid UTF-8; byte %" G_GSIZE_FORMAT " is not. "
+                   _("Text messages must be valid UTF-8; byte %zu is not. "
                      "Send it as binary instead."), (gsize) (end - text) + 1);
       return FALSE;
     }
@@ -727,7 +727,7 @@ dpx_client_close (DpxClient   *self,
   if (reason && strlen (reason) > 123)
     {
       g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE,
-                   _("The close reason is %" G_GSIZE_FORMAT " bytes long; the limit is 123"),
+                   _("The close reason is %zu bytes long; the limit is 123"),
                    strlen (reason));
       return FALSE;
     }

@@ -439,8 +439,8 @@ dpx_log_entry_new_from_json (const char  *json,
       json_object_get_int_member (object, "size") != (gint64) g_bytes_get_size (payload))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("“size” says %" G_GINT64_FORMAT " bytes but the payload has %" G_GSIZE_FORMAT),
-                   json_object_get_int_member (object, "size"), g_bytes_get_size (payload));
+                   _("“size” says %lld bytes but the payload has %zu"),
+                   (long long) json_object_get_int_member (object, "size"), g_bytes_get_size (payload));
       return NULL;
     }
 

@@ -205,6 +205,22 @@ on_message (SoupWebsocketConnection *conn,
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
 }
 
+/* libsoup closes on its own after a protocol error (invalid UTF-8 gets
+ * 1007, a bad frame 1002) and reports the code only in the error. */
+static void
+on_error (SoupWebsocketConnection *conn,
+          GError                  *error,
+          DpxRelayPeer            *self)
+{
+  g_debug ("%s: %s", self->remote_address, error->message);
+  if (error->domain == SOUP_WEBSOCKET_ERROR && error->code >= 1000 && error->code <= 4999 &&
+      self->sent_close_code == 0)
+    {
+      self->sent_close_code = error->code;
+      self->sent_close_reason = g_strdup (error->message);
+    }
+}
+
 static void
 on_closed (SoupWebsocketConnection *conn,
            DpxRelayPeer            *self)
@@ -351,6 +367,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   soup_websocket_connection_set_max_incoming_payload_size (self->conn, max_message_size);
 
   g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->conn, "error", G_CALLBACK (on_error), self);
   g_signal_connect (self->conn, "closed", G_CALLBACK (on_closed), self);
 
   return self;
@@ -437,6 +454,17 @@ dpx_relay_peer_get_close_code (DpxRelayPeer *self)
     return self->sent_close_code;
   code = soup_websocket_connection_get_close_code (self->conn);
   return code != 0 ? code : 1006;
+}
+
+/* The reason that went with dpx_relay_peer_get_close_code(), if any. */
+const char *
+dpx_relay_peer_get_close_reason (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+
+  if (self->sent_close_code != 0)
+    return self->sent_close_reason;
+  return soup_websocket_connection_get_close_data (self->conn);
 }
 
 /* TRUE when the relay, not the peer, ended the connection. */

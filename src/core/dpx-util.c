@@ -95,7 +95,7 @@ dpx_format_hex_dump (const guint8 *data,
       g_string_append (out, "|\n");
     }
   if (shown < length)
-    g_string_append_printf (out, _("… %" G_GSIZE_FORMAT " more bytes\n"), length - shown);
+    g_string_append_printf (out, _("… %zu more bytes\n"), length - shown);
   return g_string_free (out, FALSE);
 }
 
