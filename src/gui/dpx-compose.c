@@ -853,6 +853,9 @@ dpx_compose_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_COMPOSE);
+  /* Children not bound to a field are left by the template: unparent them. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (dpx_compose_parent_class)->dispose (object);
 }

@@ -161,6 +161,9 @@ dpx_log_row_dispose (GObject *object)
   DpxLogRow *self = DPX_LOG_ROW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_LOG_ROW);
+  /* Children not bound to a field are left by the template: unparent them. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->entry);
 
   G_OBJECT_CLASS (dpx_log_row_parent_class)->dispose (object);

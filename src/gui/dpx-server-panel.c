@@ -295,6 +295,9 @@ dpx_server_panel_dispose (GObject *object)
   if (self->relay)
     g_signal_handlers_disconnect_by_data (self->relay, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_SERVER_PANEL);
+  /* Children not bound to a field are left by the template: unparent them. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->relay);
   g_clear_pointer (&self->bound, g_hash_table_unref);

@@ -60,6 +60,7 @@ void
 dpx_window_show_toast (DpxWindow  *self,
                        const char *text)
 {
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   g_return_if_fail (DPX_IS_WINDOW (self));
@@ -67,7 +68,9 @@ dpx_window_show_toast (DpxWindow  *self,
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
   self->n_toasts++;
-  toast = adw_toast_new (text);
+  /* Toast titles are markup in libadwaita 1.2. */
+  escaped = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 6);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);

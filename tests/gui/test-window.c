@@ -517,8 +517,8 @@ test_server_switch (Fixture       *fixture,
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(SoupWebsocketConnection) peer = NULL;
-  g_autoptr(DpxTestPeer) watcher = NULL;
+  SoupWebsocketConnection *peer;
+  g_autoptr(DpxTestPeer) watcher = NULL;  /* owns peer */
   g_autofree char *url = NULL;
   guint taken;
 
