@@ -33,17 +33,15 @@ XGETTEXT_ARGS = [
     '--flag=g_fprintf:2:c-format', '--flag=g_sprintf:2:c-format', '--flag=g_snprintf:3:c-format',
 ]
 
-# Cut strings already in the code, with the fix: use PRIu64 / PRId64 from
-# <inttypes.h> for guint64 / gint64 and %zu for gsize inside _(), which
-# xgettext and gettext understand (as %<PRIu64>).
+# Cut strings already in the code, reported as TODO until fixed: write
+# plain formats inside _() (%llu with a cast to unsigned long long, %zu for
+# gsize), as the core does, so xgettext and msgfmt see the whole string.
 KNOWN_CUT = {
-    '- %s disconnected (%u, %s) after %',
-    'relayed %',
-    'Stopped after relaying %',
-    'Text messages must be valid UTF-8; byte %',
-    'The close reason is %',
-    '“size” says %',
-    '… %',
+    'message %',                    # src/core/dpx-bench.c, twice
+    'received message %',           # src/core/dpx-bench.c
+    'timed out after %u s: %',      # src/core/dpx-bench.c
+    '%',                            # src/gui/dpx-log-view.c, ngettext of dropped messages
+    '%s\n… %',                      # src/gui/dpx-log-view.c, long payload in the details
 }
 
 
@@ -118,6 +116,11 @@ def parse_po(path):
     return [e for e in entries if e['id'] != '' or e['ctxt'] is not None]
 
 
+def shown(msgid):
+    """A msgid on one line, for TAP."""
+    return msgid.replace('\n', '\\n')
+
+
 def languages(source_root):
     with open(os.path.join(source_root, 'po', 'LINGUAS'), encoding='utf-8') as f:
         return [w for line in f if not line.lstrip().startswith('#') for w in line.split()]
@@ -157,11 +160,11 @@ def check_complete(tap, source_root):
     cut = [e for e in current if re.search(r'(?<!%)(%%)*%$', e['id'])]
     for e in cut:
         if e['id'] in KNOWN_CUT:
-            tap.result(False, f'{e["refs"][0]}: "{e["id"]}" is cut short by a format macro',
-                       todo='use PRIu64/PRId64 or %zu inside _(), then translate it')
+            tap.result(False, f'{e["refs"][0]}: "{shown(e["id"])}" is cut short by a format macro',
+                       todo='write a plain format (%llu, %zu) inside _(), then translate it')
     new_cut = [e for e in cut if e['id'] not in KNOWN_CUT]
-    tap.result(not new_cut, 'no other msgid is cut short by a format macro (use PRIu64 or %zu inside _())',
-               '\n'.join(f'{e["refs"][0]}: "{e["id"]}"' for e in new_cut))
+    tap.result(not new_cut, 'no other msgid is cut short by a format macro (write %llu or %zu inside _())',
+               '\n'.join(f'{e["refs"][0]}: "{shown(e["id"])}"' for e in new_cut))
     wanted = [e for e in current if e not in cut]
 
     for lang in languages(source_root):
@@ -174,7 +177,7 @@ def check_complete(tap, source_root):
         for e in wanted:
             t = have.get((e['ctxt'], e['id']))
             if t is None or t['fuzzy'] or not t['strs'] or not all(t['strs'].values()):
-                missing.append(f'{e["refs"][0] if e["refs"] else "?"}: "{e["id"]}"')
+                missing.append(f'{e["refs"][0] if e["refs"] else "?"}: "{shown(e["id"])}"')
         tap.result(not missing, f'po/{lang}.po translates all {len(wanted)} current strings',
                    f'{len(missing)} missing or fuzzy; run po/update-po.sh and translate them:\n'
                    + '\n'.join(missing) if missing else None)
