@@ -311,10 +311,14 @@ def decode_json_line(line):
 _cases = []
 
 
-def case(description):
-    """Registers a test case: a function taking a Case."""
+def case(description, todo=None):
+    """Registers a test case: a function taking a Case.
+
+    todo names a known bug (see the report it points to): the case still
+    runs, and TAP marks it "# TODO" so its failure is expected and a pass
+    is reported as unexpected, a reminder to drop the mark."""
     def register(function):
-        _cases.append((description, function))
+        _cases.append((description, todo, function))
         return function
     return register
 
@@ -381,18 +385,20 @@ def run_cases(require=()):
     print(f"1..{len(_cases)}")
     failed = 0
     try:
-        for number, (description, function) in enumerate(_cases, 1):
+        for number, (description, todo, function) in enumerate(_cases, 1):
+            if todo:
+                description = f"{description} # TODO {todo}"
             current = Case(env)
             started = time.monotonic()
             try:
                 function(current)
             except Failure as failure:
-                failed += 1
+                failed += 0 if todo else 1
                 print(f"not ok {number} - {description}")
                 diag(str(failure).splitlines())
                 diag(current.diagnostics())
             except Exception:
-                failed += 1
+                failed += 0 if todo else 1
                 print(f"not ok {number} - {description}")
                 diag(traceback.format_exc().splitlines())
                 diag(current.diagnostics())

@@ -208,20 +208,48 @@ def register(peers):
         t.equal(result["reply"], None, "nothing comes back")
         t.equal(result["close_code"], 1009, "the relay closes the client with 1009")
 
-    @case(f"duplex serve refuses a {label} client beyond --max-clients with HTTP 503 and keeps "
-          "the others")
+    @case(f"duplex serve refuses clients beyond --max-clients and keeps serving the "
+          f"{label} consumer it has")
     def _(t):
         relay, url = t.relay("--max-clients", "1")
         first = peers.consumer(t, url, 1)
         t.wait_clients(relay, 1)
-        second = peers.consumer(t, url, 1)
-        t.finish(second, expected_status=1)
-        second.wait_stderr(r"\b503\b")
-        sent = t.finish(t.duplex("duplex produce", "produce", url, "still here"), expected_status=1)
-        sent.wait_stderr(r"\b503\b")
+        refused = t.finish(t.duplex("duplex produce", "produce", url, "one too many"),
+                           expected_status=1)
+        refused.wait_stderr(r"HTTP 503 ")
         relay.send_signal(15)
         t.finish(first)
+        t.equal(first.stdout, [], "the consumer got no message")
         first.wait_stderr(r"^closed with code 1001, ")
+
+    if label == "node":
+        # websockets cannot send invalid UTF-8 as text; ws sends what it is given.
+        @case("node client's text frame with invalid UTF-8 is closed with 1007; duplex serve "
+              "keeps serving")
+        def _(t):
+            relay, url = t.relay()
+            consumer = t.duplex("duplex consume", "consume", url, "--count", "1")
+            t.wait_clients(relay, 1)
+            result = probe_result(t, peers.probe_client(t, url, "--send-invalid-utf8"))
+            t.equal(result["reply"], None, "nothing comes back")
+            t.equal(result["close_code"], 1007, "the relay closes the client with 1007")
+            sent = t.finish(t.duplex("duplex produce", "produce", url, "valid"))
+            t.equal(sent.stdout, ["valid"], "a later message is relayed")
+            t.finish(consumer)
+            t.equal(consumer.stdout, ["valid"], "duplex consume never sees the invalid text")
+
+    # Finding: the relay keeps a refused client's connection open, and
+    # websockets waits for the server to close it before it reports the status.
+    @case(f"a {label} client refused by a full duplex serve sees HTTP 503 within 5 s",
+          todo="the relay keeps refused upgrades alive and websockets waits for it to close"
+          if label == "python" else None)
+    def _(t):
+        relay, url = t.relay("--max-clients", "1")
+        first = t.duplex("duplex consume", "consume", url)
+        t.wait_clients(relay, 1)
+        second = peers.consumer(t, url, 1)
+        second.wait_stderr(r"\b503\b", timeout=5)
+        t.finish(second, expected_status=1)
 
     # Our clients on their server -------------------------------------------
 

@@ -41,7 +41,8 @@ async def consume(url, count):
         # The iteration ends quietly only on 1000 and 1001.
         pass
     except (OSError, websockets.InvalidHandshake, asyncio.TimeoutError) as error:
-        print(f"could not connect to {url}: {error}", file=sys.stderr, flush=True)
+        print(f"could not connect to {url}: {type(error).__name__}: {error}",
+              file=sys.stderr, flush=True)
         return 1
 
     code = websocket.close_code if websocket.close_code is not None else 1006

@@ -42,7 +42,8 @@ async def produce(message, url, timeout):
         print("no reply arrived in time", file=sys.stderr, flush=True)
         status = 1
     except (OSError, websockets.InvalidHandshake) as error:
-        print(f"could not connect to {url}: {error}", file=sys.stderr, flush=True)
+        print(f"could not connect to {url}: {type(error).__name__}: {error}",
+              file=sys.stderr, flush=True)
         return 1
     else:
         status = 0
