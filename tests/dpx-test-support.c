@@ -57,6 +57,7 @@ dpx_test_connect_full (const char  *url,
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   ConnectWait wait = { 0 };
 
+  soup_session_set_user_agent (session, "duplex-test ");
   if (deflate)
     soup_session_add_feature_by_type (session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,

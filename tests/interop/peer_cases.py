@@ -314,6 +314,26 @@ def register(peers):
         t.equal(request["headers"].get("sec-websocket-protocol"), "duplex.v2, duplex.v1",
                 "the subprotocols offered, in order")
 
+    def oversized_to_consume(t):
+        server, url = peers.probe_server(t, "--greeting", "x" * 100_000, "--close-code", "1000")
+        consumer = t.duplex("duplex consume", "consume", url, "--max-message-size", "64K")
+        t.finish(consumer, expected_status=1)
+        t.equal(consumer.stdout, [], "duplex consume prints nothing")
+        return server, consumer
+
+    @case(f"duplex consume --max-message-size 64K refuses a 100 kB message from a {label} "
+          "server and exits 1")
+    def _(t):
+        server, consumer = oversized_to_consume(t)
+        consumer.wait_stderr(r"larger than")
+
+    @case(f"duplex consume refusing a message over --max-message-size tells the {label} "
+          "server with 1009",
+          todo="the client drops the connection without a close frame")
+    def _(t):
+        server, consumer = oversized_to_consume(t)
+        server.wait_stderr(r"the client answered 1009 ")
+
     @case(f"the {label} seed server stopping on SIGTERM closes duplex consume with 1001")
     def _(t):
         server, url = peers.server(t)
