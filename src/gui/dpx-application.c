@@ -272,8 +272,12 @@ dpx_application_run (int    argc,
   app = dpx_application_new (flags);
   if (dpx_stall_probe_is_running ())
     {
+      const char *seconds = g_getenv ("DUPLEX_STALL_PROBE_SECONDS");
+
       g_unix_signal_add (SIGTERM, on_terminate, app);
       g_unix_signal_add (SIGINT, on_terminate, app);
+      if (seconds != NULL && g_ascii_strtoull (seconds, NULL, 10) > 0)
+        g_timeout_add_seconds (g_ascii_strtoull (seconds, NULL, 10), on_terminate, app);
     }
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -20,6 +20,7 @@
 
 #include "dpx-log-row.h"
 #include "dpx-log-view.h"
+#include "dpx-model-guard.h"
 #include "dpx-util.h"
 
 /* Past these, the detail pane shows a prefix: a text view with megabytes of
@@ -58,6 +59,7 @@ struct _DpxLogView
   GtkSingleSelection  *selection;
   GtkCustomFilter     *filter;
   GListStore          *frozen;
+  DpxModelGuard       *guard;       /* the log, seen consistently */
   char                *search;      /* ASCII-folded, or NULL */
   GtkFileChooserNative *chooser;
 
@@ -632,7 +634,7 @@ dpx_log_view_set_paused (DpxLogView *self,
     }
   else
     {
-      gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->log));
+      gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->guard));
       g_clear_object (&self->frozen);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
                                    _("Pause the view (capture goes on)"));
@@ -670,7 +672,9 @@ dpx_log_view_set_log (DpxLogView *self,
     g_signal_handlers_disconnect_by_data (self->log, self);
   dpx_log_view_set_paused (self, FALSE);
   g_set_object (&self->log, log);
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (log));
+  g_clear_object (&self->guard);
+  self->guard = dpx_model_guard_new (G_LIST_MODEL (log));
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->guard));
   g_signal_connect_object (log, "notify::dropped", G_CALLBACK (on_dropped), self, 0);
   on_dropped (log, NULL, self);
   update_stack (self);
@@ -770,6 +774,7 @@ dpx_log_view_dispose (GObject *object)
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
   g_clear_object (&self->frozen);
+  g_clear_object (&self->guard);
   g_clear_object (&self->log);
 
   G_OBJECT_CLASS (dpx_log_view_parent_class)->dispose (object);
