@@ -10,6 +10,7 @@
 #include "dpx-client.h"
 #include "dpx-log.h"
 #include "dpx-relay.h"
+#include "dpx-util.h"
 
 G_BEGIN_DECLS
 

@@ -115,14 +115,28 @@ dpx_client_check_url (const char  *url,
       return FALSE;
     }
 
+  /* "localhost:4000" parses as scheme "localhost": catch it first. */
+  if (strstr (url, "://") == NULL)
+    {
+      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+                   _("“%s” is not a URL: it needs a scheme, as in ws://%s"), url, url);
+      return FALSE;
+    }
+
+  /* GUri lets a space through in a host name; no server has one. */
+  for (const char *p = url; *p; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      {
+        g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+                     _("“%s” is not a valid URL: it contains a space or control character at position %d"),
+                     url, (int) (p - url) + 1);
+        return FALSE;
+      }
+
   if (!(uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error)))
     {
-      if (strstr (url, "://") == NULL)
-        g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
-                     _("“%s” is not a URL: it needs a scheme, as in ws://%s"), url, url);
-      else
-        g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
-                     _("“%s” is not a valid URL: %s"), url, local_error->message);
+      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+                   _("“%s” is not a valid URL: %s"), url, local_error->message);
       return FALSE;
     }
 
@@ -369,16 +383,13 @@ copy_header (const char *name,
              const char *value,
              gpointer    user_data)
 {
-  if (g_ascii_strncasecmp (name, "Sec-WebSocket-", 14) == 0 ||
-      g_ascii_strcasecmp (name, "Upgrade") == 0 ||
-      g_ascii_strcasecmp (name, "Connection") == 0)
-    return;
   soup_message_headers_append (user_data, name, value);
 }
 
 /* libsoup 3.2 does not read the body of a refused upgrade, and that body is
- * often the only clue (a proxy's error page, a framework's 404). Ask again
- * with a plain GET and quote its first bytes. */
+ * often the only clue (a proxy's error page, a framework's 404, a full
+ * relay). Send the same upgrade request again as a plain request, so the
+ * server refuses it the same way, and quote the first bytes it answers. */
 static void
 fetch_refusal_body (DpxClient *self,
                     GTask     *task,

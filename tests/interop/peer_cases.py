@@ -314,6 +314,15 @@ def register(peers):
         t.equal(request["headers"].get("sec-websocket-protocol"), "duplex.v2, duplex.v1",
                 "the subprotocols offered, in order")
 
+    @case(f"duplex consume answers a {label} server's ping with a pong carrying the same data")
+    def _(t):
+        server, url = peers.probe_server(t, "--ping", "still there?", "--greeting", "after the ping",
+                                         "--close-code", "1000")
+        consumer = t.finish(t.duplex("duplex consume", "consume", url))
+        t.equal(consumer.stdout, ["after the ping"], "duplex consume prints the message after the ping")
+        answer = server.wait_stderr(r"^(pong|no pong)(.*)$")
+        t.equal(answer.group(0), 'pong "still there?"', "the server's log of the pong")
+
     def oversized_to_consume(t):
         server, url = peers.probe_server(t, "--greeting", "x" * 100_000, "--close-code", "1000")
         consumer = t.duplex("duplex consume", "consume", url, "--max-message-size", "64K")
@@ -332,7 +341,8 @@ def register(peers):
           todo="the client drops the connection without a close frame")
     def _(t):
         server, consumer = oversized_to_consume(t)
-        server.wait_stderr(r"the client answered 1009 ")
+        answer = server.wait_stderr(r"the client answered (\d+) ")
+        t.equal(answer.group(1), "1009", "the close code the server got")
 
     @case(f"the {label} seed server stopping on SIGTERM closes duplex consume with 1001")
     def _(t):

@@ -5,13 +5,15 @@
 #
 # Two roles for the interoperability tests:
 #
-#   probe_peer.py server [--port P] [--protocol P]... [--greeting TEXT]
+#   probe_peer.py server [--port P] [--protocol P]... [--ping DATA] [--greeting TEXT]
 #                        --close-code C [--close-reason R]
 #     Prints its URL as the first line on stdout. Accepts the subprotocols
 #     given (in that order of preference). For every client it logs on
 #     stderr "+ connected {JSON}" with the request path, the subprotocol and
-#     the request headers (names in lower case), sends TEXT (if given), closes
-#     with C and R, and logs the close code and reason the client answered.
+#     the request headers (names in lower case), pings with DATA and logs
+#     'pong "DATA"' when the answer comes (if asked), sends TEXT (if given),
+#     closes with C and R, and logs the close code and reason the client
+#     answered.
 #
 #   probe_peer.py client URL [--protocol P]... [--ping DATA]
 #                        [--send TEXT | --send-file FILE [--fragments N]]
@@ -45,9 +47,20 @@ async def run_server(args):
             "headers": {name.lower(): value for name, value in websocket.request_headers.raw_items()},
         }
         log(f"+ connected {json.dumps(request)}")
-        if args.greeting is not None:
-            await websocket.send(args.greeting)
-        await websocket.close(args.close_code, args.close_reason)
+        try:
+            if args.ping is not None:
+                waiter = await websocket.ping(args.ping.encode())
+                try:
+                    await asyncio.wait_for(waiter, 10)
+                    # websockets resolves the waiter only for a pong with the same data.
+                    log(f"pong {json.dumps(args.ping)}")
+                except asyncio.TimeoutError:
+                    log("no pong within 10 s")
+            if args.greeting is not None:
+                await websocket.send(args.greeting)
+            await websocket.close(args.close_code, args.close_reason)
+        except websockets.ConnectionClosed:
+            pass
         log(f"- closed; the client answered {websocket.close_code} "
             f"{json.dumps(websocket.close_reason or '')}")
 
@@ -110,6 +123,7 @@ def main():
     server = roles.add_parser("server")
     server.add_argument("--port", type=int, default=0)
     server.add_argument("--protocol", action="append")
+    server.add_argument("--ping")
     server.add_argument("--greeting")
     server.add_argument("--close-code", type=int, required=True)
     server.add_argument("--close-reason", default="")

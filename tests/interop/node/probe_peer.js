@@ -5,14 +5,15 @@
 //
 // Two roles for the interoperability tests:
 //
-//   probe_peer.js server [--port P] [--protocol P]... [--greeting TEXT]
+//   probe_peer.js server [--port P] [--protocol P]... [--ping DATA] [--greeting TEXT]
 //                        --close-code C [--close-reason R]
 //     Prints its URL as the first line on stdout. Accepts the subprotocols
 //     given (the first one the client offers wins). For every client it
 //     logs on stderr "+ connected {JSON}" with the request path, the
-//     subprotocol and the request headers (names in lower case), sends TEXT
-//     (if given), closes with C and R, and logs the close code and reason
-//     the client answered.
+//     subprotocol and the request headers (names in lower case), pings with
+//     DATA and logs 'pong "DATA"' with the data of the answer (if asked),
+//     sends TEXT (if given), closes with C and R, and logs the close code
+//     and reason the client answered.
 //
 //   probe_peer.js client URL [--protocol P]... [--ping DATA]
 //                        [--send TEXT | --send-file FILE [--fragments N] | --send-invalid-utf8]
@@ -51,9 +52,25 @@ function runServer(values) {
       log(`- closed; the client answered ${code} ${JSON.stringify(reason.toString())}`);
     });
     websocket.on('error', (error) => log(`! ${error.message}`));
-    if (values.greeting !== undefined)
-      websocket.send(values.greeting);
-    websocket.close(Number(values['close-code']), values['close-reason'] || '');
+    const greetAndClose = () => {
+      if (values.greeting !== undefined)
+        websocket.send(values.greeting);
+      websocket.close(Number(values['close-code']), values['close-reason'] || '');
+    };
+    if (values.ping === undefined) {
+      greetAndClose();
+      return;
+    }
+    const timer = setTimeout(() => {
+      log('no pong within 10 s');
+      greetAndClose();
+    }, 10000);
+    websocket.once('pong', (data) => {
+      clearTimeout(timer);
+      log(`pong ${JSON.stringify(data.toString())}`);
+      greetAndClose();
+    });
+    websocket.ping(Buffer.from(values.ping));
   });
   const stop = () => listener.close(() => process.exit(0));
   process.on('SIGINT', stop);
