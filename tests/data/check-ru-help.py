@@ -60,7 +60,8 @@ with tempfile.TemporaryDirectory() as tmp:
             russian = ru.gettext(english)
             checks.check(russian != english and CYRILLIC.search(russian) and russian in output
                          and english not in output,
-                         f'LANGUAGE=ru {command} prints “{russian}” instead of “{english}”',
-                         output + '\n(the C.UTF-8 locale must exist: LANGUAGE is ignored in the C locale)')
+                         f'LANGUAGE=ru {command} prints “{english}” in Russian',
+                         f'expected “{russian}” in:\n' + output
+                         + '\n(the C.UTF-8 locale must exist: LANGUAGE is ignored in the C locale)')
 
 checks.finish()
