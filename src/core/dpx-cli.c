@@ -643,7 +643,7 @@ run_consume (int    argc,
   if (client == NULL)
     {
       client_options_clear (&options);
-      return dpx_client_check_url (argv[1], NULL) ? DPX_EXIT_USAGE : DPX_EXIT_FAILURE;
+      return DPX_EXIT_USAGE;
     }
 
   client_run_init (&run, client, &options);
@@ -726,7 +726,7 @@ run_produce (int    argc,
   if (client == NULL)
     {
       client_options_clear (&options);
-      return dpx_client_check_url (argv[1], NULL) ? DPX_EXIT_USAGE : DPX_EXIT_FAILURE;
+      return DPX_EXIT_USAGE;
     }
 
   client_run_init (&run, client, &options);
