@@ -552,8 +552,9 @@ test_client_incoming_too_big (void)
   g_assert_true (dpx_client_send_text (watch->client, big, -1, NULL));
   dpx_test_wait_until (dpx_client_get_state (watch->client) == DPX_CONNECTION_STATE_CLOSED, 5000);
   g_assert_cmpuint (watch->messages->len, ==, 0);
-  g_assert_true (has_event (watch, "error: Protocol error:"));
-  g_assert_true (has_event (watch, "close: "));
+  g_assert_true (has_event (watch, "error: The server sent a message larger than the limit of 1024 bytes"));
+  g_assert_true (has_event (watch, "close: Closed: 1009 (message too big)"));
+  g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 1009);
   g_clear_pointer (&seen, soup_message_headers_unref);
 }
 

@@ -47,6 +47,7 @@ struct _DpxClient
   gushort                  close_code;
   gboolean                 timed_out;
   gboolean                 closed_by_us;
+  gboolean                 too_big;
 };
 
 enum {
@@ -428,6 +429,17 @@ on_conn_error (SoupWebsocketConnection *conn,
                GError                  *error,
                DpxClient               *self)
 {
+  /* libsoup 3.2 enforces the size limit itself and drops the connection
+   * without a close frame; say so in the user's terms. */
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
+    {
+      self->too_big = TRUE;
+      emit_event (self, DPX_ENTRY_KIND_ERROR,
+                  _("The server sent a message larger than the limit of %llu bytes; "
+                    "the connection was dropped (raise “max message size” to accept it)"),
+                  (unsigned long long) self->max_message_size);
+      return;
+    }
   emit_event (self, DPX_ENTRY_KIND_ERROR, _("Protocol error: %s"), error->message);
 }
 
@@ -448,7 +460,13 @@ on_conn_closed (SoupWebsocketConnection *conn,
   g_free (self->close_reason);
   self->close_reason = g_strdup (reason);
 
-  if (self->close_code == 0 || self->close_code == 1006)
+  if (self->too_big)
+    {
+      self->close_code = DPX_CLOSE_TOO_BIG;
+      emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s); the connection was dropped without a close frame"),
+                  self->close_code, dpx_close_code_describe (self->close_code));
+    }
+  else if (self->close_code == 0 || self->close_code == 1006)
     {
       self->close_code = 1006;
       emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Connection lost without a close frame (1006)"));
@@ -558,6 +576,7 @@ reset_connection (DpxClient *self)
   self->close_code = 0;
   self->timed_out = FALSE;
   self->closed_by_us = FALSE;
+  self->too_big = FALSE;
 }
 
 void
