@@ -107,7 +107,7 @@ def register(peers):
         t.equal(consumer.stdout, [TEXT, ALL_BYTES.hex()], "the consumer prints both messages")
 
     @case(f"{label} client closing with 4000 \"bye\" is logged by duplex serve as 4000 "
-          "and answered with 4000 \"bye\"")
+          "“bye” and answered with 4000 \"bye\"")
     def _(t):
         relay, url = t.relay()
         probe = peers.probe_client(t, url, "--send", "ping", "--close-code", "4000",
@@ -116,7 +116,7 @@ def register(peers):
         t.equal(result["reply"], "ping", "the relay echoes the client's message first")
         t.equal((result["close_code"], result["close_reason"]), (4000, "bye"),
                 "the client receives the close frame 4000 \"bye\" back")
-        relay.wait_stderr(r"disconnected \(4000, ")
+        relay.wait_stderr(r"disconnected \(4000, application code, “bye”\)")
 
     @case(f"{label} client offering subprotocols duplex.v2, duplex.v1 gets duplex.v2 "
           "from duplex serve")
@@ -149,6 +149,7 @@ def register(peers):
         big = peers.producer(t, url, binary=bytes(100 * 1024), name="big.bin")
         t.finish(big, expected_status=1)
         big.wait_stderr(r"^closed with code 1009, ")
+        relay.wait_stderr(r"closed by the relay \(1009, ")
         t.equal(big.stdout, [], "the oversized message is not relayed back")
         small = t.finish(peers.producer(t, url, "small enough"))
         t.equal(small.stdout, ["small enough"], "a later message is relayed")
@@ -196,7 +197,7 @@ def register(peers):
             t, url, "--send-file", t.write_file("big.bin", bytes(100 * 1024)), "--fragments", "4"))
         t.equal(result["reply"], None, "nothing comes back")
         t.equal(result["close_code"], 1009, "the relay closes the client with 1009")
-        relay.wait_stderr(r"disconnected \(1009, ")
+        relay.wait_stderr(r"closed by the relay \(1009, ")
 
     @case(f"{label} client's 10 MiB message compressed by permessage-deflate is closed with "
           "1009 by duplex serve --deflate")
@@ -207,6 +208,7 @@ def register(peers):
         t.equal(result["extensions"], ["permessage-deflate"], "permessage-deflate is negotiated")
         t.equal(result["reply"], None, "nothing comes back")
         t.equal(result["close_code"], 1009, "the relay closes the client with 1009")
+        relay.wait_stderr(r"closed by the relay \(1009, ")
 
     @case(f"duplex serve refuses clients beyond --max-clients and keeps serving the "
           f"{label} consumer it has")
@@ -233,6 +235,7 @@ def register(peers):
             result = probe_result(t, peers.probe_client(t, url, "--send-invalid-utf8"))
             t.equal(result["reply"], None, "nothing comes back")
             t.equal(result["close_code"], 1007, "the relay closes the client with 1007")
+            relay.wait_stderr(r"closed by the relay \(1007, ")
             sent = t.finish(t.duplex("duplex produce", "produce", url, "valid"))
             t.equal(sent.stdout, ["valid"], "a later message is relayed")
             t.finish(consumer)

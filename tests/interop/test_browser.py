@@ -180,12 +180,12 @@ def _(t):
 
 
 @case("chromium closing with 4000 \"bye\" gets a clean 4000 \"bye\" back; duplex serve "
-      "logs 4000")
+      "logs 4000 “bye”")
 def _(t):
     run = scenario.run(t)
     t.equal(run.report["closing"], {"close": {"code": 4000, "reason": "bye", "wasClean": True}},
             "the close event in the page")
-    run.relay.wait_stderr(r"disconnected \(4000, application code\)")
+    run.relay.wait_stderr(r"disconnected \(4000, application code, “bye”\)")
 
 
 if __name__ == "__main__":
