@@ -83,8 +83,10 @@ def chromium_argv(chromium, profile, url):
 class Scenario:
     """Runs the browser once and keeps everything the checks look at."""
 
-    done = False
-    failure = None
+    def __init__(self, *relay_args):
+        self.relay_args = relay_args
+        self.done = False
+        self.failure = None
 
     def run(self, t):
         if self.done:
@@ -103,7 +105,7 @@ class Scenario:
         return self
 
     def _run(self, t):
-        self.relay, url = t.relay()
+        self.relay, url = t.relay(*self.relay_args)
         self.consumer = t.duplex("duplex consume", "consume", url, "--json", "--count", "3")
         t.wait_clients(self.relay, 1)
 
@@ -134,6 +136,7 @@ class Scenario:
 
 
 scenario = Scenario()
+compressed = Scenario("--deflate")
 
 
 @case("headless chromium opens a WebSocket to duplex serve and gets the first offered "
@@ -141,6 +144,7 @@ scenario = Scenario()
 def _(t):
     run = scenario.run(t)
     t.equal(run.report["protocol"], "duplex.browser.v1", "socket.protocol in the page")
+    t.equal(run.report["extensions"], "", "socket.extensions: no compression without --deflate")
     run.relay.wait_stderr(r"connected \(Mozilla/5\.0 .*Chrome/[0-9.]+.*\); 2 connected$")
 
 
@@ -186,6 +190,27 @@ def _(t):
     t.equal(run.report["closing"], {"close": {"code": 4000, "reason": "bye", "wasClean": True}},
             "the close event in the page")
     run.relay.wait_stderr(r"disconnected \(4000, application code, “bye”\)")
+
+
+@case("with duplex serve --deflate, chromium negotiates permessage-deflate and every message "
+      "crosses byte-exact")
+def _(t):
+    run = compressed.run(t)
+    large = browser_large_bytes()
+    t.check(run.report["extensions"].startswith("permessage-deflate"),
+            "socket.extensions in the page names permessage-deflate", run.report["extensions"])
+    t.equal(run.report["text"], {"type": "text", "text": TEXT}, "the text message")
+    t.equal(run.report["small"],
+            {"type": "arraybuffer", "length": len(ALL_BYTES), "sha256": sha256(ALL_BYTES)},
+            "the small ArrayBuffer")
+    t.equal(run.report["large"],
+            {"type": "arraybuffer", "length": len(large), "sha256": sha256(large)},
+            "the large ArrayBuffer")
+    t.equal([decode_json_line(line) for line in run.consumer.stdout],
+            [("text", TEXT), ("binary", ALL_BYTES), ("binary", large)],
+            "what duplex consume printed")
+    t.equal(run.report["closing"], {"close": {"code": 4000, "reason": "bye", "wasClean": True}},
+            "the close event in the page")
 
 
 if __name__ == "__main__":
