@@ -315,8 +315,8 @@ def case(description, todo=None):
     """Registers a test case: a function taking a Case.
 
     todo names a known bug (see the report it points to): the case still
-    runs, and TAP marks it "# TODO" so its failure is expected and a pass
-    is reported as unexpected, a reminder to drop the mark."""
+    runs, and TAP marks it "# TODO" so its failure is expected; meson
+    fails the test when it passes, a reminder to drop the mark."""
     def register(function):
         _cases.append((description, todo, function))
         return function
