@@ -51,10 +51,12 @@ life=$((seconds + 6))
 producer_pid=$!
 
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
-DUPLEX_STALL_PROBE=1 DUPLEX_STALL_PROBE_SECONDS=$life \
+GSK_RENDERER=${GSK_RENDERER:-} \
+DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-1} DUPLEX_STALL_PROBE_SECONDS=$life \
   dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' "$duplex" "$url" \
   2> "$work/window.err" | tee "$work/window.out"
 wait $producer_pid || true
+grep "stall-probe" "$work/window.err" || true
 
 echo "flood: $rate messages/s of $size bytes for $seconds s through $url"
 grep -E "relayed|Stopped" "$work/serve.err" | tail -n 1 || true

@@ -249,6 +249,7 @@ dpx_application_new (GApplicationFlags flags)
 static gboolean
 on_terminate (gpointer data)
 {
+  dpx_stall_probe_stop ();
   g_action_group_activate_action (G_ACTION_GROUP (data), "quit", NULL);
   return G_SOURCE_REMOVE;
 }

@@ -126,8 +126,9 @@ dpx_connection_dialog_add_header (DpxConnectionDialog *self,
 
   gtk_editable_set_text (GTK_EDITABLE (name_entry), name ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (value_entry), value ? value : "");
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), name_entry);
+  /* Prefixes are prepended: the value goes in first so the name shows first. */
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), value_entry);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), name_entry);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
 
   g_object_set_data (G_OBJECT (row), "dpx-name", name_entry);

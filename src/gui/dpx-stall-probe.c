@@ -28,6 +28,8 @@ typedef struct {
   guint64 messages;
   guint   frames;
   guint   source;
+  gboolean verbose;
+  gboolean stopped;
 } Probe;
 
 static Probe *probe;
@@ -37,9 +39,17 @@ probe_tick (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
 
+  if (probe->stopped)
+    return G_SOURCE_CONTINUE;
+
   /* The first seconds include startup: the window mapping, fonts loading. */
   if (now - probe->started > G_USEC_PER_SEC)
-    probe->longest_stall = MAX (probe->longest_stall, now - probe->last_tick);
+    {
+      probe->longest_stall = MAX (probe->longest_stall, now - probe->last_tick);
+      if (probe->verbose && now - probe->last_tick > 30000)
+        fprintf (stderr, "stall-probe: %.1f ms stall at %.3f s, %" G_GUINT64_FORMAT " messages in\n",
+                 (now - probe->last_tick) / 1000.0, (now - probe->started) / 1e6, probe->messages);
+    }
   probe->last_tick = now;
   return G_SOURCE_CONTINUE;
 }
@@ -51,6 +61,8 @@ probe_frame (GtkWidget     *widget,
 {
   gint64 now = g_get_monotonic_time ();
 
+  if (probe->stopped)
+    return G_SOURCE_CONTINUE;
   if (probe->last_frame != 0 && now - probe->started > G_USEC_PER_SEC)
     probe->longest_frame_gap = MAX (probe->longest_frame_gap, now - probe->last_frame);
   probe->last_frame = now;
@@ -65,6 +77,7 @@ dpx_stall_probe_start (void)
     return;
   probe = g_new0 (Probe, 1);
   probe->started = probe->last_tick = g_get_monotonic_time ();
+  probe->verbose = g_strcmp0 (g_getenv ("DUPLEX_STALL_PROBE"), "verbose") == 0;
   probe->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, probe_tick, NULL, NULL);
   g_source_set_name_by_id (probe->source, "[duplex] stall probe");
 }
@@ -73,6 +86,14 @@ gboolean
 dpx_stall_probe_is_running (void)
 {
   return probe != NULL;
+}
+
+/* Freezes the figures: closing the windows at the end is not part of it. */
+void
+dpx_stall_probe_stop (void)
+{
+  if (probe != NULL)
+    probe->stopped = TRUE;
 }
 
 void

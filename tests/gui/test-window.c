@@ -560,6 +560,7 @@ test_server_switch (Fixture       *fixture,
   compose_send (window, DPX_COMPOSE_MODE_TEXT, "to the class");
   dpx_test_wait_until (watcher->messages->len == 1, 5000);
 
+  dpx_server_panel_refresh (panel);
   save_screenshot (GTK_WIDGET (window), "server.png");
 
   dpx_window_set_server_enabled (window, FALSE);
