@@ -16,15 +16,13 @@ from harness import ALL_BYTES, LARGE_BYTES, TEXT, case, decode_json_line
 class Peers:
     """How to start one library's peers."""
 
-    def __init__(self, label, runtime, extension):
+    def __init__(self, label, extension):
         self.label = label
-        self._runtime = runtime
-        self._ext = extension
+        self._extension = extension
 
     def _start(self, t, role, *args):
-        script = f"{role}.{self._ext}"
-        start = t.python if self._runtime == "python" else t.node
-        return start(f"{self.label} {role}", script, *args)
+        start = t.python if self._extension == "py" else t.node
+        return start(f"{self.label} {role}", f"{role}.{self._extension}", *args)
 
     def consumer(self, t, url, count):
         return self._start(t, "seed_consumer", url, str(count))
@@ -44,8 +42,8 @@ class Peers:
         return t.server(self._start(t, "probe_peer", "server", *args))
 
 
-PYTHON = Peers("python", "python", "py")
-NODE = Peers("node", "node", "js")
+PYTHON = Peers("python", "py")
+NODE = Peers("node", "js")
 
 
 def expected_line(payload):
