@@ -37,7 +37,9 @@ on_connected (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  SoupWebsocketConnection *conn;
+
+  conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
   if (conn == NULL)
     g_error ("%s", error->message);

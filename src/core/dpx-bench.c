@@ -1398,7 +1398,8 @@ bench_report (Bench *self)
   if (self->cpu_start >= 0 && self->cpu_end > 0)
     append_number (json, "bench_cpu_ms", "%.3f", (self->cpu_end - self->cpu_start) / 1000.0);
   if (self->server_pid > 0 && self->server_cpu_start >= 0 && self->server_cpu_end >= 0)
-    append_number (json, "server_cpu_ms", "%.3f", (self->server_cpu_end - self->server_cpu_start) / 1000.0);
+    append_number (json, "server_cpu_ms", "%.3f",
+                   (self->server_cpu_end - self->server_cpu_start) / 1000.0);
   else if (self->server_pid > 0)
     append_string (json, "server_cpu_ms", NULL);
   append_int (json, "ignored", self->ignored);
@@ -1447,12 +1448,14 @@ dpx_bench_run (int    argc,
     { "window", 'w', 0, G_OPTION_ARG_INT, &window,
       N_("Messages in flight: sent but not yet received by every subscriber "
          "(default 1000, fewer when that is over 4 MiB)"), N_("W") },
-    { "binary", 'b', 0, G_OPTION_ARG_NONE, &binary, N_("Send binary messages instead of text"), NULL },
+    { "binary", 'b', 0, G_OPTION_ARG_NONE, &binary,
+      N_("Send binary messages instead of text"), NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("Give up after this many seconds in all (default 60; 0 waits for ever)"), N_("SECONDS") },
     { "read-interval", 0, 0, G_OPTION_ARG_INT, &read_interval,
-      N_("While messages flow, read at most every this many microseconds, so each read takes "
-         "many frames; latencies may be late by as much (default 200; 0 reads every frame at once)"),
+      N_("While messages flow, read at most every this many microseconds, so each read "
+         "takes many frames; latencies may be late by as much (default 200; 0 reads every "
+         "frame at once)"),
       N_("MICROSECONDS") },
     { "server-pid", 0, 0, G_OPTION_ARG_INT, &server_pid,
       N_("Also report the CPU time this process (the server, on this machine) used during the run"),
@@ -1476,7 +1479,8 @@ dpx_bench_run (int    argc,
   g_set_prgname ("duplex bench");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      fprintf (stderr, "duplex: %s\n%s\n", error->message, _("Run with --help to see the options."));
+      fprintf (stderr, "duplex: %s\n%s\n", error->message,
+               _("Run with --help to see the options."));
       return DPX_EXIT_USAGE;
     }
   if (argc != 2)
@@ -1497,12 +1501,13 @@ dpx_bench_run (int    argc,
   if (clients < 1 || messages < 1 || messages > G_MAXUINT32 || timeout < 0 || window < 0 ||
       server_pid < 0 || read_interval < 0 || read_interval > G_USEC_PER_SEC)
     {
-      usage_error (context, _("--clients and --messages must be at least 1 (--messages at most 4294967295), "
-                              "--window, --timeout and --server-pid not negative, "
-                              "--read-interval between 0 and 1000000"));
+      usage_error (context, _("--clients and --messages must be at least 1 (--messages at "
+                              "most 4294967295), --window, --timeout and --server-pid not "
+                              "negative, --read-interval between 0 and 1000000"));
       return DPX_EXIT_USAGE;
     }
-  if (size_text && (!dpx_parse_size (size_text, &size, &error) || size < HEAD_LEN || size > MAX_SIZE))
+  if (size_text &&
+      (!dpx_parse_size (size_text, &size, &error) || size < HEAD_LEN || size > MAX_SIZE))
     {
       usage_error (context, error ? error->message : _("--size must be between 24 bytes and 64M"));
       return DPX_EXIT_USAGE;

@@ -44,7 +44,8 @@ line_read_cb (GObject      *source,
   char **line = user_data;
   g_autoptr(GError) error = NULL;
 
-  *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                     NULL, &error);
   g_assert_no_error (error);
   if (*line == NULL)
     *line = g_strdup ("");
@@ -58,7 +59,8 @@ server_start (const char *extra)
   g_autoptr(GDataInputStream) lines = NULL;
   Server *server = g_new0 (Server, 1);
 
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                       &error, duplex_path (), "serve", "--port", "0", extra, NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
@@ -102,7 +104,8 @@ communicate_cb (GObject      *source,
   Run *run = user_data;
   g_autoptr(GError) error = NULL;
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err,
+                                        &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_if_exited (G_SUBPROCESS (source))
                 ? g_subprocess_get_exit_status (G_SUBPROCESS (source)) : -1;
@@ -130,7 +133,8 @@ run_bench (Run        *run,
   argv = g_strv_builder_end (builder);
 
   process = g_subprocess_newv ((const char * const *) argv,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, run);
   dpx_test_wait_until (run->done, WAIT_MS);
@@ -176,7 +180,8 @@ assert_all_delivered (JsonObject *report,
   g_assert_cmpint (json_object_get_int_member (report, "clients"), ==, clients);
   g_assert_cmpint (json_object_get_int_member (report, "messages"), ==, messages);
   g_assert_cmpint (json_object_get_int_member (report, "connected"), ==, clients);
-  g_assert_cmpint (json_object_get_int_member (report, "expected_deliveries"), ==, clients * messages);
+  g_assert_cmpint (json_object_get_int_member (report, "expected_deliveries"), ==,
+                   clients * messages);
   g_assert_cmpint (json_object_get_int_member (report, "deliveries"), ==, clients * messages);
   g_assert_cmpint (json_object_get_int_member (report, "ignored"), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (report, "deliveries_per_sec"), >, 0);
@@ -271,14 +276,16 @@ test_bench_refused (void)
   g_assert_true (g_socket_bind (socket, any, FALSE, &error));
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
-  url = g_strdup_printf ("ws://127.0.0.1:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  url = g_strdup_printf ("ws://127.0.0.1:%u/",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   g_socket_close (socket, NULL);
 
   run_bench (&run, url, "--clients", "3", "--messages", "5", NULL);
   g_assert_cmpint (run.status, ==, 1);
   report = parse_report (&run);
   g_assert_cmpint (json_object_get_int_member (report, "errors"), >=, 1);
-  g_assert_nonnull (strstr (json_object_get_string_member (report, "first_error"), "could not connect"));
+  g_assert_nonnull (strstr (json_object_get_string_member (report, "first_error"),
+                            "could not connect"));
   g_assert_cmpint (json_object_get_int_member (report, "deliveries"), ==, 0);
 }
 
@@ -325,7 +332,8 @@ test_bench_usage (void)
     {
       g_auto(Run) run = { 0 };
 
-      run_bench (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3], NULL);
+      run_bench (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3],
+                 NULL);
       g_assert_cmpint (run.status, ==, cases[i].status);
       if (cases[i].status == 0)
         g_assert_nonnull (strstr (run.out, "--clients"));
