@@ -99,7 +99,7 @@ class Proc:
                 if result:
                     return result
                 if self._open_streams == 0:
-                    raise Failure(f"{self.name} ended (status {self.popen.wait()}) "
+                    raise Failure(f"{self.name} closed its output (status {self.popen.poll()}) "
                                   f"before {what}")
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -123,10 +123,6 @@ class Proc:
                     return match
             return None
         return self.wait_for(search, f"stderr line matching {pattern!r}", timeout)
-
-    def stderr_matches(self, pattern):
-        regex = re.compile(pattern)
-        return [m for m in map(regex.search, list(self.stderr)) if m]
 
     def wait_exit(self, timeout=TIMEOUT):
         try:

@@ -87,6 +87,7 @@ class Scenario:
         self.relay_args = relay_args
         self.done = False
         self.failure = None
+        self.page_log = []
 
     def run(self, t):
         if self.done:
@@ -101,6 +102,7 @@ class Scenario:
             self._run(t)
         except Failure as failure:
             self.failure = str(failure).splitlines()[0]
+            t.notes.extend(f"page server: {line}" for line in self.page_log)
             raise
         return self
 
@@ -112,7 +114,7 @@ class Scenario:
         pages = PageServer()
         threading.Thread(target=pages.serve_forever, daemon=True).start()
         t.on_close(pages.shutdown)
-        t.on_close(lambda: t.notes.extend(f"page server: {line}" for line in pages.log))
+        self.page_log = pages.log
         query = urllib.parse.urlencode({"relay": url, "text": TEXT, "large": LARGE_SIZE})
         page = f"http://127.0.0.1:{pages.server_address[1]}/relay-check.html?{query}"
 
