@@ -15,6 +15,8 @@ typedef struct {
   guint removed;
 } ChangeCount;
 
+/* Checks what a list view relies on: at each signal, the model already
+ * holds exactly what the signals so far describe. */
 static void
 count_changes (GListModel  *model,
                guint        position,
@@ -25,6 +27,12 @@ count_changes (GListModel  *model,
   count->n_signals++;
   count->added += added;
   count->removed += removed;
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, count->added - count->removed);
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      g_assert_nonnull (item);
+    }
 }
 
 static DpxLogEntry *

@@ -110,6 +110,7 @@ unpublish_front (DpxLog *self,
 void
 dpx_log_flush (DpxLog *self)
 {
+  g_autofree gpointer *staged = NULL;
   guint old_n, removed = 0, added;
 
   g_return_if_fail (DPX_IS_LOG (self));
@@ -125,16 +126,14 @@ dpx_log_flush (DpxLog *self)
   if (old_n + added > self->capacity)
     removed = old_n + added - self->capacity;
 
+  /* Announce each change as it is made: a view reads the model from inside
+   * the signal, so it must never see one change announced as another. */
+  staged = g_ptr_array_steal (self->pending, NULL);
   unpublish_front (self, removed);
-  {
-    g_autofree gpointer *staged = g_ptr_array_steal (self->pending, NULL);
-
-    for (guint i = 0; i < added; i++)
-      *slot (self, self->n_items++) = staged[i];
-  }
-
   if (removed > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+  for (guint i = 0; i < added; i++)
+    *slot (self, self->n_items++) = staged[i];
   g_list_model_items_changed (G_LIST_MODEL (self), old_n - removed, 0, added);
   add_dropped (self, removed);
 }
