@@ -90,19 +90,21 @@ def register(peers):
     def _(t):
         relay_round_trip(t, LARGE_BYTES)
 
-    @case(f"duplex produce's text and binary messages reach a {label} consumer through "
-          "duplex serve")
+    @case(f"duplex produce's text, every byte value and {len(LARGE_BYTES) // 1024} KiB reach a "
+          f"{label} consumer through duplex serve byte-exact")
     def _(t):
         relay, url = t.relay()
-        consumer = peers.consumer(t, url, 2)
+        consumer = peers.consumer(t, url, 3)
         t.wait_clients(relay, 1)
         text = t.finish(t.duplex("duplex produce (text)", "produce", url, TEXT))
         t.equal(text.stdout, [TEXT], "duplex produce prints its text, relayed back")
-        binary = t.finish(t.duplex("duplex produce (binary)", "produce", url, "--binary-file",
-                                   t.write_file("all.bin", ALL_BYTES)))
-        t.equal(binary.stdout, [ALL_BYTES.hex()], "duplex produce prints its bytes as hex")
+        for name, payload in (("all.bin", ALL_BYTES), ("large.bin", LARGE_BYTES)):
+            binary = t.finish(t.duplex(f"duplex produce ({name})", "produce", url, "--binary-file",
+                                       t.write_file(name, payload)))
+            t.equal(binary.stdout, [payload.hex()], f"duplex produce prints {name} back as hex")
         t.finish(consumer)
-        t.equal(consumer.stdout, [TEXT, ALL_BYTES.hex()], "the consumer prints both messages")
+        t.equal(consumer.stdout, [TEXT, ALL_BYTES.hex(), LARGE_BYTES.hex()],
+                "the consumer prints the three messages")
 
     @case(f"{label} client closing with 4000 \"bye\" is logged by duplex serve as 4000 "
           "“bye” and answered with 4000 \"bye\"")
