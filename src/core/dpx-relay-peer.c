@@ -8,9 +8,9 @@
 
 #include <glib/gi18n.h>
 
-#include "dpx-count-output-stream.h"
 #include "dpx-guard-input-stream.h"
 #include "dpx-guarded-io-stream.h"
+#include "dpx-relay-output-stream.h"
 #include "dpx-relay-peer.h"
 
 /* How long a closing peer gets to answer before its socket is shut: a client
@@ -28,9 +28,11 @@ struct _DpxRelayPeer
   char                    *remote_address;
   char                    *sent_close_reason;
   char                    *user_agent;
-  guint32                 *queued_sizes;   /* ring of message sizes not yet on the wire */
   guint                    close_timeout;
   guint                    violation_idle;
+
+  /* borrowed */
+  DpxRelayOutputStream    *output;         /* the output side of stream */
 
   gint64                   connected_since;
   guint64                  messages_in;
@@ -39,10 +41,7 @@ struct _DpxRelayPeer
   guint64                  bytes_out;
 
   guint64                  max_queued_bytes;
-  guint64                  queued_bytes;
-  guint                    queued_head;
-  guint                    queued_len;
-  guint                    queued_cap;
+  gboolean                 flush_pending;
 
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
@@ -119,41 +118,6 @@ on_violation (DpxGuardViolation violation,
     self->violation_idle = g_idle_add (violation_idle_cb, self);
 }
 
-static void
-on_frames_written (guint    n_frames,
-                   gpointer user_data)
-{
-  DpxRelayPeer *self = user_data;
-
-  for (guint i = 0; i < n_frames && self->queued_len > 0; i++)
-    {
-      self->queued_bytes -= self->queued_sizes[self->queued_head];
-      self->queued_head = (self->queued_head + 1) % self->queued_cap;
-      self->queued_len--;
-    }
-}
-
-static void
-push_queued (DpxRelayPeer *self,
-             guint32       size)
-{
-  if (self->queued_len == self->queued_cap)
-    {
-      guint new_cap = MAX (16, self->queued_cap * 2);
-      guint32 *sizes = g_new (guint32, new_cap);
-
-      for (guint i = 0; i < self->queued_len; i++)
-        sizes[i] = self->queued_sizes[(self->queued_head + i) % self->queued_cap];
-      g_free (self->queued_sizes);
-      self->queued_sizes = sizes;
-      self->queued_head = 0;
-      self->queued_cap = new_cap;
-    }
-  self->queued_sizes[(self->queued_head + self->queued_len) % self->queued_cap] = size;
-  self->queued_len++;
-  self->queued_bytes += size;
-}
-
 gboolean
 dpx_relay_peer_is_open (DpxRelayPeer *self)
 {
@@ -162,34 +126,56 @@ dpx_relay_peer_is_open (DpxRelayPeer *self)
 }
 
 /**
- * dpx_relay_peer_send:
+ * dpx_relay_peer_queue:
+ * @frame: a whole frame from dpx_relay_frame_new(), shared by every peer
+ * @payload_size: the size of the message it carries
  *
- * Queues @message for this peer, unless the peer already has more than its
- * share waiting: then it is closed with %DPX_CLOSE_SLOW_CONSUMER and nothing
- * more is queued, so one stalled reader cannot grow the relay's memory.
+ * Queues @frame for this peer. When more than the peer's share is waiting
+ * and the socket takes no more, what waits is dropped and the peer is closed
+ * with %DPX_CLOSE_SLOW_CONSUMER: one stalled reader cannot grow the relay's
+ * memory. Call dpx_relay_peer_flush() once the current batch is queued.
+ *
+ * Returns: %TRUE if the peer needs a flush it did not need before
  */
-void
-dpx_relay_peer_send (DpxRelayPeer          *self,
-                     SoupWebsocketDataType  type,
-                     GBytes                *message)
+gboolean
+dpx_relay_peer_queue (DpxRelayPeer *self,
+                      GBytes       *frame,
+                      gsize         payload_size)
 {
-  gsize size = g_bytes_get_size (message);
-
   if (!dpx_relay_peer_is_open (self))
-    return;
+    return FALSE;
 
-  if (self->queued_bytes + size > self->max_queued_bytes && self->queued_len > 0)
+  dpx_relay_output_stream_push (self->output, frame);
+  self->messages_out++;
+  self->bytes_out += payload_size;
+
+  /* Over the limit, write what the socket takes now before judging: a big
+   * batch waiting for its flush is not a client that stopped reading. */
+  if (dpx_relay_output_stream_get_queued (self->output) > self->max_queued_bytes)
     {
-      g_debug ("%s has %" G_GUINT64_FORMAT " bytes waiting: evicting it",
-               self->remote_address, self->queued_bytes);
-      dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
-      return;
+      dpx_relay_output_stream_flush_queue (self->output);
+      if (dpx_relay_output_stream_get_queued (self->output) > self->max_queued_bytes)
+        {
+          g_debug ("%s has %" G_GUINT64_FORMAT " bytes waiting: evicting it", self->remote_address,
+                   dpx_relay_output_stream_get_queued (self->output));
+          dpx_relay_output_stream_drop_queue (self->output);
+          dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
+          return FALSE;
+        }
     }
 
-  push_queued (self, size);
-  self->messages_out++;
-  self->bytes_out += size;
-  soup_websocket_connection_send_message (self->conn, type, message);
+  if (self->flush_pending)
+    return FALSE;
+  self->flush_pending = TRUE;
+  return TRUE;
+}
+
+/* Writes what dpx_relay_peer_queue() queued, in as few writes as it can. */
+void
+dpx_relay_peer_flush (DpxRelayPeer *self)
+{
+  self->flush_pending = FALSE;
+  dpx_relay_output_stream_flush_queue (self->output);
 }
 
 static void
@@ -242,12 +228,8 @@ dpx_relay_peer_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->conn, self);
   /* libsoup may keep the streams alive a little longer than this peer. */
   if (self->stream)
-    {
-      dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (g_io_stream_get_input_stream (self->stream)),
-                                                 NULL, NULL);
-      dpx_count_output_stream_set_frames_func (DPX_COUNT_OUTPUT_STREAM (g_io_stream_get_output_stream (self->stream)),
+    dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (g_io_stream_get_input_stream (self->stream)),
                                                NULL, NULL);
-    }
 
   G_OBJECT_CLASS (dpx_relay_peer_parent_class)->dispose (object);
 }
@@ -263,7 +245,6 @@ dpx_relay_peer_finalize (GObject *object)
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->sent_close_reason, g_free);
   g_clear_pointer (&self->user_agent, g_free);
-  g_clear_pointer (&self->queued_sizes, g_free);
 
   G_OBJECT_CLASS (dpx_relay_peer_parent_class)->finalize (object);
 }
@@ -351,9 +332,9 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   base = soup_server_message_steal_connection (msg);
   input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size,
                                       extensions_include_deflate (extensions));
-  output = dpx_count_output_stream_new (g_io_stream_get_output_stream (base));
+  output = dpx_relay_output_stream_new (g_io_stream_get_output_stream (base));
+  self->output = DPX_RELAY_OUTPUT_STREAM (output);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
-  dpx_count_output_stream_set_frames_func (DPX_COUNT_OUTPUT_STREAM (output), on_frames_written, self);
   self->stream = dpx_guarded_io_stream_new (base, input, output);
 
   self->conn = soup_websocket_connection_new (self->stream,
@@ -429,12 +410,12 @@ dpx_relay_peer_get_bytes_out (DpxRelayPeer *self)
   return self->bytes_out;
 }
 
-/* Bytes handed to libsoup for this peer that have not reached its socket. */
+/* Bytes relayed to this peer that have not reached its socket yet. */
 guint64
 dpx_relay_peer_get_queued_bytes (DpxRelayPeer *self)
 {
   g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
-  return self->queued_bytes;
+  return dpx_relay_output_stream_get_queued (self->output);
 }
 
 /**

@@ -34,9 +34,10 @@ DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
                                          guint64            max_message_size,
                                          guint64            max_queued_bytes);
 gboolean      dpx_relay_peer_is_open    (DpxRelayPeer      *self);
-void          dpx_relay_peer_send       (DpxRelayPeer          *self,
-                                         SoupWebsocketDataType  type,
-                                         GBytes                *message);
+gboolean      dpx_relay_peer_queue      (DpxRelayPeer      *self,
+                                         GBytes            *frame,
+                                         gsize              payload_size);
+void          dpx_relay_peer_flush      (DpxRelayPeer      *self);
 void          dpx_relay_peer_close      (DpxRelayPeer      *self,
                                          gushort            code,
                                          const char        *reason);

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "dpx-relay.h"
+#include "dpx-relay-output-stream.h"
 
 /* SoupServer listens with a backlog of 10; a class connecting at once, or a
  * load test, overflows that and clients see resets. */
@@ -26,6 +27,8 @@ struct _DpxRelay
   GSocket    *listen_socket;
   GListStore *peers;        /* the public model, in connection order */
   GPtrArray  *fanout;       /* the same peers, for the hot loop */
+  GPtrArray  *to_flush;     /* peers with frames queued in this batch */
+  guint       flush_source;
   char       *host;
 
   guint       port;
@@ -74,18 +77,43 @@ static const char landing_page[] =
   "<code>duplex produce %s hello</code> in another.</p>\n"
   "</body></html>\n";
 
+/* libsoup hands over every message of one socket read in a row; the peers'
+ * queues are written once that batch is in, one writev per peer. */
+static gboolean
+flush_peers (gpointer data)
+{
+  DpxRelay *self = data;
+  g_autoptr(GPtrArray) peers = g_steal_pointer (&self->to_flush);
+
+  self->flush_source = 0;
+  self->to_flush = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < peers->len; i++)
+    dpx_relay_peer_flush (g_ptr_array_index (peers, i));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_peer_message (DpxRelayPeer *sender,
                  int           type,
                  GBytes       *message,
                  DpxRelay     *self)
 {
+  g_autoptr(GBytes) frame = NULL;
+  gsize size = g_bytes_get_size (message);
+
+  /* Built once, queued to all: server frames are the same for everyone. */
+  frame = dpx_relay_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? 0x1 : 0x2, message);
   for (guint i = 0; i < self->fanout->len; i++)
     {
       DpxRelayPeer *peer = g_ptr_array_index (self->fanout, i);
 
-      if (peer != sender || self->echo)
-        dpx_relay_peer_send (peer, type, message);
+      if ((peer != sender || self->echo) && dpx_relay_peer_queue (peer, frame, size))
+        g_ptr_array_add (self->to_flush, g_object_ref (peer));
+    }
+  if (self->flush_source == 0 && self->to_flush->len > 0)
+    {
+      self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_peers, self, NULL);
+      g_source_set_name_by_id (self->flush_source, "[duplex] relay flush");
     }
   self->messages_relayed++;
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
@@ -579,6 +607,8 @@ dpx_relay_dispose (GObject *object)
   DpxRelay *self = DPX_RELAY (object);
 
   dpx_relay_stop (self);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_ptr_array_set_size (self->to_flush, 0);
   for (guint i = 0; i < self->fanout->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
   g_ptr_array_set_size (self->fanout, 0);
@@ -593,6 +623,7 @@ dpx_relay_finalize (GObject *object)
   DpxRelay *self = DPX_RELAY (object);
 
   g_clear_pointer (&self->fanout, g_ptr_array_unref);
+  g_clear_pointer (&self->to_flush, g_ptr_array_unref);
   g_clear_object (&self->peers);
   g_clear_pointer (&self->host, g_free);
 
@@ -740,6 +771,7 @@ dpx_relay_init (DpxRelay *self)
   self->max_queued_bytes = DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES;
   self->peers = g_list_store_new (DPX_TYPE_RELAY_PEER);
   self->fanout = g_ptr_array_new_with_free_func (g_object_unref);
+  self->to_flush = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 DpxRelay *

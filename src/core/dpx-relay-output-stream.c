@@ -1,0 +1,448 @@
+/* dpx-relay-output-stream.c: a relay client's outgoing side
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Relay"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dpx-frame-scanner.h"
+#include "dpx-relay-output-stream.h"
+
+/* A relayed message is the same for every client: server frames are not
+ * masked, so one frame is built per message and the same bytes are queued
+ * to every client here, instead of handing the payload to each client's
+ * SoupWebsocketConnection (which validates text again and copies the payload
+ * into a new frame per client, and writes each one with its own send()).
+ *
+ * libsoup still owns the connection and writes its control frames (pongs,
+ * the close frame) through this stream. The two writers never interleave
+ * inside a frame: libsoup's frames are followed with a frame scanner, and
+ * each side waits while the other has a frame half written. Relayed frames
+ * are written in batches with one writev per flush, and the queue is this
+ * stream's own, so its size is known exactly and can be dropped at once. */
+
+#define MAX_VECTORS 64
+
+struct _DpxRelayOutputStream
+{
+  GFilterOutputStream  parent_instance;
+
+  GQueue               frames;         /* GBytes, oldest first */
+  gsize                head_offset;    /* bytes of the head frame already written */
+  guint64              queued;         /* bytes in frames not yet fully written */
+
+  DpxFrameScanner      soup_frames;    /* what libsoup writes */
+  gboolean             soup_closed;    /* libsoup wrote its close frame */
+  gboolean             broken;
+  GSource             *writable_source;
+};
+
+static void pollable_iface_init (GPollableOutputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DpxRelayOutputStream, dpx_relay_output_stream, G_TYPE_FILTER_OUTPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_OUTPUT_STREAM, pollable_iface_init))
+
+/**
+ * dpx_relay_frame_new:
+ * @opcode: 0x1 for text, 0x2 for binary
+ *
+ * Returns: one final, unmasked frame holding @payload, as a server sends it
+ */
+GBytes *
+dpx_relay_frame_new (guint8  opcode,
+                     GBytes *payload)
+{
+  gsize length = g_bytes_get_size (payload);
+  gsize header = dpx_frame_header_size_for (length, FALSE);
+  guint8 *frame = g_malloc (header + length);
+
+  frame[0] = 0x80 | opcode;
+  if (length < 126)
+    frame[1] = length;
+  else if (length <= 0xffff)
+    {
+      frame[1] = 126;
+      frame[2] = length >> 8;
+      frame[3] = length & 0xff;
+    }
+  else
+    {
+      frame[1] = 127;
+      for (int i = 0; i < 8; i++)
+        frame[2 + i] = ((guint64) length >> (8 * (7 - i))) & 0xff;
+    }
+  if (length > 0)
+    memcpy (frame + header, g_bytes_get_data (payload, NULL), length);
+  return g_bytes_new_take (frame, header + length);
+}
+
+static GPollableOutputStream *
+base_pollable (DpxRelayOutputStream *self)
+{
+  return G_POLLABLE_OUTPUT_STREAM (g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (self)));
+}
+
+static gboolean
+soup_mid_frame (DpxRelayOutputStream *self)
+{
+  const DpxFrameScanner *s = &self->soup_frames;
+
+  return s->header_len > 0 && !dpx_frame_scanner_frame_done (s);
+}
+
+static void
+drop_frames (DpxRelayOutputStream *self,
+             gboolean              keep_partial_head)
+{
+  GBytes *head = NULL;
+
+  if (keep_partial_head && self->head_offset > 0)
+    head = g_queue_pop_head (&self->frames);
+
+  g_queue_clear_full (&self->frames, (GDestroyNotify) g_bytes_unref);
+  self->queued = 0;
+
+  if (head)
+    {
+      g_queue_push_head (&self->frames, head);
+      self->queued = g_bytes_get_size (head) - self->head_offset;
+    }
+  else
+    self->head_offset = 0;
+}
+
+static void
+consume_written (DpxRelayOutputStream *self,
+                 gsize                 written)
+{
+  self->queued -= written;
+  while (written > 0)
+    {
+      GBytes *head = g_queue_peek_head (&self->frames);
+      gsize left = g_bytes_get_size (head) - self->head_offset;
+
+      if (written < left)
+        {
+          self->head_offset += written;
+          return;
+        }
+      written -= left;
+      self->head_offset = 0;
+      g_bytes_unref (g_queue_pop_head (&self->frames));
+    }
+}
+
+static gboolean on_writable (GObject *stream, gpointer user_data);
+
+static void
+watch_writable (DpxRelayOutputStream *self)
+{
+  if (self->writable_source != NULL)
+    return;
+  self->writable_source = g_pollable_output_stream_create_source (base_pollable (self), NULL);
+  g_source_set_callback (self->writable_source, G_SOURCE_FUNC (on_writable), self, NULL);
+  g_source_attach (self->writable_source, g_main_context_get_thread_default ());
+}
+
+static void
+unwatch_writable (DpxRelayOutputStream *self)
+{
+  if (self->writable_source == NULL)
+    return;
+  g_source_destroy (self->writable_source);
+  g_clear_pointer (&self->writable_source, g_source_unref);
+}
+
+/* Writes queued frames until done or the socket is full. With
+ * @head_only, stops once the half-written head frame is complete. */
+static gboolean
+write_frames (DpxRelayOutputStream  *self,
+              gboolean               head_only,
+              GError               **error)
+{
+  while (!g_queue_is_empty (&self->frames))
+    {
+      GOutputVector vectors[MAX_VECTORS];
+      gsize n = 0, written = 0;
+      GPollableReturn ret;
+
+      for (GList *l = self->frames.head; l && n < MAX_VECTORS; l = l->next)
+        {
+          gsize size;
+          const guint8 *data = g_bytes_get_data (l->data, &size);
+          gsize skip = n == 0 ? self->head_offset : 0;
+
+          vectors[n].buffer = data + skip;
+          vectors[n].size = size - skip;
+          n++;
+          if (head_only)
+            break;
+        }
+
+      ret = g_pollable_output_stream_writev_nonblocking (base_pollable (self), vectors, n,
+                                                        &written, NULL, error);
+      if (ret == G_POLLABLE_RETURN_WOULD_BLOCK)
+        return TRUE;
+      if (ret == G_POLLABLE_RETURN_FAILED)
+        return FALSE;
+      consume_written (self, written);
+      if (head_only && self->head_offset == 0)
+        return TRUE;
+    }
+  return TRUE;
+}
+
+/**
+ * dpx_relay_output_stream_flush_queue:
+ *
+ * Writes as many queued frames as the socket takes now, and keeps watching
+ * the socket for the rest.
+ */
+void
+dpx_relay_output_stream_flush_queue (DpxRelayOutputStream *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self));
+
+  if (self->broken || self->soup_closed)
+    {
+      drop_frames (self, FALSE);
+      unwatch_writable (self);
+      return;
+    }
+
+  /* libsoup's half-written frame goes first; its next write continues it. */
+  if (!soup_mid_frame (self) && !write_frames (self, FALSE, &error))
+    {
+      g_debug ("write failed: %s", error->message);
+      self->broken = TRUE;
+      drop_frames (self, FALSE);
+    }
+
+  if (g_queue_is_empty (&self->frames))
+    unwatch_writable (self);
+  else
+    watch_writable (self);
+}
+
+static gboolean
+on_writable (GObject  *stream,
+             gpointer  user_data)
+{
+  DpxRelayOutputStream *self = user_data;
+
+  g_clear_pointer (&self->writable_source, g_source_unref);
+  dpx_relay_output_stream_flush_queue (self);
+  /* flush_queue watched again if needed: that is a new source. */
+  return G_SOURCE_REMOVE;
+}
+
+void
+dpx_relay_output_stream_push (DpxRelayOutputStream *self,
+                              GBytes               *frame)
+{
+  g_return_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self));
+
+  if (self->broken || self->soup_closed)
+    return;
+  g_queue_push_tail (&self->frames, g_bytes_ref (frame));
+  self->queued += g_bytes_get_size (frame);
+}
+
+/* Frees what waits for the socket, but a half-written frame stays: cutting
+ * it would leave the peer unable to read the close frame that follows. */
+void
+dpx_relay_output_stream_drop_queue (DpxRelayOutputStream *self)
+{
+  g_return_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self));
+  drop_frames (self, TRUE);
+}
+
+guint64
+dpx_relay_output_stream_get_queued (DpxRelayOutputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self), 0);
+  return self->queued;
+}
+
+guint
+dpx_relay_output_stream_get_queued_frames (DpxRelayOutputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self), 0);
+  return g_queue_get_length (&self->frames);
+}
+
+static void
+follow_soup_frames (DpxRelayOutputStream *self,
+                    const guint8         *data,
+                    gsize                 length)
+{
+  while (length > 0)
+    {
+      gsize consumed;
+
+      dpx_frame_scanner_step (&self->soup_frames, data, length, &consumed);
+      if (dpx_frame_scanner_frame_done (&self->soup_frames) &&
+          self->soup_frames.opcode == DPX_FRAME_OPCODE_CLOSE)
+        {
+          /* Nothing may follow a close frame. */
+          self->soup_closed = TRUE;
+          drop_frames (self, FALSE);
+        }
+      data += consumed;
+      length -= consumed;
+    }
+}
+
+/* libsoup's writes: its control frames, never a relayed message. */
+static gssize
+write_nonblocking (GPollableOutputStream  *pollable,
+                   const void             *buffer,
+                   gsize                   count,
+                   GError                **error)
+{
+  DpxRelayOutputStream *self = DPX_RELAY_OUTPUT_STREAM (pollable);
+  gssize n;
+
+  if (self->head_offset > 0 && !soup_mid_frame (self))
+    {
+      if (!write_frames (self, TRUE, error))
+        return -1;
+      if (self->head_offset > 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "relayed frame in progress");
+          return -1;
+        }
+    }
+
+  n = g_pollable_output_stream_write_nonblocking (base_pollable (self), buffer, count, NULL, error);
+  if (n > 0)
+    follow_soup_frames (self, buffer, n);
+  /* A control frame may have held relayed frames back: let them go. */
+  if (!soup_mid_frame (self) && !g_queue_is_empty (&self->frames))
+    watch_writable (self);
+  return n;
+}
+
+static gssize
+dpx_relay_output_stream_write (GOutputStream  *stream,
+                               const void     *buffer,
+                               gsize           count,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  DpxRelayOutputStream *self = DPX_RELAY_OUTPUT_STREAM (stream);
+  gssize n;
+
+  /* Blocking writes are not used by libsoup; keep frames whole anyway. */
+  if (self->head_offset > 0 && !soup_mid_frame (self))
+    {
+      GBytes *head = g_queue_peek_head (&self->frames);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (head, &size);
+
+      if (!g_output_stream_write_all (g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (self)),
+                                      data + self->head_offset, size - self->head_offset,
+                                      NULL, cancellable, error))
+        return -1;
+      consume_written (self, size - self->head_offset);
+    }
+
+  n = g_output_stream_write (g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (self)),
+                             buffer, count, cancellable, error);
+  if (n > 0)
+    follow_soup_frames (self, buffer, n);
+  return n;
+}
+
+static gboolean
+can_poll (GPollableOutputStream *pollable)
+{
+  GOutputStream *base = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (pollable));
+
+  return G_IS_POLLABLE_OUTPUT_STREAM (base) &&
+         g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (base));
+}
+
+static gboolean
+is_writable (GPollableOutputStream *pollable)
+{
+  return g_pollable_output_stream_is_writable (base_pollable (DPX_RELAY_OUTPUT_STREAM (pollable)));
+}
+
+static GSource *
+create_source (GPollableOutputStream *pollable,
+               GCancellable          *cancellable)
+{
+  DpxRelayOutputStream *self = DPX_RELAY_OUTPUT_STREAM (pollable);
+  g_autoptr(GSource) base_source = NULL;
+  GSource *source;
+
+  base_source = g_pollable_output_stream_create_source (base_pollable (self), cancellable);
+  g_source_set_dummy_callback (base_source);
+  source = g_pollable_source_new (G_OBJECT (self));
+  g_source_add_child_source (source, base_source);
+  return source;
+}
+
+static void
+pollable_iface_init (GPollableOutputStreamInterface *iface)
+{
+  iface->can_poll = can_poll;
+  iface->is_writable = is_writable;
+  iface->create_source = create_source;
+  iface->write_nonblocking = write_nonblocking;
+}
+
+static gboolean
+dpx_relay_output_stream_close (GOutputStream  *stream,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  DpxRelayOutputStream *self = DPX_RELAY_OUTPUT_STREAM (stream);
+
+  unwatch_writable (self);
+  drop_frames (self, FALSE);
+  return G_OUTPUT_STREAM_CLASS (dpx_relay_output_stream_parent_class)->close_fn (stream, cancellable, error);
+}
+
+static void
+dpx_relay_output_stream_finalize (GObject *object)
+{
+  DpxRelayOutputStream *self = DPX_RELAY_OUTPUT_STREAM (object);
+
+  unwatch_writable (self);
+  drop_frames (self, FALSE);
+
+  G_OBJECT_CLASS (dpx_relay_output_stream_parent_class)->finalize (object);
+}
+
+static void
+dpx_relay_output_stream_class_init (DpxRelayOutputStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dpx_relay_output_stream_finalize;
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = dpx_relay_output_stream_write;
+  G_OUTPUT_STREAM_CLASS (klass)->close_fn = dpx_relay_output_stream_close;
+}
+
+static void
+dpx_relay_output_stream_init (DpxRelayOutputStream *self)
+{
+  g_queue_init (&self->frames);
+  dpx_frame_scanner_init (&self->soup_frames);
+}
+
+GOutputStream *
+dpx_relay_output_stream_new (GOutputStream *base)
+{
+  g_return_val_if_fail (G_IS_POLLABLE_OUTPUT_STREAM (base), NULL);
+
+  return g_object_new (DPX_TYPE_RELAY_OUTPUT_STREAM,
+                       "base-stream", base,
+                       "close-base-stream", TRUE,
+                       NULL);
+}

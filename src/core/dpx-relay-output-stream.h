@@ -1,0 +1,26 @@
+/* dpx-relay-output-stream.h: a relay client's outgoing side
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define DPX_TYPE_RELAY_OUTPUT_STREAM (dpx_relay_output_stream_get_type ())
+
+G_DECLARE_FINAL_TYPE (DpxRelayOutputStream, dpx_relay_output_stream, DPX, RELAY_OUTPUT_STREAM, GFilterOutputStream)
+
+GOutputStream *dpx_relay_output_stream_new         (GOutputStream        *base_stream);
+void           dpx_relay_output_stream_push        (DpxRelayOutputStream *self,
+                                                    GBytes               *frame);
+void           dpx_relay_output_stream_flush_queue (DpxRelayOutputStream *self);
+void           dpx_relay_output_stream_drop_queue  (DpxRelayOutputStream *self);
+guint64        dpx_relay_output_stream_get_queued  (DpxRelayOutputStream *self);
+guint          dpx_relay_output_stream_get_queued_frames (DpxRelayOutputStream *self);
+
+GBytes        *dpx_relay_frame_new                 (guint8                opcode,
+                                                    GBytes               *payload);
+
+G_END_DECLS
