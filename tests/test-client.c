@@ -548,13 +548,28 @@ test_client_incoming_too_big (void)
   dpx_client_set_max_message_size (watch->client, 1024);
   watch_connect (watch);
   g_assert_no_error (watch->connect_error);
-  /* The echo comes back four times over the limit. */
+  /* The echo comes back four times over the limit: libsoup drops it. */
   g_assert_true (dpx_client_send_text (watch->client, big, -1, NULL));
   dpx_test_wait_until (dpx_client_get_state (watch->client) == DPX_CONNECTION_STATE_CLOSED, 5000);
   g_assert_cmpuint (watch->messages->len, ==, 0);
   g_assert_true (has_event (watch, "error: The server sent a message larger than the limit of 1024 bytes"));
   g_assert_true (has_event (watch, "close: Closed: 1009 (message too big)"));
   g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 1009);
+
+  /* Just over the limit, the server is told with a close frame. */
+  {
+    g_autoptr(Watch) second = watch_new (url);
+    g_autofree char *over = g_strnfill (1500, 'y');
+
+    dpx_client_set_max_message_size (second->client, 1024);
+    watch_connect (second);
+    g_assert_true (dpx_client_send_text (second->client, over, -1, NULL));
+    dpx_test_wait_until (dpx_client_get_state (second->client) == DPX_CONNECTION_STATE_CLOSED, 5000);
+    g_assert_cmpuint (second->messages->len, ==, 0);
+    g_assert_true (has_event (second, "error: The server sent a message of 1500 bytes, larger than the limit of 1024"));
+    g_assert_cmpuint (dpx_client_get_close_code (second->client), ==, 1009);
+    g_assert_true (has_event (second, "close: Closed: 1009 (message too big)"));
+  }
   g_clear_pointer (&seen, soup_message_headers_unref);
 }
 

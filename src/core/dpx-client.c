@@ -48,6 +48,7 @@ struct _DpxClient
   gboolean                 timed_out;
   gboolean                 closed_by_us;
   gboolean                 too_big;
+  gboolean                 dropped_too_big;
 };
 
 enum {
@@ -415,12 +416,34 @@ fetch_refusal_body (DpxClient *self,
                            on_body_sent, data);
 }
 
+/* libsoup's own limit drops the connection without a word to the server, so
+ * it is set to twice ours: a message between the two is refused here, with a
+ * 1009 close frame the server can read. */
+static guint
+soup_payload_limit (guint64 max_message_size)
+{
+  return MIN (max_message_size * 2, (guint64) G_MAXINT32);
+}
+
 static void
 on_conn_message (SoupWebsocketConnection *conn,
                  gint                     type,
                  GBytes                  *message,
                  DpxClient               *self)
 {
+  if (g_bytes_get_size (message) > self->max_message_size)
+    {
+      if (self->too_big)
+        return;
+      self->too_big = TRUE;
+      self->closed_by_us = TRUE;
+      emit_event (self, DPX_ENTRY_KIND_ERROR,
+                  _("The server sent a message of %zu bytes, larger than the limit of %llu bytes; "
+                    "closing (raise “max message size” to accept it)"),
+                  g_bytes_get_size (message), (unsigned long long) self->max_message_size);
+      soup_websocket_connection_close (conn, DPX_CLOSE_TOO_BIG, "Message too big");
+      return;
+    }
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
 }
 
@@ -434,6 +457,7 @@ on_conn_error (SoupWebsocketConnection *conn,
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
     {
       self->too_big = TRUE;
+      self->dropped_too_big = TRUE;
       emit_event (self, DPX_ENTRY_KIND_ERROR,
                   _("The server sent a message larger than the limit of %llu bytes; "
                     "the connection was dropped (raise “max message size” to accept it)"),
@@ -460,10 +484,17 @@ on_conn_closed (SoupWebsocketConnection *conn,
   g_free (self->close_reason);
   self->close_reason = g_strdup (reason);
 
-  if (self->too_big)
+  if (self->dropped_too_big)
     {
       self->close_code = DPX_CLOSE_TOO_BIG;
       emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s); the connection was dropped without a close frame"),
+                  self->close_code, dpx_close_code_describe (self->close_code));
+    }
+  else if (self->too_big)
+    {
+      /* What the server answered matters less than why we closed. */
+      self->close_code = DPX_CLOSE_TOO_BIG;
+      emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s)"),
                   self->close_code, dpx_close_code_describe (self->close_code));
     }
   else if (self->close_code == 0 || self->close_code == 1006)
@@ -516,7 +547,7 @@ on_connected (GObject      *source,
 
   clear_connect_state (self);
 
-  soup_websocket_connection_set_max_incoming_payload_size (self->conn, self->max_message_size);
+  soup_websocket_connection_set_max_incoming_payload_size (self->conn, soup_payload_limit (self->max_message_size));
   soup_websocket_connection_set_keepalive_interval (self->conn, self->keepalive_interval);
   g_signal_connect_object (self->conn, "message", G_CALLBACK (on_conn_message), self, 0);
   g_signal_connect_object (self->conn, "error", G_CALLBACK (on_conn_error), self, 0);
@@ -577,6 +608,7 @@ reset_connection (DpxClient *self)
   self->timed_out = FALSE;
   self->closed_by_us = FALSE;
   self->too_big = FALSE;
+  self->dropped_too_big = FALSE;
 }
 
 void
@@ -894,7 +926,7 @@ dpx_client_set_max_message_size (DpxClient *self,
 
   self->max_message_size = max_message_size;
   if (self->conn)
-    soup_websocket_connection_set_max_incoming_payload_size (self->conn, max_message_size);
+    soup_websocket_connection_set_max_incoming_payload_size (self->conn, soup_payload_limit (max_message_size));
 }
 
 void

@@ -195,11 +195,14 @@ handle_upgrade (DpxRelay          *self,
   g_autoptr(GError) error = NULL;
   GList *accepted = NULL;
 
+  /* A refused client gets the answer and the end of the connection: some
+   * clients wait for the server to hang up before they report a refusal. */
   if (self->fanout->len >= self->max_clients)
     {
       g_autofree char *body = g_strdup_printf ("The relay is full: it accepts at most %u clients.\n",
                                                self->max_clients);
 
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", body);
       return;
     }
@@ -228,6 +231,7 @@ handle_upgrade (DpxRelay          *self,
     {
       g_autofree char *body = g_strdup_printf ("Bad WebSocket handshake: %s\n", error->message);
 
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain; charset=utf-8", body);
       return;
     }

@@ -241,11 +241,9 @@ def register(peers):
             t.finish(consumer)
             t.equal(consumer.stdout, ["valid"], "duplex consume never sees the invalid text")
 
-    # Finding: the relay keeps a refused client's connection open, and
-    # websockets waits for the server to close it before it reports the status.
-    @case(f"a {label} client refused by a full duplex serve sees HTTP 503 within 5 s",
-          todo="the relay keeps refused upgrades alive and websockets waits for it to close"
-          if label == "python" else None)
+    # The relay closes a refused client's connection: websockets waits for
+    # that before it reports the status.
+    @case(f"a {label} client refused by a full duplex serve sees HTTP 503 within 5 s")
     def _(t):
         relay, url = t.relay("--max-clients", "1")
         first = t.duplex("duplex consume", "consume", url)
@@ -340,8 +338,7 @@ def register(peers):
         consumer.wait_stderr(r"larger than")
 
     @case(f"duplex consume refusing a message over --max-message-size tells the {label} "
-          "server with 1009",
-          todo="the client drops the connection without a close frame")
+          "server with 1009")
     def _(t):
         server, consumer = oversized_to_consume(t)
         answer = server.wait_stderr(r"the client answered (\d+) ")
