@@ -12,7 +12,7 @@ relay's peak RSS (VmHWM) over those runs.
 The results replace the part of docs/PERFORMANCE.md between the markers,
 and every bench line is kept in bench/results/last-run.jsonl.
 
-Usage: /usr/bin/python3 bench/compare.py [--repeats 5] [--duplex PATH]
+Usage: /usr/bin/python3 bench/compare.py [--repeats 9] [--duplex PATH]
 Needs: a built duplex (meson setup build && ninja -C build), Debian's
 python3-websockets (10.x) for /usr/bin/python3, node and `npm ci` in
 bench/peers/node (done here when node_modules is missing).
@@ -337,7 +337,7 @@ def write_doc(section):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="runs per relay and scenario")
+    parser.add_argument("--repeats", type=int, default=9, help="runs per relay and scenario")
     parser.add_argument("--duplex", help="the duplex binary (default: build/src/duplex)")
     parser.add_argument("--source", help="what the duplex binary was built from, for the report "
                         "(default: the commit of this checkout, +dirty when it has changes)")
