@@ -31,6 +31,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -344,7 +345,8 @@ def main():
     parser.add_argument("--relays", default=",".join(RELAYS),
                         help="comma-separated subset of " + ",".join(RELAYS))
     parser.add_argument("--no-write", action="store_true",
-                        help="print the results instead of updating docs/PERFORMANCE.md")
+                        help="print the results instead of updating docs/PERFORMANCE.md "
+                        "(and keep the raw lines out of bench/results)")
     args = parser.parse_args()
 
     duplex = find_duplex(args.duplex)
@@ -367,8 +369,10 @@ def main():
     started = datetime.datetime.utcnow()
     t0 = time.monotonic()
     loads = [" ".join(f"{x:.2f}" for x in os.getloadavg())]
-    os.makedirs(os.path.dirname(RAW), exist_ok=True)
-    raw = open(RAW, "w")
+    # --no-write leaves the committed raw results alone too.
+    raw_path = os.path.join(tempfile.gettempdir(), "duplex-compare.jsonl") if args.no_write else RAW
+    os.makedirs(os.path.dirname(raw_path), exist_ok=True)
+    raw = open(raw_path, "w")
     results = []
     for scenario in SCENARIOS:
         clients, messages, size = scenario
@@ -419,6 +423,7 @@ def main():
                      time.monotonic() - t0, loads, priority)
     if args.no_write:
         print(section)
+        log(f"Raw results in {raw_path}")
     else:
         write_doc(section)
         log(f"Wrote {os.path.relpath(DOC, TOP)} and {os.path.relpath(RAW, TOP)}")
