@@ -73,7 +73,7 @@
 #define HEAD_LEN             (TAG_LEN + SEQ_LEN + STAMP_LEN)
 
 #define READ_BUFFER_SIZE     (256 * 1024)
-/* The publisher stops composing when this much is waiting for its socket. */
+/* The publisher composes this much at a time, then writes it. */
 #define PUBLISH_CHUNK        (64 * 1024)
 #define MAX_EVENTS           512
 #define HANDSHAKE_MAX        (16 * 1024)
@@ -921,32 +921,32 @@ format_hex (char    *p,
     }
 }
 
-/* Sends what the window allows, stamped with the time it leaves. */
+/* Sends what the window allows, stamped with the time it leaves, until the
+ * window closes or the socket is full (then EPOLLOUT brings it back). */
 static void
 publisher_pump (Bench *self)
 {
   Conn *c = self->publisher;
   char head[HEAD_LEN];
-  gint64 now;
 
-  if (self->phase != PHASE_RUNNING || c->state != CONN_OPEN)
-    return;
-  if (self->sent == self->n_messages || self->sent - self->completed >= self->window ||
-      out_pending (&c->out) >= PUBLISH_CHUNK)
+  if (self->phase != PHASE_RUNNING)
     return;
 
-  now = g_get_monotonic_time ();
   memcpy (head, self->tag, TAG_LEN);
-  format_hex (head + TAG_LEN + SEQ_LEN, now - self->epoch, STAMP_LEN);
-  while (self->sent < self->n_messages && self->sent - self->completed < self->window &&
-         out_pending (&c->out) < PUBLISH_CHUNK)
+  while (c->state == CONN_OPEN && out_pending (&c->out) == 0 &&
+         self->sent < self->n_messages && self->sent - self->completed < self->window)
     {
-      format_hex (head + TAG_LEN, self->sent, SEQ_LEN);
-      conn_queue_frame (c, self->binary ? DPX_FRAME_OPCODE_BINARY : DPX_FRAME_OPCODE_TEXT,
-                        (const guint8 *) head, HEAD_LEN, self->filler, self->size - HEAD_LEN);
-      self->sent++;
+      format_hex (head + TAG_LEN + SEQ_LEN, g_get_monotonic_time () - self->epoch, STAMP_LEN);
+      while (self->sent < self->n_messages && self->sent - self->completed < self->window &&
+             out_pending (&c->out) < PUBLISH_CHUNK)
+        {
+          format_hex (head + TAG_LEN, self->sent, SEQ_LEN);
+          conn_queue_frame (c, self->binary ? DPX_FRAME_OPCODE_BINARY : DPX_FRAME_OPCODE_TEXT,
+                            (const guint8 *) head, HEAD_LEN, self->filler, self->size - HEAD_LEN);
+          self->sent++;
+        }
+      conn_flush (c);
     }
-  conn_flush (c);
 }
 
 /* the run ---------------------------------------------------------------- */
