@@ -17,6 +17,9 @@
  * that stopped reading never takes the close frame off the queue. */
 #define CLOSE_GRACE_MS 2000
 
+/* Frames one flush writes at most before the batch is written anyway. */
+#define FLUSH_BATCH_FRAMES 16
+
 struct _DpxRelayPeer
 {
   GObject                  parent_instance;
@@ -148,6 +151,11 @@ dpx_relay_peer_queue (DpxRelayPeer *self,
   dpx_relay_output_stream_push (self->output, frame);
   self->messages_out++;
   self->bytes_out += payload_size;
+
+  /* A long batch is written as it grows, so a read full of small messages
+   * to many clients does not hold them all in memory at once. */
+  if (dpx_relay_output_stream_get_queued_frames (self->output) >= FLUSH_BATCH_FRAMES)
+    dpx_relay_output_stream_flush_queue (self->output);
 
   /* Over the limit, write what the socket takes now before judging: a big
    * batch waiting for its flush is not a client that stopped reading. */
