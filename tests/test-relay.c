@@ -269,6 +269,56 @@ test_relay_max_clients (void)
   g_assert_no_error (error);
 }
 
+typedef struct {
+  guint      done;
+  guint      refused;
+  GPtrArray *conns;
+} Burst;
+
+static void
+burst_attempt_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+
+  if (conn)
+    g_ptr_array_add (burst->conns, conn);
+  else
+    burst->refused++;
+  burst->done++;
+}
+
+/* Twenty clients at once against a limit of five: exactly five get in. */
+static void
+test_relay_max_clients_burst (void)
+{
+  g_autoptr(DpxRelay) relay = dpx_relay_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns", 100, "max-conns-per-host", 100, NULL);
+  g_autofree char *url = NULL;
+  Burst burst = { 0, 0, g_ptr_array_new_with_free_func (g_object_unref) };
+
+  dpx_relay_set_port (relay, 0);
+  dpx_relay_set_max_clients (relay, 5);
+  g_assert_true (dpx_relay_start (relay, &error));
+  url = dpx_relay_dup_url (relay);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                            burst_attempt_done, &burst);
+    }
+  dpx_test_wait_until (burst.done == 20, 10000);
+  g_assert_cmpuint (burst.conns->len, ==, 5);
+  g_assert_cmpuint (burst.refused, ==, 15);
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 5, 5000);
+  g_ptr_array_unref (burst.conns);
+}
+
 static void
 test_relay_plain_http (void)
 {
@@ -488,6 +538,7 @@ main (int    argc,
   g_test_add_func ("/relay/peer-list", test_relay_peer_list);
   g_test_add_func ("/relay/subprotocol", test_relay_subprotocol);
   g_test_add_func ("/relay/max-clients", test_relay_max_clients);
+  g_test_add_func ("/relay/max-clients-burst", test_relay_max_clients_burst);
   g_test_add_func ("/relay/plain-http", test_relay_plain_http);
   g_test_add_func ("/relay/garbage-handshake", test_relay_garbage_handshake);
   g_test_add_func ("/relay/invalid-utf8", test_relay_invalid_utf8);

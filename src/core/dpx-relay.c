@@ -33,6 +33,7 @@ struct _DpxRelay
 
   guint       port;
   guint       max_clients;
+  guint       upgrading;    /* handshakes answered, connection not taken yet */
   guint64     max_message_size;
   guint64     max_queued_bytes;
   guint64     messages_relayed;
@@ -135,16 +136,33 @@ on_peer_closed (DpxRelayPeer *peer,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
 }
 
+/* An accepted handshake until its 101 is on the wire. It counts toward
+ * the client limit, so a burst cannot slip past it. */
+typedef struct {
+  DpxRelay *relay;   /* the server, and so the message, never outlives it */
+  GList    *extensions;
+} Upgrade;
+
+static void
+upgrade_free (Upgrade *upgrade)
+{
+  upgrade->relay->upgrading--;
+  g_list_free_full (upgrade->extensions, g_object_unref);
+  g_free (upgrade);
+}
+
 static void
 on_upgrade_written (SoupServerMessage *msg,
                     DpxRelay          *self)
 {
-  GList *extensions = g_object_steal_data (G_OBJECT (msg), "dpx-extensions");
+  Upgrade *upgrade = g_object_steal_data (G_OBJECT (msg), "dpx-upgrade");
   g_autoptr(DpxRelayPeer) peer = NULL;
 
   g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
 
-  peer = dpx_relay_peer_new (msg, extensions, self->max_message_size, self->max_queued_bytes);
+  peer = dpx_relay_peer_new (msg, g_steal_pointer (&upgrade->extensions),
+                             self->max_message_size, self->max_queued_bytes);
+  upgrade_free (upgrade);
   if (!self->running)
     {
       /* Stopped between the handshake and now. */
@@ -179,12 +197,6 @@ respond_text (SoupServerMessage *msg,
 }
 
 static void
-extension_list_free (GList *list)
-{
-  g_list_free_full (list, g_object_unref);
-}
-
-static void
 handle_upgrade (DpxRelay          *self,
                 SoupServerMessage *msg)
 {
@@ -197,7 +209,7 @@ handle_upgrade (DpxRelay          *self,
 
   /* A refused client gets the answer and the end of the connection: some
    * clients wait for the server to hang up before they report a refusal. */
-  if (self->fanout->len >= self->max_clients)
+  if (self->fanout->len + self->upgrading >= self->max_clients)
     {
       g_autofree char *body = g_strdup_printf ("The relay is full: it accepts at most %u clients.\n",
                                                self->max_clients);
@@ -238,8 +250,13 @@ handle_upgrade (DpxRelay          *self,
 
   if (soup_websocket_server_process_handshake (msg, NULL, protocols, extension_types, &accepted))
     {
-      g_object_set_data_full (G_OBJECT (msg), "dpx-extensions", accepted,
-                              (GDestroyNotify) extension_list_free);
+      Upgrade *upgrade = g_new0 (Upgrade, 1);
+
+      upgrade->relay = self;
+      upgrade->extensions = accepted;
+      self->upgrading++;
+      /* Freed with the message if the client leaves before the 101. */
+      g_object_set_data_full (G_OBJECT (msg), "dpx-upgrade", upgrade, (GDestroyNotify) upgrade_free);
       g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
     }
 }
