@@ -53,10 +53,13 @@ producer_pid=$!
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
 GSK_RENDERER=${GSK_RENDERER:-} \
 DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-1} DUPLEX_STALL_PROBE_SECONDS=$life \
-  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' "$duplex" "$url" \
+  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$duplex" "$url" \
   2> "$work/window.err" | tee "$work/window.out"
 wait $producer_pid || true
 grep "stall-probe" "$work/window.err" || true
+if grep -qv "stall-probe" "$work/window.err"; then
+  echo "gui-flood: the window also wrote:"; grep -v "stall-probe" "$work/window.err" | sort | uniq -c | head -n 20
+fi
 
 echo "flood: $rate messages/s of $size bytes for $seconds s through $url"
 grep -E "relayed|Stopped" "$work/serve.err" | tail -n 1 || true

@@ -21,6 +21,7 @@
 #include "dpx-log-row.h"
 #include "dpx-log-view.h"
 #include "dpx-model-guard.h"
+#include "dpx-stall-probe.h"
 #include "dpx-util.h"
 
 /* Past these, the detail pane shows a prefix: a text view with megabytes of
@@ -202,8 +203,10 @@ scroll_to_end_cb (gpointer data)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
   self->scroll_source = 0;
+  dpx_stall_probe_phase_begin (DPX_STALL_PROBE_SCROLL);
   if (n > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
+  dpx_stall_probe_phase_end (DPX_STALL_PROBE_SCROLL);
   return G_SOURCE_REMOVE;
 }
 

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "dpx-model-guard.h"
+#include "dpx-stall-probe.h"
 
 struct _DpxModelGuard
 {
@@ -74,7 +75,9 @@ on_items_changed (GListModel    *model,
   self->n_items = self->n_items - removed + added;
   /* Never claim more than the source has, whatever it signalled. */
   self->n_items = MIN (self->n_items, g_list_model_get_n_items (model));
+  dpx_stall_probe_phase_begin (DPX_STALL_PROBE_MODEL);
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  dpx_stall_probe_phase_end (DPX_STALL_PROBE_MODEL);
 }
 
 GListModel *
