@@ -192,8 +192,6 @@ static const char hex_digits[] = "0123456789abcdef";
 
 /* errors ----------------------------------------------------------------- */
 
-static void bench_update (Bench *self);
-
 G_GNUC_PRINTF (2, 3)
 static void
 bench_error (Bench      *self,
@@ -1278,8 +1276,7 @@ bench_run (Bench *self)
     {
       bench_error (self, _("could not connect to %s: %s"), self->url, error->message);
       self->connect_end = g_get_monotonic_time ();
-      for (guint i = 0; i < self->n_conns; i++)
-        conn_close (&self->conns[i]);
+      bench_close_all (self);
       return;
     }
 
