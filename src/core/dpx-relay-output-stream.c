@@ -30,7 +30,13 @@ struct _DpxRelayOutputStream
 {
   GFilterOutputStream  parent_instance;
 
-  GQueue               frames;         /* GBytes, oldest first */
+  /* A ring of frames, oldest at ring[head]: a pointer per frame and no
+   * allocation per frame, as a read of small messages to a thousand
+   * clients queues one frame per client per message. */
+  GBytes             **ring;
+  guint                head;
+  guint                len;
+  guint                cap;
   gsize                head_offset;    /* bytes of the head frame already written */
   guint64              queued;         /* bytes in frames not yet fully written */
 
@@ -79,6 +85,43 @@ dpx_relay_frame_new (guint8  opcode,
   return g_bytes_new_take (frame, header + length);
 }
 
+static inline GBytes *
+frame_at (DpxRelayOutputStream *self,
+          guint                 i)
+{
+  return self->ring[(self->head + i) % self->cap];
+}
+
+static void
+ring_push (DpxRelayOutputStream *self,
+           GBytes               *frame)
+{
+  if (self->len == self->cap)
+    {
+      guint cap = MAX (16, self->cap * 2);
+      GBytes **ring = g_new (GBytes *, cap);
+
+      for (guint i = 0; i < self->len; i++)
+        ring[i] = frame_at (self, i);
+      g_free (self->ring);
+      self->ring = ring;
+      self->head = 0;
+      self->cap = cap;
+    }
+  self->ring[(self->head + self->len) % self->cap] = frame;
+  self->len++;
+}
+
+static GBytes *
+ring_pop (DpxRelayOutputStream *self)
+{
+  GBytes *frame = self->ring[self->head];
+
+  self->head = (self->head + 1) % self->cap;
+  self->len--;
+  return frame;
+}
+
 static GPollableOutputStream *
 base_pollable (DpxRelayOutputStream *self)
 {
@@ -100,18 +143,21 @@ drop_frames (DpxRelayOutputStream *self,
   GBytes *head = NULL;
 
   if (keep_partial_head && self->head_offset > 0)
-    head = g_queue_pop_head (&self->frames);
-
-  g_queue_clear_full (&self->frames, (GDestroyNotify) g_bytes_unref);
+    head = ring_pop (self);
+  while (self->len > 0)
+    g_bytes_unref (ring_pop (self));
   self->queued = 0;
 
-  if (head)
+  /* An idle client's ring goes back to nothing. */
+  if (head == NULL)
     {
-      g_queue_push_head (&self->frames, head);
-      self->queued = g_bytes_get_size (head) - self->head_offset;
+      g_clear_pointer (&self->ring, g_free);
+      self->head = self->cap = 0;
+      self->head_offset = 0;
+      return;
     }
-  else
-    self->head_offset = 0;
+  ring_push (self, head);
+  self->queued = g_bytes_get_size (head) - self->head_offset;
 }
 
 static void
@@ -121,7 +167,7 @@ consume_written (DpxRelayOutputStream *self,
   self->queued -= written;
   while (written > 0)
     {
-      GBytes *head = g_queue_peek_head (&self->frames);
+      GBytes *head = frame_at (self, 0);
       gsize left = g_bytes_get_size (head) - self->head_offset;
 
       if (written < left)
@@ -131,7 +177,7 @@ consume_written (DpxRelayOutputStream *self,
         }
       written -= left;
       self->head_offset = 0;
-      g_bytes_unref (g_queue_pop_head (&self->frames));
+      g_bytes_unref (ring_pop (self));
     }
 }
 
@@ -163,23 +209,25 @@ write_frames (DpxRelayOutputStream  *self,
               gboolean               head_only,
               GError               **error)
 {
-  while (!g_queue_is_empty (&self->frames))
+  while (self->len > 0)
     {
       GOutputVector vectors[MAX_VECTORS];
       gsize n = 0, written = 0;
       GPollableReturn ret;
 
-      for (GList *l = self->frames.head; l && n < MAX_VECTORS; l = l->next)
+      for (; n < self->len && n < MAX_VECTORS; n++)
         {
           gsize size;
-          const guint8 *data = g_bytes_get_data (l->data, &size);
+          const guint8 *data = g_bytes_get_data (frame_at (self, n), &size);
           gsize skip = n == 0 ? self->head_offset : 0;
 
           vectors[n].buffer = data + skip;
           vectors[n].size = size - skip;
-          n++;
           if (head_only)
-            break;
+            {
+              n++;
+              break;
+            }
         }
 
       ret = g_pollable_output_stream_writev_nonblocking (base_pollable (self), vectors, n,
@@ -223,7 +271,7 @@ dpx_relay_output_stream_flush_queue (DpxRelayOutputStream *self)
       drop_frames (self, FALSE);
     }
 
-  if (g_queue_is_empty (&self->frames))
+  if (self->len == 0)
     unwatch_writable (self);
   else
     watch_writable (self);
@@ -249,7 +297,7 @@ dpx_relay_output_stream_push (DpxRelayOutputStream *self,
 
   if (self->broken || self->soup_closed)
     return;
-  g_queue_push_tail (&self->frames, g_bytes_ref (frame));
+  ring_push (self, g_bytes_ref (frame));
   self->queued += g_bytes_get_size (frame);
 }
 
@@ -273,7 +321,7 @@ guint
 dpx_relay_output_stream_get_queued_frames (DpxRelayOutputStream *self)
 {
   g_return_val_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self), 0);
-  return g_queue_get_length (&self->frames);
+  return self->len;
 }
 
 static void
@@ -323,7 +371,7 @@ write_nonblocking (GPollableOutputStream  *pollable,
   if (n > 0)
     follow_soup_frames (self, buffer, n);
   /* A control frame may have held relayed frames back: let them go. */
-  if (!soup_mid_frame (self) && !g_queue_is_empty (&self->frames))
+  if (!soup_mid_frame (self) && self->len > 0)
     watch_writable (self);
   return n;
 }
@@ -341,7 +389,7 @@ dpx_relay_output_stream_write (GOutputStream  *stream,
   /* Blocking writes are not used by libsoup; keep frames whole anyway. */
   if (self->head_offset > 0 && !soup_mid_frame (self))
     {
-      GBytes *head = g_queue_peek_head (&self->frames);
+      GBytes *head = frame_at (self, 0);
       gsize size;
       const guint8 *data = g_bytes_get_data (head, &size);
 
@@ -432,7 +480,6 @@ dpx_relay_output_stream_class_init (DpxRelayOutputStreamClass *klass)
 static void
 dpx_relay_output_stream_init (DpxRelayOutputStream *self)
 {
-  g_queue_init (&self->frames);
   dpx_frame_scanner_init (&self->soup_frames);
 }
 
