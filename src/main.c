@@ -31,7 +31,8 @@ main (int    argc,
   setenv ("G_SLICE", "always-malloc", FALSE);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Set by `meson devenv` to the catalogues in the build directory. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("DUPLEX_LOCALEDIR") ? g_getenv ("DUPLEX_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
