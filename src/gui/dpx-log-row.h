@@ -14,14 +14,25 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxLogRow, dpx_log_row, DPX, LOG_ROW, GtkWidget)
 
-GtkWidget   *dpx_log_row_new          (void);
-void         dpx_log_row_set_entry    (DpxLogRow   *self,
-                                       DpxLogEntry *entry);
-DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow   *self);
+/* What every row of one list shares: fonts, colours, column widths and the
+ * texts that repeat (directions, kinds). */
+typedef struct _DpxLogRowStyle DpxLogRowStyle;
 
-const char  *dpx_direction_icon_name  (DpxDirection direction);
-const char  *dpx_direction_label      (DpxDirection direction);
-const char  *dpx_entry_kind_label     (DpxEntryKind kind);
-char        *dpx_format_time          (gint64       time_us);
+DpxLogRowStyle *dpx_log_row_style_new        (void);
+DpxLogRowStyle *dpx_log_row_style_ref        (DpxLogRowStyle *style);
+void            dpx_log_row_style_unref      (DpxLogRowStyle *style);
+void            dpx_log_row_style_invalidate (DpxLogRowStyle *style);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpxLogRowStyle, dpx_log_row_style_unref)
+
+GtkWidget   *dpx_log_row_new          (DpxLogRowStyle *style);
+void         dpx_log_row_set_entry    (DpxLogRow      *self,
+                                       DpxLogEntry    *entry);
+DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow      *self);
+
+const char  *dpx_direction_icon_name  (DpxDirection    direction);
+const char  *dpx_direction_label      (DpxDirection    direction);
+const char  *dpx_entry_kind_label     (DpxEntryKind    kind);
+char        *dpx_format_time          (gint64          time_us);
 
 G_END_DECLS

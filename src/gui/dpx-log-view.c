@@ -1,10 +1,11 @@
 /* dpx-log-view.c: the message list, its filters and the detail pane
  *
- * The list view shows the core's DpxLog through a GtkFilterListModel. With
- * no filter set the filter model is a pass-through (no filter object at
- * all), so a flood costs the view only the log's two batched items-changed
- * per tick. Pausing swaps the log for a frozen copy of its items; the log
- * itself keeps capturing.
+ * The list view shows the core's DpxLog through a DpxPacedModel (the log's
+ * changes, passed on at most every UPDATE_INTERVAL_MS) and a
+ * GtkFilterListModel. With no filter set the filter model is a pass-through
+ * (no filter object at all), so a flood costs the view one removal at the
+ * front and one addition at the end per update. Pausing freezes the paced
+ * model; the log itself keeps capturing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,7 +21,7 @@
 
 #include "dpx-log-row.h"
 #include "dpx-log-view.h"
-#include "dpx-model-guard.h"
+#include "dpx-paced-model.h"
 #include "dpx-stall-probe.h"
 #include "dpx-util.h"
 
@@ -30,6 +31,10 @@
 #define DETAIL_MAX_HEX   (64 * 1024)
 #define DETAIL_MAX_JSON  (2 * 1024 * 1024)
 #define SEARCH_MAX_BYTES (64 * 1024)
+
+/* The list view is told about new messages at most this often: each update
+ * rebinds the couple of hundred rows GTK 4.8 keeps around the end. */
+#define UPDATE_INTERVAL_MS 100
 
 struct _DpxLogView
 {
@@ -59,8 +64,8 @@ struct _DpxLogView
   GtkFilterListModel  *filter_model;
   GtkSingleSelection  *selection;
   GtkCustomFilter     *filter;
-  GListStore          *frozen;
-  DpxModelGuard       *guard;       /* the log, seen consistently */
+  DpxLogRowStyle      *row_style;
+  DpxPacedModel       *paced;       /* the log, at the pace of the view */
   char                *search;      /* ASCII-folded, or NULL */
   GtkFileChooserNative *chooser;
 
@@ -69,6 +74,7 @@ struct _DpxLogView
   guint64              dropped_seen;
   gboolean             show[3];     /* by DpxDirection */
   gboolean             sticky;
+  gboolean             paused;
 };
 
 G_DEFINE_FINAL_TYPE (DpxLogView, dpx_log_view, GTK_TYPE_WIDGET)
@@ -597,8 +603,9 @@ clear_action (GtkWidget  *widget,
 
   if (self->log)
     dpx_log_clear (self->log);
-  if (self->frozen)
-    g_list_store_remove_all (self->frozen);
+  /* Cleared at once, paused or not. */
+  if (self->paced)
+    dpx_paced_model_publish (self->paced);
   self->sticky = TRUE;
 }
 
@@ -606,9 +613,10 @@ gboolean
 dpx_log_view_get_paused (DpxLogView *self)
 {
   g_return_val_if_fail (DPX_IS_LOG_VIEW (self), FALSE);
-  return self->frozen != NULL;
+  return self->paused;
 }
 
+/* Paused, the view keeps showing what it showed; the log goes on. */
 void
 dpx_log_view_set_paused (DpxLogView *self,
                          gboolean    paused)
@@ -616,36 +624,42 @@ dpx_log_view_set_paused (DpxLogView *self,
   g_return_if_fail (DPX_IS_LOG_VIEW (self));
 
   paused = !!paused;
-  if (paused == (self->frozen != NULL))
+  if (paused == self->paused)
     return;
+  self->paused = paused;
 
-  if (paused)
+  if (paused && self->log)
     {
-      guint n;
-      g_autoptr(GPtrArray) items = NULL;
-
+      /* What has arrived so far is still shown. */
       dpx_log_flush (self->log);
-      n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
-      items = g_ptr_array_new_full (n, g_object_unref);
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->log), i));
-      self->frozen = g_list_store_new (DPX_TYPE_LOG_ENTRY);
-      g_list_store_splice (self->frozen, 0, 0, items->pdata, items->len);
-      gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->frozen));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
-                                   _("Resume the view: messages are still being captured"));
+      dpx_paced_model_publish (self->paced);
     }
-  else
-    {
-      gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->guard));
-      g_clear_object (&self->frozen);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
-                                   _("Pause the view (capture goes on)"));
-    }
+  if (self->paced)
+    dpx_paced_model_set_frozen (self->paced, paused);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
+                               paused ? _("Resume the view: messages are still being captured")
+                                      : _("Pause the view (capture goes on)"));
 
   if (gtk_toggle_button_get_active (self->pause_button) != paused)
     gtk_toggle_button_set_active (self->pause_button, paused);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logview.clear", TRUE);
+}
+
+/**
+ * dpx_log_view_sync:
+ *
+ * Shows what the log holds now, without waiting for the log's next flush
+ * or the view's next update. Does nothing while paused.
+ */
+void
+dpx_log_view_sync (DpxLogView *self)
+{
+  g_return_if_fail (DPX_IS_LOG_VIEW (self));
+
+  if (self->log == NULL)
+    return;
+  dpx_log_flush (self->log);
+  if (!self->paused)
+    dpx_paced_model_publish (self->paced);
 }
 
 static void
@@ -675,9 +689,9 @@ dpx_log_view_set_log (DpxLogView *self,
     g_signal_handlers_disconnect_by_data (self->log, self);
   dpx_log_view_set_paused (self, FALSE);
   g_set_object (&self->log, log);
-  g_clear_object (&self->guard);
-  self->guard = dpx_model_guard_new (G_LIST_MODEL (log));
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->guard));
+  g_clear_object (&self->paced);
+  self->paced = dpx_paced_model_new (G_LIST_MODEL (log), UPDATE_INTERVAL_MS);
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->paced));
   g_signal_connect_object (log, "notify::dropped", G_CALLBACK (on_dropped), self, 0);
   on_dropped (log, NULL, self);
   update_stack (self);
@@ -734,9 +748,9 @@ dpx_log_view_focus_search (DpxLogView *self)
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
-           gpointer                  user_data)
+           DpxLogView               *self)
 {
-  gtk_list_item_set_child (item, dpx_log_row_new ());
+  gtk_list_item_set_child (item, dpx_log_row_new (self->row_style));
 }
 
 static void
@@ -776,8 +790,7 @@ dpx_log_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
-  g_clear_object (&self->frozen);
-  g_clear_object (&self->guard);
+  g_clear_object (&self->paced);
   g_clear_object (&self->log);
 
   G_OBJECT_CLASS (dpx_log_view_parent_class)->dispose (object);
@@ -789,8 +802,22 @@ dpx_log_view_finalize (GObject *object)
   DpxLogView *self = DPX_LOG_VIEW (object);
 
   g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->row_style, dpx_log_row_style_unref);
 
   G_OBJECT_CLASS (dpx_log_view_parent_class)->finalize (object);
+}
+
+/* The rows draw themselves with fonts and colours from the theme: a new
+ * theme, dark style or font reaches them here. */
+static void
+dpx_log_view_css_changed (GtkWidget         *widget,
+                          GtkCssStyleChange *change)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+
+  GTK_WIDGET_CLASS (dpx_log_view_parent_class)->css_changed (widget, change);
+  dpx_log_row_style_invalidate (self->row_style);
+  gtk_widget_queue_resize (GTK_WIDGET (self->list_view));
 }
 
 static void
@@ -801,6 +828,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
 
   object_class->dispose = dpx_log_view_dispose;
   object_class->finalize = dpx_log_view_finalize;
+  widget_class->css_changed = dpx_log_view_css_changed;
 
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
 
@@ -844,6 +872,7 @@ dpx_log_view_init (DpxLogView *self)
   self->kind = -1;
   self->sticky = TRUE;
 
+  self->row_style = dpx_log_row_style_new ();
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (NULL, NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
@@ -851,7 +880,7 @@ dpx_log_view_init (DpxLogView *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->list_view, factory);

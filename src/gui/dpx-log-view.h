@@ -18,6 +18,7 @@ DpxLog       *dpx_log_view_get_log          (DpxLogView   *self);
 void          dpx_log_view_set_log          (DpxLogView   *self,
                                              DpxLog       *log);
 GListModel   *dpx_log_view_get_model        (DpxLogView   *self);
+void          dpx_log_view_sync             (DpxLogView   *self);
 void          dpx_log_view_set_show_direction (DpxLogView *self,
                                              DpxDirection  direction,
                                              gboolean      show);

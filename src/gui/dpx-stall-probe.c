@@ -6,7 +6,8 @@
  * between two frames, counts the messages logged, and prints all of it with
  * the peak resident memory when it quits.
  *
- * With DUPLEX_STALL_PROBE=verbose it also prints every stall over 30 ms with
+ * With DUPLEX_STALL_PROBE=verbose it also prints every stall over 30 ms (or
+ * DUPLEX_STALL_PROBE_REPORT_MS) with
  * what the main thread did in it: how many messages arrived and over how
  * long, how long the view's model took to publish, how long the frame
  * clock spent in layout and in paint, and how much CPU the thread got (a
@@ -24,7 +25,6 @@
 
 #include "dpx-stall-probe.h"
 
-#define VERBOSE_STALL_US 30000
 
 /* What one gap between two runs of the timer was spent on. */
 typedef struct {
@@ -53,6 +53,7 @@ typedef struct {
   guint    unattributed_paints;
   guint    source;
   Gap      gap;
+  gint64   report_us;
   gboolean verbose;
   gboolean stopped;
 } Probe;
@@ -112,7 +113,7 @@ probe_tick (gpointer data)
         probe->stalls_over[1]++;
       if (stall > 50000)
         probe->stalls_over[2]++;
-      if (probe->verbose && stall > VERBOSE_STALL_US)
+      if (probe->verbose && stall > probe->report_us)
         print_gap (now, stall, cpu - probe->last_tick_cpu);
     }
   probe->last_tick = now;
@@ -204,6 +205,9 @@ dpx_stall_probe_start (void)
   probe->started = probe->last_tick = g_get_monotonic_time ();
   probe->last_tick_cpu = thread_cpu_us ();
   probe->verbose = g_strcmp0 (g_getenv ("DUPLEX_STALL_PROBE"), "verbose") == 0;
+  probe->report_us = 30000;
+  if (g_getenv ("DUPLEX_STALL_PROBE_REPORT_MS"))
+    probe->report_us = 1000 * g_ascii_strtoll (g_getenv ("DUPLEX_STALL_PROBE_REPORT_MS"), NULL, 10);
   probe->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, probe_tick, NULL, NULL);
   g_source_set_name_by_id (probe->source, "[duplex] stall probe");
 }

@@ -100,10 +100,11 @@ fixture_teardown (Fixture       *fixture,
 
 /* Helpers ----------------------------------------------------------------- */
 
+/* The rows of the view, with everything the log holds so far. */
 static GListModel *
 rows (DpxWindow *window)
 {
-  dpx_log_flush (dpx_window_get_log (window));
+  dpx_log_view_sync (dpx_window_get_log_view (window));
   return dpx_log_view_get_model (dpx_window_get_log_view (window));
 }
 

@@ -1,0 +1,390 @@
+/* dpx-paced-model.c: the log as the list view sees it, at a pace it can keep
+ *
+ * A list model that mirrors a source whose changes are removals at the
+ * front and additions at the end (DpxLog: the ring trimmed, new messages
+ * appended), and passes them on at most once per interval. A change after a
+ * quiet spell goes out at once; during a flood the view gets one removal and
+ * one addition per interval, however often the source changed.
+ *
+ * GTK 4.8's list view keeps about 200 rows bound around the end it follows,
+ * and each change that reaches it rebinds, measures and lays out all of
+ * them: that, not the number of new messages, is what a change costs.
+ *
+ * The model holds its own references to what it shows, so it always matches
+ * what its signals said, whatever the source did since. Frozen, it keeps
+ * showing the same items (the view's pause) while it keeps counting what
+ * the source did.
+ *
+ * A source change of another shape (in the middle, or a removal with an
+ * addition at the front) is passed on as a reset of the whole model.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-PacedModel"
+
+#include "config.h"
+
+#include "dpx-paced-model.h"
+#include "dpx-stall-probe.h"
+
+struct _DpxPacedModel
+{
+  GObject     parent_instance;
+
+  /* owned */
+  GListModel *source;
+  GPtrArray  *items;          /* what the model shows, from items->pdata[start] */
+
+  guint       start;
+  guint       interval_ms;
+  guint       publish_source;
+  guint       front_removed;  /* removed at the front of the source since the last publication */
+  guint       n_publications;
+  gint64      last_publication;
+  gboolean    dirty;          /* the source changed since the last publication */
+  gboolean    reset;          /* ...in a way only a reset describes */
+  gboolean    frozen;
+};
+
+enum {
+  PROP_0,
+  PROP_FROZEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DpxPacedModel, dpx_paced_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static guint
+n_shown (DpxPacedModel *self)
+{
+  return self->items->len - self->start;
+}
+
+static GType
+dpx_paced_model_get_item_type (GListModel *model)
+{
+  return g_list_model_get_item_type (DPX_PACED_MODEL (model)->source);
+}
+
+static guint
+dpx_paced_model_get_n_items (GListModel *model)
+{
+  return n_shown (DPX_PACED_MODEL (model));
+}
+
+static gpointer
+dpx_paced_model_get_item (GListModel *model,
+                          guint       position)
+{
+  DpxPacedModel *self = DPX_PACED_MODEL (model);
+
+  if (position >= n_shown (self))
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, self->start + position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = dpx_paced_model_get_item_type;
+  iface->get_n_items = dpx_paced_model_get_n_items;
+  iface->get_item = dpx_paced_model_get_item;
+}
+
+static void
+unref_item (gpointer item)
+{
+  if (item)
+    g_object_unref (item);
+}
+
+static void
+drop_front (DpxPacedModel *self,
+            guint          count)
+{
+  for (guint i = 0; i < count; i++)
+    g_clear_object (&g_ptr_array_index (self->items, self->start + i));
+  self->start += count;
+  /* Keep the dead slots at the front fewer than the live ones. */
+  if (self->start > 1024 && self->start > n_shown (self))
+    {
+      g_ptr_array_remove_range (self->items, 0, self->start);
+      self->start = 0;
+    }
+}
+
+static void
+take_from_source (DpxPacedModel *self,
+                  guint          from,
+                  guint          to)
+{
+  for (guint i = from; i < to; i++)
+    g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
+}
+
+/**
+ * dpx_paced_model_publish:
+ *
+ * Passes on what the source did since the last publication, now, even when
+ * frozen.
+ */
+void
+dpx_paced_model_publish (DpxPacedModel *self)
+{
+  guint shown, removed, kept, n_source;
+
+  g_return_if_fail (DPX_IS_PACED_MODEL (self));
+
+  g_clear_handle_id (&self->publish_source, g_source_remove);
+  if (!self->dirty)
+    return;
+
+  shown = n_shown (self);
+  n_source = g_list_model_get_n_items (self->source);
+  removed = MIN (self->front_removed, shown);
+  kept = shown - removed;
+  self->dirty = FALSE;
+  self->front_removed = 0;
+  self->last_publication = g_get_monotonic_time ();
+  self->n_publications++;
+
+  dpx_stall_probe_phase_begin (DPX_STALL_PROBE_MODEL);
+  if (self->reset || n_source < kept)
+    {
+      self->reset = FALSE;
+      drop_front (self, shown);
+      take_from_source (self, 0, n_source);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, shown, n_source);
+    }
+  else
+    {
+      /* What is left of the shown items is the start of the source; the
+       * rest of the source is new. */
+      drop_front (self, removed);
+      if (removed > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+      take_from_source (self, kept, n_source);
+      if (n_source > kept)
+        g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, n_source - kept);
+    }
+  dpx_stall_probe_phase_end (DPX_STALL_PROBE_MODEL);
+}
+
+static gboolean
+publish_cb (gpointer data)
+{
+  DpxPacedModel *self = data;
+
+  self->publish_source = 0;
+  dpx_paced_model_publish (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (DpxPacedModel *self)
+{
+  gint64 due, now;
+
+  if (self->frozen || !self->dirty || self->publish_source != 0)
+    return;
+
+  /* After the source's signal has returned, and no sooner than one
+   * interval after the last publication. */
+  now = g_get_monotonic_time ();
+  due = self->last_publication + self->interval_ms * (gint64) 1000;
+  self->publish_source = g_timeout_add (due > now ? (guint) ((due - now + 999) / 1000) : 0,
+                                        publish_cb, self);
+  g_source_set_name_by_id (self->publish_source, "[duplex] paced model");
+}
+
+static void
+on_source_items_changed (GListModel    *source,
+                         guint          position,
+                         guint          removed,
+                         guint          added,
+                         DpxPacedModel *self)
+{
+  guint n_before = g_list_model_get_n_items (source) - added + removed;
+
+  if (removed == 0 && added == 0)
+    return;
+
+  if (position == 0 && added == 0)
+    self->front_removed += removed;
+  else if (!(removed == 0 && position == n_before))
+    self->reset = TRUE;
+  self->dirty = TRUE;
+  schedule (self);
+}
+
+GListModel *
+dpx_paced_model_get_source (DpxPacedModel *self)
+{
+  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), NULL);
+  return self->source;
+}
+
+guint
+dpx_paced_model_get_interval (DpxPacedModel *self)
+{
+  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), 0);
+  return self->interval_ms;
+}
+
+void
+dpx_paced_model_set_interval (DpxPacedModel *self,
+                              guint          interval_ms)
+{
+  g_return_if_fail (DPX_IS_PACED_MODEL (self));
+  self->interval_ms = interval_ms;
+}
+
+gboolean
+dpx_paced_model_get_frozen (DpxPacedModel *self)
+{
+  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), FALSE);
+  return self->frozen;
+}
+
+/* Frozen, the model keeps what it shows until thawed or published. */
+void
+dpx_paced_model_set_frozen (DpxPacedModel *self,
+                            gboolean       frozen)
+{
+  g_return_if_fail (DPX_IS_PACED_MODEL (self));
+
+  frozen = !!frozen;
+  if (self->frozen == frozen)
+    return;
+  self->frozen = frozen;
+  if (frozen)
+    g_clear_handle_id (&self->publish_source, g_source_remove);
+  else
+    dpx_paced_model_publish (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROZEN]);
+}
+
+/* Whether the source changed since the last publication. */
+gboolean
+dpx_paced_model_get_pending (DpxPacedModel *self)
+{
+  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), FALSE);
+  return self->dirty;
+}
+
+guint
+dpx_paced_model_get_n_publications (DpxPacedModel *self)
+{
+  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), 0);
+  return self->n_publications;
+}
+
+static void
+dpx_paced_model_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  DpxPacedModel *self = DPX_PACED_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_FROZEN:
+      g_value_set_boolean (value, self->frozen);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_paced_model_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  DpxPacedModel *self = DPX_PACED_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_FROZEN:
+      dpx_paced_model_set_frozen (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_paced_model_dispose (GObject *object)
+{
+  DpxPacedModel *self = DPX_PACED_MODEL (object);
+
+  g_clear_handle_id (&self->publish_source, g_source_remove);
+  if (self->source)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (dpx_paced_model_parent_class)->dispose (object);
+}
+
+static void
+dpx_paced_model_finalize (GObject *object)
+{
+  DpxPacedModel *self = DPX_PACED_MODEL (object);
+
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (dpx_paced_model_parent_class)->finalize (object);
+}
+
+static void
+dpx_paced_model_class_init (DpxPacedModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dpx_paced_model_dispose;
+  object_class->finalize = dpx_paced_model_finalize;
+  object_class->get_property = dpx_paced_model_get_property;
+  object_class->set_property = dpx_paced_model_set_property;
+
+  properties[PROP_FROZEN] =
+    g_param_spec_boolean ("frozen", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dpx_paced_model_init (DpxPacedModel *self)
+{
+  /* The slots before start are NULL. */
+  self->items = g_ptr_array_new_with_free_func (unref_item);
+}
+
+/**
+ * dpx_paced_model_new:
+ * @source: a list model changed only at its ends
+ * @interval_ms: the shortest time between two publications
+ */
+DpxPacedModel *
+dpx_paced_model_new (GListModel *source,
+                     guint       interval_ms)
+{
+  DpxPacedModel *self;
+  guint n;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (source), NULL);
+
+  self = g_object_new (DPX_TYPE_PACED_MODEL, NULL);
+  self->source = g_object_ref (source);
+  self->interval_ms = interval_ms;
+  n = g_list_model_get_n_items (source);
+  take_from_source (self, 0, n);
+  g_signal_connect (source, "items-changed", G_CALLBACK (on_source_items_changed), self);
+  return self;
+}
