@@ -708,20 +708,20 @@ on_message (Conn   *c,
     }
   if (c->msg_size != self->size)
     {
-      conn_fail (c, _("message %" G_GUINT64_FORMAT " arrived with %" G_GUINT64_FORMAT
-                      " bytes instead of %" G_GSIZE_FORMAT), seq, c->msg_size, self->size);
+      conn_fail (c, _("message %llu arrived with %llu bytes instead of %zu"),
+                 (unsigned long long) seq, (unsigned long long) c->msg_size, (gsize) self->size);
       return;
     }
   if (c->msg_opcode != (self->binary ? DPX_FRAME_OPCODE_BINARY : DPX_FRAME_OPCODE_TEXT))
     {
-      conn_fail (c, _("message %" G_GUINT64_FORMAT " arrived as %s"), seq,
+      conn_fail (c, _("message %llu arrived as %s"), (unsigned long long) seq,
                  self->binary ? _("text") : _("binary"));
       return;
     }
   if (seq != c->next_seq)
     {
-      conn_fail (c, _("received message %" G_GUINT64_FORMAT " when message %" G_GUINT64_FORMAT
-                      " was due"), seq, c->next_seq);
+      conn_fail (c, _("received message %llu when message %llu was due"),
+                 (unsigned long long) seq, (unsigned long long) c->next_seq);
       return;
     }
   c->next_seq = seq + 1;
@@ -1030,9 +1030,9 @@ static void
 on_timeout (Bench *self)
 {
   self->deadline = 0;
-  bench_error (self, _("timed out after %u s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                       " deliveries, %u of %u connections open"),
-               self->timeout, self->deliveries, (guint64) self->n_clients * self->n_messages,
+  bench_error (self, _("timed out after %u s: %llu of %llu deliveries, %u of %u connections open"),
+               self->timeout, (unsigned long long) self->deliveries,
+               (unsigned long long) self->n_clients * self->n_messages,
                self->n_open, self->n_conns);
   bench_finish (self, FALSE);
   bench_close_all (self);
@@ -1209,21 +1209,13 @@ static gboolean
 raise_fd_limit (guint    needed,
                 GError **error)
 {
-  struct rlimit limit;
+  guint64 limit = dpx_raise_open_file_limit ();
 
-  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
-    return TRUE;
-  if (limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
-        getrlimit (RLIMIT_NOFILE, &limit);
-    }
-  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+  if (limit < needed)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
                    _("%u clients need about %u open files, but this process may open only %lu "
-                     "(see ulimit -n)"), needed - EXTRA_FDS - 1, needed, (gulong) limit.rlim_cur);
+                     "(see ulimit -n)"), needed - EXTRA_FDS - 1, needed, (gulong) limit);
       return FALSE;
     }
   return TRUE;

@@ -16,6 +16,7 @@
 
 #include "dpx-relay.h"
 #include "dpx-relay-output-stream.h"
+#include "dpx-util.h"
 
 /* SoupServer listens with a backlog of 10; a class connecting at once, or a
  * load test, overflows that and clients see resets. */
@@ -356,6 +357,7 @@ dpx_relay_start (DpxRelay  *self,
   if (self->running)
     return TRUE;
 
+  dpx_raise_open_file_limit ();
   self->listen_socket = listen_on (self->host, self->port, &local_error);
   if (self->listen_socket == NULL)
     {

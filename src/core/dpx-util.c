@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -176,4 +177,26 @@ bad:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                _("“%s” is not a size: use a number of bytes, optionally with K, M or G"), text);
   return FALSE;
+}
+
+/* Lifts the soft limit on open files to the hard one: a desktop's usual 1024
+ * is not enough for a relay with a thousand clients.
+ *
+ * Returns: the limit now in force, G_MAXUINT64 for none
+ */
+guint64
+dpx_raise_open_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return G_MAXUINT64;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      struct rlimit raised = { limit.rlim_max, limit.rlim_max };
+
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        limit = raised;
+    }
+  return limit.rlim_cur == RLIM_INFINITY ? G_MAXUINT64 : (guint64) limit.rlim_cur;
 }

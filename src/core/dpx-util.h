@@ -20,5 +20,6 @@ GBytes     *dpx_parse_hex           (const char   *text,
 gboolean    dpx_parse_size          (const char   *text,
                                      guint64      *size,
                                      GError      **error);
+guint64     dpx_raise_open_file_limit (void);
 
 G_END_DECLS
