@@ -68,6 +68,7 @@ struct _DpxLogRow
   PangoLayout    *preview_layout;
 
   guint           generation;   /* of the style the layouts were made with */
+  gboolean        skipped;      /* out of sight when last asked to draw */
 };
 
 G_DEFINE_FINAL_TYPE (DpxLogRow, dpx_log_row, GTK_TYPE_WIDGET)
@@ -448,6 +449,41 @@ kind_colors (DpxLogRowStyle *style,
     }
 }
 
+/* Whether any of the row is inside the list view it scrolls in. The list
+ * view binds and lays out about 200 rows but shows a tenth of them. */
+static gboolean
+in_sight (GtkWidget *widget)
+{
+  GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+  graphene_rect_t bounds;
+
+  if (list == NULL || !gtk_widget_compute_bounds (widget, list, &bounds))
+    return TRUE;
+  return bounds.origin.y + bounds.size.height >= 0 &&
+         bounds.origin.y <= gtk_widget_get_height (list) &&
+         bounds.origin.x + bounds.size.width >= 0 &&
+         bounds.origin.x <= gtk_widget_get_width (list);
+}
+
+/**
+ * dpx_log_row_redraw_if_skipped:
+ *
+ * Draws @self again if it was out of sight when last drawn: GTK keeps a
+ * row's drawing when the list scrolls, so the list view calls this when its
+ * adjustment moves.
+ */
+void
+dpx_log_row_redraw_if_skipped (DpxLogRow *self)
+{
+  g_return_if_fail (DPX_IS_LOG_ROW (self));
+
+  if (self->skipped)
+    {
+      self->skipped = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
 static void
 dpx_log_row_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
@@ -466,6 +502,12 @@ dpx_log_row_snapshot (GtkWidget   *widget,
 
   if (self->entry == NULL)
     return;
+  if (!in_sight (widget))
+    {
+      self->skipped = TRUE;
+      return;
+    }
+  self->skipped = FALSE;
 
   style_ensure (style, widget);
   if (self->generation != style->generation)

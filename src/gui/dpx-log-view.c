@@ -35,6 +35,7 @@
 /* The list view is told about new messages at most this often: each update
  * rebinds the couple of hundred rows GTK 4.8 keeps around the end. */
 #define UPDATE_INTERVAL_MS 100
+#define DROPPED_INTERVAL_MS 1000
 
 struct _DpxLogView
 {
@@ -70,6 +71,8 @@ struct _DpxLogView
   GtkFileChooserNative *chooser;
 
   guint                scroll_source;
+  guint                dropped_source;
+  gint64               dropped_updated;
   int                  kind;        /* a DpxEntryKind, or -1 for all */
   guint64              dropped_seen;
   gboolean             show[3];     /* by DpxDirection */
@@ -216,10 +219,35 @@ scroll_to_end_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Rows out of sight are not drawn (dpx-log-row.c): draw those the list
+ * brought into sight. */
+static void
+redraw_skipped_rows (DpxLogView *self)
+{
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (DPX_IS_LOG_ROW (row))
+        dpx_log_row_redraw_if_skipped (DPX_LOG_ROW (row));
+    }
+}
+
+static void
+on_adjustment_changed (GtkAdjustment *adj,
+                       DpxLogView    *self)
+{
+  redraw_skipped_rows (self);
+}
+
 static void
 on_value_changed (GtkAdjustment *adj,
                   DpxLogView    *self)
 {
+  redraw_skipped_rows (self);
+
   /* Scrolling up stops following; coming back to the end resumes it. Our
    * own scroll to the end is pending while scroll_source is set. */
   if (self->scroll_source == 0)
@@ -269,13 +297,12 @@ update_stack (DpxLogView *self)
 }
 
 static void
-on_dropped (DpxLog     *log,
-            GParamSpec *pspec,
-            DpxLogView *self)
+update_dropped (DpxLogView *self)
 {
-  guint64 dropped = dpx_log_get_dropped (log);
+  guint64 dropped = self->log ? dpx_log_get_dropped (self->log) : 0;
   g_autofree char *text = NULL;
 
+  self->dropped_updated = g_get_monotonic_time ();
   if (dropped == 0)
     {
       self->dropped_seen = 0;
@@ -283,19 +310,52 @@ on_dropped (DpxLog     *log,
       return;
     }
 
-  text = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " older message was dropped to keep the log "
+  text = g_strdup_printf (ngettext ("%llu older message was dropped to keep the log "
                                     "within %u messages. Export the log regularly to keep everything, "
                                     "or raise the limit in Preferences.",
-                                    "%" G_GUINT64_FORMAT " older messages were dropped to keep the log "
+                                    "%llu older messages were dropped to keep the log "
                                     "within %u messages. Export the log regularly to keep everything, "
                                     "or raise the limit in Preferences.",
                                     dropped),
-                          dropped, dpx_log_get_max_entries (log));
+                          (unsigned long long) dropped, dpx_log_get_max_entries (self->log));
   gtk_label_set_text (self->dropped_label, text);
 
   /* Shown again only when the user has not hidden it. */
   if (self->dropped_seen == 0)
     gtk_revealer_set_reveal_child (self->dropped_revealer, TRUE);
+}
+
+static gboolean
+update_dropped_cb (gpointer data)
+{
+  DpxLogView *self = data;
+
+  self->dropped_source = 0;
+  update_dropped (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* During a flood the count changes at every flush of the log; the notice
+ * is a wrapped label, costly to lay out, so it follows at most once per
+ * DROPPED_INTERVAL_MS. */
+static void
+on_dropped (DpxLog     *log,
+            GParamSpec *pspec,
+            DpxLogView *self)
+{
+  gint64 due = self->dropped_updated + DROPPED_INTERVAL_MS * (gint64) 1000;
+  gint64 now = g_get_monotonic_time ();
+
+  if (dpx_log_get_dropped (log) == 0 || now >= due)
+    {
+      g_clear_handle_id (&self->dropped_source, g_source_remove);
+      update_dropped (self);
+    }
+  else if (self->dropped_source == 0)
+    {
+      self->dropped_source = g_timeout_add ((due - now + 999) / 1000, update_dropped_cb, self);
+      g_source_set_name_by_id (self->dropped_source, "[duplex] dropped notice");
+    }
 }
 
 static void
@@ -778,6 +838,7 @@ dpx_log_view_dispose (GObject *object)
   DpxLogView *self = DPX_LOG_VIEW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
+  g_clear_handle_id (&self->dropped_source, g_source_remove);
   if (self->chooser)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -890,6 +951,8 @@ dpx_log_view_init (DpxLogView *self)
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                     G_CALLBACK (on_value_changed), self);
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                    G_CALLBACK (on_adjustment_changed), self);
   g_signal_connect (self->sent_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
   g_signal_connect (self->received_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
   g_signal_connect (self->events_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);

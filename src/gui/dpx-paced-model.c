@@ -27,6 +27,8 @@
 #include "dpx-paced-model.h"
 #include "dpx-stall-probe.h"
 
+#define RELEASE_CHUNK 1000
+
 struct _DpxPacedModel
 {
   GObject     parent_instance;
@@ -34,10 +36,12 @@ struct _DpxPacedModel
   /* owned */
   GListModel *source;
   GPtrArray  *items;          /* what the model shows, from items->pdata[start] */
+  GPtrArray  *released;       /* dropped from the front, to unref in chunks */
 
   guint       start;
   guint       interval_ms;
   guint       publish_source;
+  guint       release_source;
   guint       front_removed;  /* removed at the front of the source since the last publication */
   guint       n_publications;
   gint64      last_publication;
@@ -103,12 +107,32 @@ unref_item (gpointer item)
     g_object_unref (item);
 }
 
+/* Most items dropped from the front are the last reference to their log
+ * entry: freeing thousands at once would stall the publication. */
+static gboolean
+release_cb (gpointer data)
+{
+  DpxPacedModel *self = data;
+  guint n = MIN (self->released->len, RELEASE_CHUNK);
+
+  g_ptr_array_remove_range (self->released, self->released->len - n, n);
+  if (self->released->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->release_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 drop_front (DpxPacedModel *self,
             guint          count)
 {
   for (guint i = 0; i < count; i++)
-    g_clear_object (&g_ptr_array_index (self->items, self->start + i));
+    g_ptr_array_add (self->released, g_steal_pointer (&g_ptr_array_index (self->items, self->start + i)));
+  if (self->released->len > 0 && self->release_source == 0)
+    {
+      self->release_source = g_idle_add_full (G_PRIORITY_LOW, release_cb, self, NULL);
+      g_source_set_name_by_id (self->release_source, "[duplex] paced model release");
+    }
   self->start += count;
   /* Keep the dead slots at the front fewer than the live ones. */
   if (self->start > 1024 && self->start > n_shown (self))
@@ -326,6 +350,7 @@ dpx_paced_model_dispose (GObject *object)
   DpxPacedModel *self = DPX_PACED_MODEL (object);
 
   g_clear_handle_id (&self->publish_source, g_source_remove);
+  g_clear_handle_id (&self->release_source, g_source_remove);
   if (self->source)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
@@ -339,6 +364,7 @@ dpx_paced_model_finalize (GObject *object)
   DpxPacedModel *self = DPX_PACED_MODEL (object);
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->released, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dpx_paced_model_parent_class)->finalize (object);
 }
@@ -364,6 +390,7 @@ dpx_paced_model_init (DpxPacedModel *self)
 {
   /* The slots before start are NULL. */
   self->items = g_ptr_array_new_with_free_func (unref_item);
+  self->released = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
