@@ -5,7 +5,8 @@
  * about 200 rows bound around the end it follows, and a flood rebinds all
  * of them at every update: a row must cost almost nothing to bind and to
  * measure. Binding only keeps the entry and its texts; the height is the
- * same for every row; the text is shaped when the row is drawn. The fonts,
+ * same for every row; the text is shaped when the row is drawn, and GTK
+ * draws only the rows in sight. The fonts,
  * colours, column widths and repeated words are shared by the rows of a
  * list through a DpxLogRowStyle.
  *
@@ -68,7 +69,7 @@ struct _DpxLogRow
   PangoLayout    *preview_layout;
 
   guint           generation;   /* of the style the layouts were made with */
-  gboolean        skipped;      /* out of sight when last asked to draw */
+  gboolean        drawn;        /* drew the entry when last asked to draw */
 };
 
 G_DEFINE_FINAL_TYPE (DpxLogRow, dpx_log_row, GTK_TYPE_WIDGET)
@@ -348,6 +349,7 @@ dpx_log_row_set_entry (DpxLogRow   *self,
   g_clear_pointer (&self->time, g_free);
   g_clear_pointer (&self->size, g_free);
   g_clear_pointer (&self->preview, g_free);
+  self->drawn = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
   if (entry == NULL)
@@ -449,39 +451,12 @@ kind_colors (DpxLogRowStyle *style,
     }
 }
 
-/* Whether any of the row is inside the list view it scrolls in. The list
- * view binds and lays out about 200 rows but shows a tenth of them. */
-static gboolean
-in_sight (GtkWidget *widget)
+/* Whether the row drew an entry the last time it was asked to draw. */
+gboolean
+dpx_log_row_get_drawn (DpxLogRow *self)
 {
-  GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
-  graphene_rect_t bounds;
-
-  if (list == NULL || !gtk_widget_compute_bounds (widget, list, &bounds))
-    return TRUE;
-  return bounds.origin.y + bounds.size.height >= 0 &&
-         bounds.origin.y <= gtk_widget_get_height (list) &&
-         bounds.origin.x + bounds.size.width >= 0 &&
-         bounds.origin.x <= gtk_widget_get_width (list);
-}
-
-/**
- * dpx_log_row_redraw_if_skipped:
- *
- * Draws @self again if it was out of sight when last drawn: GTK keeps a
- * row's drawing when the list scrolls, so the list view calls this when its
- * adjustment moves.
- */
-void
-dpx_log_row_redraw_if_skipped (DpxLogRow *self)
-{
-  g_return_if_fail (DPX_IS_LOG_ROW (self));
-
-  if (self->skipped)
-    {
-      self->skipped = FALSE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
+  g_return_val_if_fail (DPX_IS_LOG_ROW (self), FALSE);
+  return self->entry != NULL && self->drawn;
 }
 
 static void
@@ -500,14 +475,10 @@ dpx_log_row_snapshot (GtkWidget   *widget,
   GdkRGBA fg, dim, background, text, icon_colors[4];
   GskRoundedRect pill;
 
+  self->drawn = FALSE;
   if (self->entry == NULL)
     return;
-  if (!in_sight (widget))
-    {
-      self->skipped = TRUE;
-      return;
-    }
-  self->skipped = FALSE;
+  self->drawn = TRUE;
 
   style_ensure (style, widget);
   if (self->generation != style->generation)

@@ -29,7 +29,7 @@ GtkWidget   *dpx_log_row_new          (DpxLogRowStyle *style);
 void         dpx_log_row_set_entry    (DpxLogRow      *self,
                                        DpxLogEntry    *entry);
 DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow      *self);
-void         dpx_log_row_redraw_if_skipped (DpxLogRow *self);
+gboolean     dpx_log_row_get_drawn    (DpxLogRow      *self);
 
 const char  *dpx_direction_icon_name  (DpxDirection    direction);
 const char  *dpx_direction_label      (DpxDirection    direction);

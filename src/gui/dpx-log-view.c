@@ -69,14 +69,15 @@ struct _DpxLogView
   DpxPacedModel       *paced;       /* the log, at the pace of the view */
   char                *search;      /* ASCII-folded, or NULL */
   GtkFileChooserNative *chooser;
+  GdkFrameClock       *frame_clock;
 
-  guint                scroll_source;
   guint                dropped_source;
   gint64               dropped_updated;
   int                  kind;        /* a DpxEntryKind, or -1 for all */
   guint64              dropped_seen;
   gboolean             show[3];     /* by DpxDirection */
   gboolean             sticky;
+  gboolean             scroll_pending;  /* follow the end after the next layout */
   gboolean             paused;
 };
 
@@ -205,52 +206,55 @@ at_bottom (DpxLogView *self)
   return value + page >= upper - 48.0;
 }
 
-static gboolean
-scroll_to_end_cb (gpointer data)
+static void
+on_frame_layout (GdkFrameClock *clock,
+                 DpxLogView    *self)
 {
-  DpxLogView *self = data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint n;
 
-  self->scroll_source = 0;
+  if (!self->scroll_pending ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->list_view)) ||
+      gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
+    return;
+
+  self->scroll_pending = FALSE;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   dpx_stall_probe_phase_begin (DPX_STALL_PROBE_SCROLL);
   if (n > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
   dpx_stall_probe_phase_end (DPX_STALL_PROBE_SCROLL);
-  return G_SOURCE_REMOVE;
-}
-
-/* Rows out of sight are not drawn (dpx-log-row.c): draw those the list
- * brought into sight. */
-static void
-redraw_skipped_rows (DpxLogView *self)
-{
-  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
-       item != NULL;
-       item = gtk_widget_get_next_sibling (item))
-    {
-      GtkWidget *row = gtk_widget_get_first_child (item);
-
-      if (DPX_IS_LOG_ROW (row))
-        dpx_log_row_redraw_if_skipped (DPX_LOG_ROW (row));
-    }
 }
 
 static void
-on_adjustment_changed (GtkAdjustment *adj,
-                       DpxLogView    *self)
+dpx_log_view_realize (GtkWidget *widget)
 {
-  redraw_skipped_rows (self);
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+
+  GTK_WIDGET_CLASS (dpx_log_view_parent_class)->realize (widget);
+  /* After GTK's own layout handler, whenever that was connected. */
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  g_signal_connect_after (self->frame_clock, "layout", G_CALLBACK (on_frame_layout), self);
+}
+
+static void
+dpx_log_view_unrealize (GtkWidget *widget)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+
+  if (self->frame_clock)
+    g_signal_handlers_disconnect_by_func (self->frame_clock, on_frame_layout, self);
+  g_clear_object (&self->frame_clock);
+  GTK_WIDGET_CLASS (dpx_log_view_parent_class)->unrealize (widget);
 }
 
 static void
 on_value_changed (GtkAdjustment *adj,
                   DpxLogView    *self)
 {
-  redraw_skipped_rows (self);
 
   /* Scrolling up stops following; coming back to the end resumes it. Our
-   * own scroll to the end is pending while scroll_source is set. */
-  if (self->scroll_source == 0)
+   * own scroll to the end is pending while scroll_pending is set. */
+  if (!self->scroll_pending)
     self->sticky = at_bottom (self);
 }
 
@@ -263,13 +267,8 @@ on_items_changed (GListModel *model,
 {
   update_stack (self);
 
-  if (added == 0 || !self->sticky || self->scroll_source != 0)
-    return;
-
-  /* On GTK 4.8 the list view can only scroll to an item it has laid out:
-   * ask after the next layout, which runs at redraw priority. */
-  self->scroll_source = g_idle_add_full (GDK_PRIORITY_REDRAW + 10, scroll_to_end_cb, self, NULL);
-  g_source_set_name_by_id (self->scroll_source, "[duplex] scroll to end");
+  if (added > 0 && self->sticky)
+    self->scroll_pending = TRUE;
 }
 
 gboolean
@@ -837,7 +836,6 @@ dpx_log_view_dispose (GObject *object)
 {
   DpxLogView *self = DPX_LOG_VIEW (object);
 
-  g_clear_handle_id (&self->scroll_source, g_source_remove);
   g_clear_handle_id (&self->dropped_source, g_source_remove);
   if (self->chooser)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -890,6 +888,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   object_class->dispose = dpx_log_view_dispose;
   object_class->finalize = dpx_log_view_finalize;
   widget_class->css_changed = dpx_log_view_css_changed;
+  widget_class->realize = dpx_log_view_realize;
+  widget_class->unrealize = dpx_log_view_unrealize;
 
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
 
@@ -951,8 +951,7 @@ dpx_log_view_init (DpxLogView *self)
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                     G_CALLBACK (on_value_changed), self);
-  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
-                    G_CALLBACK (on_adjustment_changed), self);
+
   g_signal_connect (self->sent_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
   g_signal_connect (self->received_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
   g_signal_connect (self->events_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);

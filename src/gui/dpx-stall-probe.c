@@ -10,7 +10,7 @@
  * DUPLEX_STALL_PROBE_REPORT_MS) with
  * what the main thread did in it: how many messages arrived and over how
  * long, how long the view's model took to publish, how long the frame
- * clock spent in layout and in paint, and how much CPU the thread got (a
+ * clock spent in layout (the scroll to the end is part of it) and in paint, and how much CPU the thread got (a
  * stall with little CPU is the machine's, not the window's).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
