@@ -438,8 +438,8 @@ dpx_log_entry_dup_display_text (DpxLogEntry *entry,
     {
       g_autofree char *head = g_utf8_make_valid (data, DETAIL_MAX_TEXT);
 
-      return g_strdup_printf (_("%s\n… %" G_GSIZE_FORMAT " more bytes (save the payload to see all of it)"),
-                              head, size - DETAIL_MAX_TEXT);
+      return g_strdup_printf (_("%s\n… %zu more bytes (save the payload to see all of it)"),
+                              head, (size_t) (size - DETAIL_MAX_TEXT));
     }
   return g_utf8_make_valid (data ? data : "", size);
 }

@@ -424,24 +424,24 @@ dpx_session_dup_status (DpxSession *self)
   g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
 
   if (self->reconnect_source != 0)
-    return g_strdup (_("Reconnecting"));
+    return g_strdup (C_("connection state", "Reconnecting"));
 
   switch (self->state)
     {
     case DPX_CONNECTION_STATE_CONNECTING:
-      return g_strdup (_("Connecting"));
+      return g_strdup (C_("connection state", "Connecting"));
     case DPX_CONNECTION_STATE_OPEN:
-      return g_strdup (_("Open"));
+      return g_strdup (C_("connection state", "Open"));
     case DPX_CONNECTION_STATE_CLOSING:
-      return g_strdup (_("Closing"));
+      return g_strdup (C_("connection state", "Closing"));
     case DPX_CONNECTION_STATE_CLOSED:
       code = dpx_client_get_close_code (self->client);
       if (code != 0)
         /* Translators: a close code, such as 1006 */
-        return g_strdup_printf (_("Closed · %u"), code);
+        return g_strdup_printf (C_("connection state", "Closed · %u"), code);
       if (dpx_client_get_error_message (self->client))
-        return g_strdup (_("Failed"));
-      return g_strdup (_("Closed"));
+        return g_strdup (C_("connection state", "Failed"));
+      return g_strdup (C_("connection state", "Closed"));
     case DPX_CONNECTION_STATE_DISCONNECTED:
     default:
       return g_strdup (_("Not connected"));
