@@ -9,6 +9,12 @@
 #
 #   bench/gui-flood.sh [BUILD_DIR] [RATE] [SIZE] [SECONDS]
 #
+# Environment: GSK_RENDERER (default cairo: see docs/PERFORMANCE-GUI.md),
+# DUPLEX_STALL_PROBE=verbose to list every stall over 30 ms and what it was
+# spent on (DUPLEX_STALL_PROBE_REPORT_MS changes the threshold), RELAY=path
+# to run another build's duplex as the relay, WRAP="perf record -g" to run
+# the window under a profiler.
+#
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
@@ -19,6 +25,7 @@ rate=${2:-50000}
 size=${3:-100}
 seconds=${4:-5}
 duplex=$build/src/duplex
+relay=${RELAY:-$duplex}
 work=$(mktemp -d)
 trap 'kill $serve_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -27,6 +34,7 @@ for tool in xvfb-run dbus-run-session glib-compile-schemas cc pkg-config; do
   command -v $tool >/dev/null || { echo "gui-flood: $tool is needed" >&2; exit 2; }
 done
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 cc -O2 -o "$work/flood-producer" "$here/gui-flood/flood-producer.c" \
    $(pkg-config --cflags --libs libsoup-3.0)
 
@@ -39,7 +47,7 @@ glib-compile-schemas "$work/schemas"
 
 # The relay may queue up to 64 MiB for a slow reader: the window is measured,
 # not the relay's slow-consumer policy.
-"$duplex" serve --port 0 --no-echo --max-queued 64M > "$work/serve.out" 2> "$work/serve.err" &
+"$relay" serve --port 0 --no-echo --max-queued 64M > "$work/serve.out" 2> "$work/serve.err" &
 serve_pid=$!
 while [ ! -s "$work/serve.out" ]; do sleep 0.1; done
 url=$(head -n 1 "$work/serve.out")
@@ -51,7 +59,7 @@ life=$((seconds + 6))
 producer_pid=$!
 
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
-GSK_RENDERER=${GSK_RENDERER:-} \
+GSK_RENDERER=${GSK_RENDERER:-cairo} \
 DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-1} DUPLEX_STALL_PROBE_SECONDS=$life \
   dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$duplex" "$url" \
   2> "$work/window.err" | tee "$work/window.out"
@@ -62,6 +70,7 @@ if grep -qv "stall-probe" "$work/window.err"; then
 fi
 
 echo "flood: $rate messages/s of $size bytes for $seconds s through $url"
+echo "machine: $(nproc) CPUs, load average $load before the run, renderer ${GSK_RENDERER:-cairo}"
 grep -E "relayed|Stopped" "$work/serve.err" | tail -n 1 || true
 if grep -q "4008\|1009" "$work/serve.err"; then
   echo "flood: the relay closed a client:"; grep "disconnected" "$work/serve.err"

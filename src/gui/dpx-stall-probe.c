@@ -45,8 +45,7 @@ typedef struct {
   gint64   first_message;
   gint64   last_message;
   gint64   phase_started[DPX_STALL_PROBE_N_PHASES];
-  gint64   frame_started;
-  gint64   layout_done;
+  gint64   frame_mark;        /* the end of the last phase measured in this frame */
   guint64  messages;
   guint    stalls_over[3];      /* 16, 33, 50 ms */
   guint    frames;
@@ -119,6 +118,8 @@ probe_tick (gpointer data)
   probe->last_tick = now;
   probe->last_tick_cpu = cpu;
   memset (&probe->gap, 0, sizeof probe->gap);
+  /* A frame is one dispatch: none is under way between two ticks. */
+  probe->frame_mark = 0;
   return G_SOURCE_CONTINUE;
 }
 
@@ -146,29 +147,30 @@ static void
 on_before_paint (GdkFrameClock *clock,
                  gpointer       data)
 {
-  probe->frame_started = g_get_monotonic_time ();
+  probe->frame_mark = g_get_monotonic_time ();
 }
 
+/* Emitted up to four times a frame when a layout queues another. */
 static void
 on_layout (GdkFrameClock *clock,
            gpointer       data)
 {
-  probe->layout_done = g_get_monotonic_time ();
-  if (probe->frame_started != 0)
-    probe->gap.phase_us[DPX_STALL_PROBE_LAYOUT] += probe->layout_done - probe->frame_started;
+  gint64 now = g_get_monotonic_time ();
+
+  if (probe->frame_mark != 0)
+    probe->gap.phase_us[DPX_STALL_PROBE_LAYOUT] += now - probe->frame_mark;
+  probe->frame_mark = now;
 }
 
 static void
 on_paint (GdkFrameClock *clock,
           gpointer       data)
 {
-  gint64 since = probe->layout_done ? probe->layout_done : probe->frame_started;
-
-  if (since != 0)
-    probe->gap.phase_us[DPX_STALL_PROBE_PAINT] += g_get_monotonic_time () - since;
+  if (probe->frame_mark != 0)
+    probe->gap.phase_us[DPX_STALL_PROBE_PAINT] += g_get_monotonic_time () - probe->frame_mark;
   else
     probe->unattributed_paints++;
-  probe->frame_started = probe->layout_done = 0;
+  probe->frame_mark = 0;
 }
 
 static gboolean
@@ -191,8 +193,8 @@ probe_frame (GtkWidget     *widget,
     probe->longest_frame_gap = MAX (probe->longest_frame_gap, now - probe->last_frame);
   probe->last_frame = now;
   probe->frames++;
-  if (probe->frame_started == 0)
-    probe->frame_started = now;
+  if (probe->frame_mark == 0)
+    probe->frame_mark = now;
   return G_SOURCE_CONTINUE;
 }
 
