@@ -1,0 +1,37 @@
+#!/bin/sh
+# in-process.sh: the window's own cost under a flood, without the network.
+#
+# Builds in-process.c against a build's static libraries and runs it under
+# Xvfb with the verbose stall probe: RATE log entries of 100 bytes a second
+# for SECONDS, appended from a 1 ms timer in the window's own process.
+#
+#   bench/gui-flood/in-process.sh [BUILD_DIR] [RATE] [SECONDS]
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+rate=${2:-50000}
+seconds=${3:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+[ -f "$build/src/gui/libduplex-gui.a" ] || { echo "in-process: build the window first in $build" >&2; exit 2; }
+
+cc -O2 -o "$work/in-process" "$here/in-process.c" \
+   -I"$build" -I"$root/src/gui" -I"$root/src/core" -I"$build/src/gui" -I"$build/src/core" \
+   "$build/src/gui/libduplex-gui.a" "$build/src/core/libduplex-core.a" \
+   $(pkg-config --cflags --libs libadwaita-1 gtk4 libsoup-3.0 json-glib-1.0 zlib) -lm
+
+app_id=$(sed -n 's/^#define APP_ID "\(.*\)"$/\1/p' "$build/config.h")
+mkdir -p "$work/schemas"
+sed "s/id=\"io.github.duplexws.Duplex\"/id=\"$app_id\"/" \
+  "$root/data/io.github.duplexws.Duplex.gschema.xml" > "$work/schemas/$app_id.gschema.xml"
+glib-compile-schemas "$work/schemas"
+
+GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
+GSK_RENDERER=${GSK_RENDERER:-cairo} DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-verbose} \
+  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' "$work/in-process" "$rate" "$seconds" \
+  2>&1 | grep "stall-probe"
