@@ -66,7 +66,8 @@ DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-1} DUPLEX_STALL_PROBE_SECONDS=$life \
 wait $producer_pid || true
 grep "stall-probe" "$work/window.err" || true
 if grep -qv "stall-probe" "$work/window.err"; then
-  echo "gui-flood: the window also wrote:"; grep -v "stall-probe" "$work/window.err" | sort | uniq -c | head -n 20
+  echo "gui-flood: the window also wrote:"
+  grep -v "stall-probe" "$work/window.err" | sort | uniq -c | head -n 20
 fi
 
 echo "flood: $rate messages/s of $size bytes for $seconds s through $url"

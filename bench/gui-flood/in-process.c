@@ -34,9 +34,10 @@ feed (gpointer data)
 
   for (; appended < due; appended++)
     {
-      g_autoptr(DpxLogEntry) entry = dpx_log_entry_new_now ("ws://in-process/", DPX_DIRECTION_RECEIVED,
-                                                            DPX_ENTRY_KIND_TEXT, payload);
+      g_autoptr(DpxLogEntry) entry = NULL;
 
+      entry = dpx_log_entry_new_now ("ws://in-process/", DPX_DIRECTION_RECEIVED,
+                                     DPX_ENTRY_KIND_TEXT, payload);
       dpx_log_append (log, entry);
       dpx_stall_probe_count (1);
     }

@@ -18,7 +18,10 @@ seconds=${3:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-[ -f "$build/src/gui/libduplex-gui.a" ] || { echo "in-process: build the window first in $build" >&2; exit 2; }
+if [ ! -f "$build/src/gui/libduplex-gui.a" ]; then
+  echo "in-process: build the window first in $build" >&2
+  exit 2
+fi
 
 cc -O2 -o "$work/in-process" "$here/in-process.c" \
    -I"$build" -I"$root/src/gui" -I"$root/src/core" -I"$build/src/gui" -I"$build/src/core" \
@@ -33,5 +36,6 @@ glib-compile-schemas "$work/schemas"
 
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
 GSK_RENDERER=${GSK_RENDERER:-cairo} DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-verbose} \
-  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' "$work/in-process" "$rate" "$seconds" \
+  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' \
+  "$work/in-process" "$rate" "$seconds" \
   2>&1 | grep "stall-probe"

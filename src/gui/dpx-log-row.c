@@ -315,10 +315,14 @@ style_ensure (DpxLogRowStyle *style,
 
   theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
   for (guint i = 0; i < G_N_ELEMENTS (style->icons); i++)
-    style->icons[i] = GDK_PAINTABLE (gtk_icon_theme_lookup_icon (theme, dpx_direction_icon_name (i), NULL,
-                                                                 ICON_SIZE,
-                                                                 gtk_widget_get_scale_factor (widget),
-                                                                 gtk_widget_get_direction (widget), 0));
+    {
+      GtkIconPaintable *icon = gtk_icon_theme_lookup_icon (theme, dpx_direction_icon_name (i), NULL,
+                                                           ICON_SIZE,
+                                                           gtk_widget_get_scale_factor (widget),
+                                                           gtk_widget_get_direction (widget), 0);
+
+      style->icons[i] = GDK_PAINTABLE (icon);
+    }
   style->valid = TRUE;
 }
 
@@ -364,7 +368,8 @@ dpx_log_row_set_entry (DpxLogRow   *self,
 
   /* The row draws its text itself: say it for assistive technologies. */
   label = g_strdup_printf ("%s %s %s %s %s", self->time, dpx_direction_label (direction),
-                           dpx_entry_kind_label (kind), self->size ? self->size : "", self->preview);
+                           dpx_entry_kind_label (kind), self->size ? self->size : "",
+                           self->preview);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
@@ -490,7 +495,8 @@ dpx_log_row_snapshot (GtkWidget   *widget,
   if (self->time_layout == NULL)
     {
       self->time_layout = new_layout (context, style->mono, style->numeric, self->time);
-      self->size_layout = new_layout (context, style->caption, style->numeric, self->size ? self->size : "");
+      self->size_layout = new_layout (context, style->caption, style->numeric,
+                                      self->size ? self->size : "");
       self->preview_layout = new_layout (context, style->mono, NULL, self->preview);
       pango_layout_set_ellipsize (self->preview_layout, PANGO_ELLIPSIZE_END);
       pango_layout_set_single_paragraph_mode (self->preview_layout, TRUE);
@@ -507,7 +513,8 @@ dpx_log_row_snapshot (GtkWidget   *widget,
 #define PLACE(start, w) (rtl ? width - (start) - (w) : (start))
 
   /* Time */
-  append_layout (snapshot, self->time_layout, PLACE (x, layout_width (self->time_layout)), height, &dim);
+  text_width = layout_width (self->time_layout);
+  append_layout (snapshot, self->time_layout, PLACE (x, text_width), height, &dim);
   x += style->time_width + SPACING;
 
   /* Direction: icon and word */
@@ -519,9 +526,11 @@ dpx_log_row_snapshot (GtkWidget   *widget,
   if (style->icons[direction])
     {
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PLACE (x, ICON_SIZE), (height - ICON_SIZE) / 2));
-      gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (style->icons[direction]), snapshot,
-                                                ICON_SIZE, ICON_SIZE, icon_colors, G_N_ELEMENTS (icon_colors));
+      gtk_snapshot_translate (snapshot,
+                              &GRAPHENE_POINT_INIT (PLACE (x, ICON_SIZE), (height - ICON_SIZE) / 2));
+      gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (style->icons[direction]),
+                                                snapshot, ICON_SIZE, ICON_SIZE,
+                                                icon_colors, G_N_ELEMENTS (icon_colors));
       gtk_snapshot_restore (snapshot);
     }
   x += ICON_SIZE + SPACING;
@@ -559,7 +568,8 @@ dpx_log_row_snapshot (GtkWidget   *widget,
       if (direction == DPX_DIRECTION_EVENT)
         color.alpha *= 0.7;
       pango_layout_set_width (self->preview_layout, (width - x) * PANGO_SCALE);
-      pango_layout_set_alignment (self->preview_layout, rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+      pango_layout_set_alignment (self->preview_layout,
+                                  rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
       append_layout (snapshot, self->preview_layout, PLACE (x, width - x), height, &color);
     }
 

@@ -127,7 +127,11 @@ drop_front (DpxPacedModel *self,
             guint          count)
 {
   for (guint i = 0; i < count; i++)
-    g_ptr_array_add (self->released, g_steal_pointer (&g_ptr_array_index (self->items, self->start + i)));
+    {
+      gpointer *slot = &g_ptr_array_index (self->items, self->start + i);
+
+      g_ptr_array_add (self->released, g_steal_pointer (slot));
+    }
   if (self->released->len > 0 && self->release_source == 0)
     {
       self->release_source = g_idle_add_full (G_PRIORITY_LOW, release_cb, self, NULL);

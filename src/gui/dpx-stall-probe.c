@@ -7,11 +7,11 @@
  * the peak resident memory when it quits.
  *
  * With DUPLEX_STALL_PROBE=verbose it also prints every stall over 30 ms (or
- * DUPLEX_STALL_PROBE_REPORT_MS) with
- * what the main thread did in it: how many messages arrived and over how
- * long, how long the view's model took to publish, how long the frame
- * clock spent in layout (the scroll to the end is part of it) and in paint, and how much CPU the thread got (a
- * stall with little CPU is the machine's, not the window's).
+ * DUPLEX_STALL_PROBE_REPORT_MS) with what the main thread did in it: how
+ * many messages arrived and over how long, how long the view's model took
+ * to publish, how long the frame clock spent in layout (the scroll to the
+ * end is part of it) and in paint, and how much CPU the thread got (a stall
+ * with little CPU is the machine's, not the window's).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -209,7 +209,8 @@ dpx_stall_probe_start (void)
   probe->verbose = g_strcmp0 (g_getenv ("DUPLEX_STALL_PROBE"), "verbose") == 0;
   probe->report_us = 30000;
   if (g_getenv ("DUPLEX_STALL_PROBE_REPORT_MS"))
-    probe->report_us = 1000 * g_ascii_strtoll (g_getenv ("DUPLEX_STALL_PROBE_REPORT_MS"), NULL, 10);
+    probe->report_us = 1000 * g_ascii_strtoll (g_getenv ("DUPLEX_STALL_PROBE_REPORT_MS"),
+                                               NULL, 10);
   probe->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, probe_tick, NULL, NULL);
   g_source_set_name_by_id (probe->source, "[duplex] stall probe");
 }

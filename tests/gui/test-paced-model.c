@@ -90,7 +90,9 @@ static void
 remove_front (GListStore *store,
               guint       n)
 {
-  g_list_store_splice (store, 0, MIN (n, g_list_model_get_n_items (G_LIST_MODEL (store))), NULL, 0);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  g_list_store_splice (store, 0, MIN (n, n_items), NULL, 0);
 }
 
 /* Removals at the front and additions at the end, in any mix between two
@@ -227,8 +229,9 @@ test_log (void)
       for (guint i = 0; i < 37; i++)
         {
           g_autofree char *text = g_strdup_printf ("%u.%u", round, i);
-          g_autoptr(DpxLogEntry) entry = dpx_log_entry_new_event ("test", DPX_ENTRY_KIND_INFO, text);
+          g_autoptr(DpxLogEntry) entry = NULL;
 
+          entry = dpx_log_entry_new_event ("test", DPX_ENTRY_KIND_INFO, text);
           dpx_log_append (log, entry);
         }
       dpx_log_flush (log);

@@ -832,7 +832,9 @@ find_widget (GtkWidget  *widget,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_has_css_class (widget, css_class))
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_widget (child, type, css_class);
 
@@ -851,7 +853,9 @@ assert_rows_drawn (GtkWidget  *list,
   guint in_sight = 0;
   double last_y = -1;
 
-  for (GtkWidget *item = gtk_widget_get_first_child (list); item; item = gtk_widget_get_next_sibling (item))
+  for (GtkWidget *item = gtk_widget_get_first_child (list);
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
     {
       GtkWidget *row = gtk_widget_get_first_child (item);
       DpxLogEntry *entry;
@@ -862,7 +866,8 @@ assert_rows_drawn (GtkWidget  *list,
           !(entry = dpx_log_row_get_entry (DPX_LOG_ROW (row))))
         continue;
       g_assert_true (gtk_widget_compute_bounds (row, list, &bounds));
-      if (bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= gtk_widget_get_height (list))
+      if (bounds.origin.y + bounds.size.height <= 0 ||
+          bounds.origin.y >= gtk_widget_get_height (list))
         continue;
       in_sight++;
       g_assert_true (dpx_log_row_get_drawn (DPX_LOG_ROW (row)));
@@ -904,8 +909,8 @@ test_rows_in_sight (Fixture       *fixture,
   DpxWindow *window = fixture->window;
   DpxLog *log = dpx_window_get_log (window);
   GtkWidget *list = find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW, "log-list");
-  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW));
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   g_autofree char *last = NULL;
 
   g_settings_set_uint (dpx_application_get_settings (app), "log-max-entries", 5000);
@@ -930,7 +935,8 @@ test_rows_in_sight (Fixture       *fixture,
   g_assert_cmpuint (assert_rows_drawn (list, NULL), >=, 5);
 
   /* Half way down, by the scroll bar. */
-  gtk_adjustment_set_value (adj, (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) / 2);
+  gtk_adjustment_set_value (adj,
+                            (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) / 2);
   wait_frames (GTK_WIDGET (window), 3);
   g_assert_cmpuint (assert_rows_drawn (list, NULL), >=, 5);
 
