@@ -4,6 +4,10 @@
  */
 #include "config.h"
 
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -1004,6 +1008,13 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+
+  /* As the app's main() does, so LANGUAGE=ru with DUPLEX_LOCALEDIR set to a
+   * build's po/ gives screenshots in Russian. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("DUPLEX_LOCALEDIR") ? g_getenv ("DUPLEX_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   g_test_init (&argc, &argv, NULL);
 
