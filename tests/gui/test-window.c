@@ -1003,6 +1003,89 @@ test_screenshots (Fixture       *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* Finds the window's shortcut for @accelerator, as the user would press it. */
+static GtkShortcut *
+find_shortcut (GtkWidget  *widget,
+               const char *accelerator)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_str_equal (trigger, accelerator))
+            return g_steal_pointer (&shortcut);
+        }
+    }
+  return NULL;
+}
+
+static void
+press (DpxWindow  *window,
+       const char *accelerator)
+{
+  g_autoptr(GtkShortcut) shortcut = find_shortcut (GTK_WIDGET (window), accelerator);
+
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                               GTK_WIDGET (window), NULL));
+  wait_frames (GTK_WIDGET (window), 1);
+}
+
+static gboolean
+focus_in (DpxWindow *window,
+          GType      type)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (G_TYPE_CHECK_INSTANCE_TYPE (focus, type) ||
+                           gtk_widget_get_ancestor (focus, type) != NULL);
+}
+
+/* The documented shortcuts exist and do what the shortcuts window says. */
+static void
+test_keyboard_shortcuts (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  DpxWindow *window = fixture->window;
+  g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_auto(GStrv) help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  static const char *accelerators[] = { "<Control>l", "<Control>f", "<Control>k", "<Control>s",
+                                        "<Control>o", "<Control>Return" };
+
+  g_assert_true (g_strv_contains ((const char * const *) quit, "<Control>q"));
+  g_assert_true (g_strv_contains ((const char * const *) help, "<Control>question"));
+  for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
+    {
+      g_autoptr(GtkShortcut) shortcut = find_shortcut (GTK_WIDGET (window), accelerators[i]);
+      g_assert_nonnull (shortcut);
+    }
+
+  press (window, "<Control>f");
+  g_assert_true (focus_in (window, GTK_TYPE_SEARCH_ENTRY));
+  press (window, "<Control>l");
+  g_assert_true (focus_in (window, GTK_TYPE_ENTRY));
+  g_assert_false (focus_in (window, GTK_TYPE_SEARCH_ENTRY));
+
+  connect_window (window, fixture->url);
+  dpx_compose_set_mode (dpx_window_get_compose (window), DPX_COMPOSE_MODE_TEXT);
+  dpx_compose_set_text (dpx_window_get_compose (window), "sent from the keyboard");
+  press (window, "<Control>Return");
+  dpx_test_wait_until (find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                 "sent from the keyboard") >= 0, 5000);
+
+  press (window, "<Control>k");
+  dpx_test_wait_until (g_list_model_get_n_items (rows (window)) == 0, 5000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1042,6 +1125,7 @@ main (int    argc,
   ADD ("/window/log-cap", test_log_cap);
   ADD ("/window/flood-rows", test_flood_rows);
   ADD ("/window/rows-in-sight", test_rows_in_sight);
+  ADD ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
   ADD ("/window/screenshots", test_screenshots);
 
   return g_test_run ();
