@@ -129,13 +129,7 @@ dpx_test_peer_free (DpxTestPeer *peer)
 gsize
 dpx_test_rss_kib (void)
 {
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
+  return dpx_process_memory_kib ("self", "VmRSS");
 }
 
 /* Runs the built duplex binary to completion; returns its stdout. */
@@ -215,15 +209,7 @@ gsize
 dpx_test_server_rss_kib (DpxTestServer *server,
                          gboolean       peak)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server->process));
-  g_autofree char *status = NULL;
-  const char *field = peak ? "VmHWM:" : "VmRSS:";
-  const char *line;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL))
-    return 0;
-  line = strstr (status, field);
-  return line ? g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
+  return dpx_process_memory_kib (g_subprocess_get_identifier (server->process), peak ? "VmHWM" : "VmRSS");
 }
 
 static void

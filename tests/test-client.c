@@ -243,19 +243,33 @@ not_found_handler (SoupServer        *server,
   soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, body, strlen (body));
 }
 
+/* Listens on a free loopback port; returns the URL to reach @path there. */
+static char *
+listen_on_loopback (SoupServer              *server,
+                    SoupServerListenOptions  options,
+                    const char              *scheme,
+                    const char              *path)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | options, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("%s://127.0.0.1:%d%s", scheme, g_uri_get_port (uris->data), path);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
 static SoupServer *
 plain_server (SoupServerCallback  callback,
               char              **url)
 {
   SoupServer *server = soup_server_new (NULL, NULL);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   soup_server_add_handler (server, NULL, callback, NULL, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (server);
-  *url = g_strdup_printf ("ws://127.0.0.1:%d/chat", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  *url = listen_on_loopback (server, 0, "ws", "/chat");
   return server;
 }
 
@@ -397,17 +411,11 @@ test_client_tls_self_signed (void)
   g_autoptr(SoupServer) server = NULL;
   SoupMessageHeaders *seen = NULL;
   g_autofree char *url = NULL;
-  GSList *uris;
 
   g_assert_no_error (error);
   server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_websocket_handler (server, NULL, NULL, NULL, echo_websocket, &seen, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
-                                          &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("wss://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = listen_on_loopback (server, SOUP_SERVER_LISTEN_HTTPS, "wss", "/");
 
   {
     g_autoptr(Watch) watch = watch_new (url);
@@ -439,14 +447,9 @@ echo_server (SoupMessageHeaders **seen,
              char               **url)
 {
   SoupServer *server = soup_server_new (NULL, NULL);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   soup_server_add_websocket_handler (server, NULL, NULL, NULL, echo_websocket, seen, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (server);
-  *url = g_strdup_printf ("ws://127.0.0.1:%d/echo", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  *url = listen_on_loopback (server, 0, "ws", "/echo");
   return server;
 }
 

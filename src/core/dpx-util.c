@@ -200,3 +200,25 @@ dpx_raise_open_file_limit (void)
     }
   return limit.rlim_cur == RLIM_INFINITY ? G_MAXUINT64 : (guint64) limit.rlim_cur;
 }
+
+/**
+ * dpx_process_memory_kib:
+ * @pid: a process id, or "self"
+ * @field: a line of /proc/PID/status such as "VmRSS" or "VmHWM" (the peak)
+ *
+ * Returns: the value in KiB, or 0 where /proc does not tell
+ */
+guint64
+dpx_process_memory_kib (const char *pid,
+                        const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *status = NULL;
+  g_autofree char *key = g_strconcat ("\n", field, ":", NULL);
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return 0;
+  line = strstr (status, key);
+  return line ? g_ascii_strtoull (line + strlen (key), NULL, 10) : 0;
+}

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "dpx-stall-probe.h"
+#include "dpx-util.h"
 
 
 /* What one gap between two runs of the timer was spent on. */
@@ -258,13 +259,7 @@ dpx_stall_probe_count (guint messages)
 static guint64
 peak_rss_kib (void)
 {
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmHWM:");
-  return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
+  return dpx_process_memory_kib ("self", "VmHWM");
 }
 
 void
