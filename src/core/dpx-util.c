@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -221,4 +222,17 @@ dpx_process_memory_kib (const char *pid,
     return 0;
   line = strstr (status, key);
   return line ? g_ascii_strtoull (line + strlen (key), NULL, 10) : 0;
+}
+
+/* The user's locale and our catalogues; `meson devenv` points
+ * DUPLEX_LOCALEDIR at the ones built in po/. */
+void
+dpx_setup_locale (void)
+{
+  const char *localedir = g_getenv ("DUPLEX_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }

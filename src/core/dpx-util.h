@@ -21,6 +21,7 @@ gboolean    dpx_parse_size          (const char   *text,
                                      guint64      *size,
                                      GError      **error);
 guint64     dpx_raise_open_file_limit (void);
+void        dpx_setup_locale        (void);
 guint64     dpx_process_memory_kib  (const char   *pid,
                                      const char   *field);
 

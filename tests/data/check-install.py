@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from datatest import Checks, need, run
 
-meson, build_root, prefix, bindir, datadir, mandir, localedir, app_id, version = sys.argv[1:]
+meson, build_root, prefix, bindir, datadir, mandir, localedir, app_id, version, libexecdir = sys.argv[1:]
 checks = Checks('install')
 compile_schemas = need('glib-compile-schemas', 'libglib2.0-bin')
 gsettings = need('gsettings', 'libglib2.0-bin')
@@ -40,6 +40,11 @@ with tempfile.TemporaryDirectory() as destdir:
         result = run([binary, '--version'])
         checks.check(result.returncode == 0 and result.stdout.strip() == f'duplex {version}',
                      f'the installed duplex --version prints "duplex {version}"', result.stdout + result.stderr)
+
+    # The window is a program of its own that duplex starts, when it is built.
+    if os.path.exists(os.path.join(build_root, 'src', 'duplex-window')):
+        window = staged(libexecdir, 'duplex-window')
+        checks.check(os.access(window, os.X_OK), f'{libexecdir}/duplex-window is installed and executable')
 
     desktop = staged(datadir, 'applications', app_id + '.desktop')
     if checks.check(os.path.isfile(desktop), f'applications/{app_id}.desktop'):

@@ -4,9 +4,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
-
-#include <glib/gi18n.h>
 
 #include <string.h>
 
@@ -15,6 +12,7 @@
 #include "dpx-application.h"
 #include "dpx-log-row.h"
 #include "dpx-test-support.h"
+#include "dpx-util.h"
 #include "dpx-window.h"
 
 static DpxApplication *app;
@@ -1094,10 +1092,7 @@ main (int    argc,
 
   /* As the app's main() does, so LANGUAGE=ru with DUPLEX_LOCALEDIR set to a
    * build's po/ gives screenshots in Russian. */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("DUPLEX_LOCALEDIR") ? g_getenv ("DUPLEX_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  dpx_setup_locale ();
 
   g_test_init (&argc, &argv, NULL);
 
