@@ -196,6 +196,13 @@ varied_log (void)
     dpx_log_append (log, e);
   }
   {
+    /* Before 1970: the fraction must stay positive in the file. */
+    g_autoptr(GBytes) b = g_bytes_new_static ("old", 3);
+    g_autoptr(DpxLogEntry) e = dpx_log_entry_new (-750000, "conn-2", DPX_DIRECTION_RECEIVED,
+                                                  DPX_ENTRY_KIND_TEXT, b);
+    dpx_log_append (log, e);
+  }
+  {
     g_autoptr(DpxLogEntry) e = dpx_log_entry_new_event ("conn-3", DPX_ENTRY_KIND_CLOSE,
                                                         "Closed by the server: 1000 (normal closure)");
     dpx_log_append (log, e);

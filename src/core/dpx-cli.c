@@ -273,7 +273,8 @@ run_serve (int    argc,
     {
       if (!dpx_parse_size (max_message, &size, &error) || size == 0 || size > G_MAXUINT32)
         {
-          usage_error (context, error ? error->message : _("--max-message-size must be between 1 and 4G"));
+          usage_error (context, error ? error->message
+                                      : _("--max-message-size must be at least 1 byte and less than 4G"));
           return DPX_EXIT_USAGE;
         }
       dpx_relay_set_max_message_size (relay, size);
@@ -489,9 +490,10 @@ on_client_state (DpxClient  *client,
     return;
 
   code = dpx_client_get_close_code (client);
-  /* A clean close ends a consumer well; anything else is a failure. */
+  /* A clean close ends a consumer well (1005: a close frame without a
+   * code); anything else is a failure. */
   if (run->status < 0)
-    run->status = (code == 1000 || code == 1001) ? DPX_EXIT_OK : DPX_EXIT_FAILURE;
+    run->status = (code == 1000 || code == 1001 || code == 1005) ? DPX_EXIT_OK : DPX_EXIT_FAILURE;
   g_main_loop_quit (run->loop);
 }
 

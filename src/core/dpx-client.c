@@ -464,7 +464,10 @@ on_conn_error (SoupWebsocketConnection *conn,
                   (unsigned long long) self->max_message_size);
       return;
     }
-  emit_event (self, DPX_ENTRY_KIND_ERROR, _("Protocol error: %s"), error->message);
+  if (error->domain == SOUP_WEBSOCKET_ERROR)
+    emit_event (self, DPX_ENTRY_KIND_ERROR, _("Protocol error: %s"), error->message);
+  else
+    emit_event (self, DPX_ENTRY_KIND_ERROR, _("Connection error: %s"), error->message);
 }
 
 static void
@@ -777,7 +780,7 @@ dpx_client_close (DpxClient   *self,
   if (!dpx_close_code_can_send (code))
     {
       g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE,
-                   _("Close code %u cannot be sent: use 1000–1003, 1007–1011 or 3000–4999"), code);
+                   _("Close code %u cannot be sent: use 1000–1003, 1007–1010 or 3000–4999"), code);
       return FALSE;
     }
   if (reason && !g_utf8_validate (reason, -1, NULL))

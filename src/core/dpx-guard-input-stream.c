@@ -142,13 +142,16 @@ begin_frame (DpxGuardInputStream *self)
       return;
     }
 
-  self->message_wire_size += s->payload_len;
-  if (self->message_wire_size > self->max_message_size)
+  /* Compared without adding: a 64-bit length must not wrap the sum. */
+  if (s->payload_len > self->max_message_size - self->message_wire_size)
     {
       self->action = ACTION_DISCARD;
-      violate (self, DPX_GUARD_VIOLATION_TOO_BIG, self->message_wire_size);
+      violate (self, DPX_GUARD_VIOLATION_TOO_BIG,
+               s->payload_len > G_MAXUINT64 - self->message_wire_size ? G_MAXUINT64
+                                                                      : self->message_wire_size + s->payload_len);
       return;
     }
+  self->message_wire_size += s->payload_len;
 
   self->action = self->message_compressed ? ACTION_HOLD : ACTION_FORWARD;
   if (self->action == ACTION_HOLD)

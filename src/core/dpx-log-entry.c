@@ -252,13 +252,16 @@ dpx_entry_kind_from_string (const char   *str,
 static char *
 format_time (gint64 time_us)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+  /* Floor division, so a time before 1970 keeps a positive fraction. */
+  gint64 seconds = time_us / G_USEC_PER_SEC - (time_us % G_USEC_PER_SEC < 0);
+  gint64 micro = time_us - seconds * G_USEC_PER_SEC;
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
   g_autofree char *base = NULL;
 
   if (dt == NULL)
     return g_strdup ("1970-01-01T00:00:00.000000Z");
   base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf ("%s.%06dZ", base, (int) (time_us % G_USEC_PER_SEC));
+  return g_strdup_printf ("%s.%06dZ", base, (int) micro);
 }
 
 /* Text goes out as a JSON string only when it survives the trip: valid UTF-8

@@ -41,6 +41,7 @@ struct _DpxRelayOutputStream
   guint64              queued;         /* bytes in frames not yet fully written */
 
   DpxFrameScanner      soup_frames;    /* what libsoup writes */
+  gboolean             soup_waiting;   /* libsoup has a frame to write */
   gboolean             soup_closed;    /* libsoup wrote its close frame */
   gboolean             broken;
   GSource             *writable_source;
@@ -263,8 +264,12 @@ dpx_relay_output_stream_flush_queue (DpxRelayOutputStream *self)
       return;
     }
 
-  /* libsoup's half-written frame goes first; its next write continues it. */
-  if (!soup_mid_frame (self) && !write_frames (self, FALSE, &error))
+  /* libsoup's half-written frame goes first; its next write continues it.
+   * When libsoup waits to write (a pong, a close), only the relayed frame
+   * in progress is finished: its control frame must not wait behind the
+   * whole backlog. */
+  if (!soup_mid_frame (self) && (!self->soup_waiting || self->head_offset > 0) &&
+      !write_frames (self, self->soup_waiting, &error))
     {
       g_debug ("write failed: %s", error->message);
       self->broken = TRUE;
@@ -362,6 +367,7 @@ write_nonblocking (GPollableOutputStream  *pollable,
         return -1;
       if (self->head_offset > 0)
         {
+          self->soup_waiting = TRUE;
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "relayed frame in progress");
           return -1;
         }
@@ -370,6 +376,8 @@ write_nonblocking (GPollableOutputStream  *pollable,
   n = g_pollable_output_stream_write_nonblocking (base_pollable (self), buffer, count, NULL, error);
   if (n > 0)
     follow_soup_frames (self, buffer, n);
+  if (n > 0 && !soup_mid_frame (self))
+    self->soup_waiting = FALSE;
   /* A control frame may have held relayed frames back: let them go. */
   if (!soup_mid_frame (self) && self->len > 0)
     watch_writable (self);

@@ -85,8 +85,12 @@ dpx_relay_peer_close (DpxRelayPeer *self,
   if (self->closing)
     return;
   self->closing = TRUE;
-  self->sent_close_code = code;
-  self->sent_close_reason = g_strdup (reason);
+  /* libsoup may have closed already (a protocol error): keep its code. */
+  if (self->sent_close_code == 0)
+    {
+      self->sent_close_code = code;
+      self->sent_close_reason = g_strdup (reason);
+    }
 
   if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->conn, code, reason);
@@ -212,6 +216,8 @@ on_error (SoupWebsocketConnection *conn,
     {
       self->sent_close_code = error->code;
       self->sent_close_reason = g_strdup (error->message);
+      /* libsoup is closing the connection itself. */
+      self->closing = TRUE;
     }
 }
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -44,12 +45,13 @@ dpx_close_code_describe (gushort code)
     }
 }
 
-/* libsoup turns any other code into 1002 (protocol error) on the wire. */
+/* The codes a client may close with: libsoup turns others into 1002
+ * (protocol error) on the wire, and refuses 1011, a server's code. */
 gboolean
 dpx_close_code_can_send (gushort code)
 {
   return (code >= 1000 && code <= 1003) ||
-         (code >= 1007 && code <= 1011) ||
+         (code >= 1007 && code <= 1010) ||
          (code >= 3000 && code <= 4999);
 }
 
@@ -157,7 +159,10 @@ dpx_parse_size (const char  *text,
 
   if (text == NULL || !g_ascii_isdigit (*text))
     goto bad;
+  errno = 0;
   value = g_ascii_strtoull (text, &end, 10);
+  if (errno == ERANGE)
+    goto bad;
   if (g_ascii_strcasecmp (end, "") == 0 || g_ascii_strcasecmp (end, "b") == 0)
     unit = 1;
   else if (g_ascii_strcasecmp (end, "k") == 0 || g_ascii_strcasecmp (end, "kib") == 0)

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dpx-compose.h"
+#include "dpx-json-check.h"
 #include "dpx-util.h"
 
 #define HISTORY_MAX 100
@@ -179,6 +180,11 @@ check_json (const char  *text,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
 
+  /* json-glib takes assignments, comments and trailing text; a strict
+   * server would not. */
+  if (*text != '\0' && !dpx_json_check (text, -1, error))
+    return FALSE;
+
   if (json_parser_load_from_data (parser, text, -1, &local_error))
     {
       if (json_parser_get_root (parser) != NULL)
@@ -212,6 +218,13 @@ parse_base64 (const char  *text,
         }
       /* The URL-safe alphabet is accepted too. */
       g_string_append_c (clean, *p == '-' ? '+' : *p == '_' ? '/' : *p);
+    }
+  /* One character past a group of four cannot encode a whole byte. */
+  if (strcspn (clean->str, "=") % 4 == 1)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Invalid base64: the text ends in the middle of a byte"));
+      return NULL;
     }
   while (clean->len % 4 != 0)
     g_string_append_c (clean, '=');
@@ -309,6 +322,9 @@ on_mode_toggled (GtkToggleButton *button,
   gtk_widget_set_visible (GTK_WIDGET (self->file_button), mode == DPX_COMPOSE_MODE_BINARY);
   gtk_widget_set_visible (GTK_WIDGET (self->file_box),
                           mode == DPX_COMPOSE_MODE_BINARY && self->file_bytes != NULL);
+  /* A chosen file stands in for the text only in binary mode. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->text_view),
+                            mode != DPX_COMPOSE_MODE_BINARY || self->file_bytes == NULL);
   validate (self);
 }
 
@@ -330,7 +346,10 @@ on_format_clicked (GtkButton  *button,
   g_autoptr(GError) error = NULL;
   g_autofree char *pretty = NULL;
 
-  if (!json_parser_load_from_data (parser, text, -1, &error) || json_parser_get_root (parser) == NULL)
+  /* Formatting what json-glib tolerates would drop what follows the first
+   * value: format only strict JSON. */
+  if (!dpx_json_check (text, -1, NULL) ||
+      !json_parser_load_from_data (parser, text, -1, &error) || json_parser_get_root (parser) == NULL)
     {
       validate (self);
       return;
@@ -363,7 +382,8 @@ dpx_compose_set_file_bytes (DpxCompose *self,
       dpx_compose_set_mode (self, DPX_COMPOSE_MODE_BINARY);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->file_box), bytes != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->text_view), bytes == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->text_view),
+                            bytes == NULL || dpx_compose_get_mode (self) != DPX_COMPOSE_MODE_BINARY);
   validate (self);
 }
 

@@ -222,6 +222,7 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
       g_signal_connect_object (relay, "notify::n-peers", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::port", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::host", G_CALLBACK (on_relay_notify), self, 0);
+      g_signal_connect_object (relay, "notify::echo", G_CALLBACK (on_relay_notify), self, 0);
       update (self);
     }
 }

@@ -300,6 +300,10 @@ update_state (DpxWindow *self)
     }
 
   gtk_label_set_text_with_mnemonic (self->connect_label, label);
+  /* The label is a child next to a spinner: name the button itself. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->connect_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gtk_label_get_text (self->connect_label),
+                                  -1);
   gtk_widget_set_visible (GTK_WIDGET (self->connect_spinner), busy);
   gtk_spinner_set_spinning (self->connect_spinner, busy);
   if (suggested)
@@ -808,7 +812,15 @@ dpx_window_dispose (GObject *object)
       dpx_relay_stop (self->relay);
     }
   if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      /* A handshake in flight must not outlive the window and open a
+       * connection nobody sees; an open one says goodbye. */
+      if (dpx_session_get_state (self->session) == DPX_CONNECTION_STATE_CONNECTING ||
+          dpx_session_get_state (self->session) == DPX_CONNECTION_STATE_OPEN ||
+          dpx_session_get_reconnect_pending (self->session))
+        dpx_session_disconnect (self->session, 1001, NULL, NULL);
+    }
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 

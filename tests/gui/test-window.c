@@ -1084,6 +1084,57 @@ test_keyboard_shortcuts (Fixture       *fixture,
   dpx_test_wait_until (g_list_model_get_n_items (rows (window)) == 0, 5000);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_descendant (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Only strict JSON passes the JSON mode; a chosen file locks the text only
+ * in binary mode; a lone base64 character is not a byte. */
+static void
+test_compose_validation (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  DpxCompose *compose = dpx_window_get_compose (fixture->window);
+  static const char *lenient[] = { "var a = {\"x\": 1}", "{\"a\": 1} /* c */", "{'a': 1}",
+                                   "{\"a\":1}{\"b\":2}" };
+  g_autoptr(GBytes) file = g_bytes_new_static ("\x01\x02", 2);
+  GtkWidget *text_view;
+
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_JSON);
+  for (guint i = 0; i < G_N_ELEMENTS (lenient); i++)
+    {
+      dpx_compose_set_text (compose, lenient[i]);
+      g_assert_true (dpx_compose_get_message_is_error (compose));
+      g_assert_true (g_str_has_prefix (dpx_compose_get_message (compose), "Invalid JSON"));
+    }
+  dpx_compose_set_text (compose, "{\"a\": [1, 2]}");
+  g_assert_false (dpx_compose_get_message_is_error (compose));
+
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_BINARY);
+  dpx_compose_set_encoding (compose, DPX_BINARY_ENCODING_BASE64);
+  dpx_compose_set_text (compose, "A");
+  g_assert_true (dpx_compose_get_message_is_error (compose));
+
+  dpx_compose_set_file_bytes (compose, "two.bin", file);
+  text_view = find_descendant (GTK_WIDGET (compose), GTK_TYPE_TEXT_VIEW);
+  g_assert_nonnull (text_view);
+  g_assert_false (gtk_widget_get_sensitive (text_view));
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
+  g_assert_true (gtk_widget_get_sensitive (text_view));
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_BINARY);
+  g_assert_false (gtk_widget_get_sensitive (text_view));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1121,6 +1172,7 @@ main (int    argc,
   ADD ("/window/flood-rows", test_flood_rows);
   ADD ("/window/rows-in-sight", test_rows_in_sight);
   ADD ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
+  ADD ("/window/compose-validation", test_compose_validation);
   ADD ("/window/screenshots", test_screenshots);
 
   return g_test_run ();
