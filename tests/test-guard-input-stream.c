@@ -235,6 +235,30 @@ test_guard_bad_deflate (void)
   g_assert_cmpint (v.violation, ==, DPX_GUARD_VIOLATION_BAD_DEFLATE);
 }
 
+/* A continuation frame declaring nearly 2^64 bytes must not wrap the
+ * message's running size back under the limit. */
+static void
+test_guard_length_cannot_wrap (void)
+{
+  g_autoptr(GByteArray) wire = g_byte_array_new ();
+  static const guint8 huge_header[] = { 0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfa,
+                                        0x00, 0x00, 0x00, 0x00 };
+  g_autofree guint8 *filler = g_malloc0 (5000);
+  g_autoptr(GString) seen = NULL;
+  Violations v = { 0 };
+
+  add_frame (wire, 0x01, (guint8 *) "0123456789", 10);
+  g_byte_array_append (wire, huge_header, sizeof huge_header);
+  g_byte_array_append (wire, filler, 5000);
+
+  seen = run_guard (wire, 65536, TRUE, 512, &v);
+  /* Nothing of the huge frame came out; the first fragment alone did. */
+  g_assert_cmpstr (seen->str, ==, "1");
+  g_assert_cmpuint (v.calls, ==, 1);
+  g_assert_cmpint (v.violation, ==, DPX_GUARD_VIOLATION_TOO_BIG);
+  g_assert_cmpuint (v.size, >, 65536);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -245,6 +269,7 @@ main (int    argc,
   g_test_add_func ("/guard-input/counts-fragments", test_guard_counts_fragments);
   g_test_add_func ("/guard-input/inflates-to-count", test_guard_inflates_to_count);
   g_test_add_func ("/guard-input/bad-deflate", test_guard_bad_deflate);
+  g_test_add_func ("/guard-input/length-cannot-wrap", test_guard_length_cannot_wrap);
 
   return g_test_run ();
 }

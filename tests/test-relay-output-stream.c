@@ -271,6 +271,65 @@ test_output_close_and_drop (Fixture       *f,
   g_assert_cmpuint (g_array_index (frames, SeenFrame, 1).opcode, ==, 0x8);
 }
 
+/* A control frame waits only for the relayed frame in progress, not for the
+ * whole backlog behind it. */
+static void
+test_output_control_jumps_backlog (Fixture       *f,
+                                   gconstpointer  data)
+{
+  DpxRelayOutputStream *out = DPX_RELAY_OUTPUT_STREAM (f->out);
+  static const guint8 pong[] = { 0x8a, 0x02, 'h', 'b' };
+  g_autoptr(GArray) frames = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(GBytes) body = payload (i, 10000);
+      g_autoptr(GBytes) frame = dpx_relay_frame_new (0x2, body);
+
+      dpx_relay_output_stream_push (out, frame);
+    }
+  dpx_relay_output_stream_flush_queue (out);
+  n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (f->out), pong, sizeof pong,
+                                                  NULL, &error);
+  g_assert_cmpint (n, ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+
+  /* As the reader reads, only the frame in progress is finished... */
+  while (dpx_relay_output_stream_get_queued_frames (out) == 10)
+    {
+      drain (f, 2000);
+      dpx_relay_output_stream_flush_queue (out);
+    }
+  g_assert_cmpuint (dpx_relay_output_stream_get_queued_frames (out), ==, 9);
+
+  /* ...and however often the socket turns writable, the pong goes next. */
+  for (;;)
+    {
+      drain (f, 2000);
+      dpx_relay_output_stream_flush_queue (out);
+      g_assert_cmpuint (dpx_relay_output_stream_get_queued_frames (out), ==, 9);
+      n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (f->out), pong, sizeof pong,
+                                                      NULL, &error);
+      if (n == sizeof pong)
+        break;
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      g_clear_error (&error);
+    }
+  dpx_relay_output_stream_flush_queue (out);
+  while (dpx_relay_output_stream_get_queued (out) > 0)
+    {
+      drain (f, 5000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  drain (f, G_MAXSIZE);
+  frames = parse (f->received);
+  g_assert_cmpuint (frames->len, ==, 11);
+  g_assert_cmpuint (g_array_index (frames, SeenFrame, 1).opcode, ==, 0xa);
+}
+
 static void
 test_output_frame_headers (void)
 {
@@ -304,6 +363,8 @@ main (int    argc,
               fixture_set_up, test_output_waits_for_soup_frame, fixture_tear_down);
   g_test_add ("/relay-output/close-and-drop", Fixture, NULL,
               fixture_set_up, test_output_close_and_drop, fixture_tear_down);
+  g_test_add ("/relay-output/control-jumps-backlog", Fixture, NULL,
+              fixture_set_up, test_output_control_jumps_backlog, fixture_tear_down);
   g_test_add_func ("/relay-output/frame-headers", test_output_frame_headers);
 
   return g_test_run ();
