@@ -12,6 +12,7 @@
 
 #include "dpx-client.h"
 #include "dpx-connection-dialog.h"
+#include "dpx-settings-mapping.h"
 
 struct _DpxConnectionDialog
 {
@@ -173,23 +174,6 @@ on_protocols_changed (GtkEditable         *editable,
   g_settings_set_strv (self->settings, "subprotocols", (const char * const *) protocols);
 }
 
-static gboolean
-kib_get_mapping (GValue   *value,
-                 GVariant *variant,
-                 gpointer  user_data)
-{
-  g_value_set_double (value, g_variant_get_uint64 (variant) / 1024.0);
-  return TRUE;
-}
-
-static GVariant *
-kib_set_mapping (const GValue       *value,
-                 const GVariantType *expected_type,
-                 gpointer            user_data)
-{
-  return g_variant_new_uint64 ((guint64) g_value_get_double (value) * 1024);
-}
-
 static void
 on_tls_changed (GtkSwitch           *sw,
                 GParamSpec          *pspec,
@@ -278,7 +262,7 @@ dpx_connection_dialog_new (GSettings *settings)
   g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "max-message-size", self->max_size_spin, "value",
-                                G_SETTINGS_BIND_DEFAULT, kib_get_mapping, kib_set_mapping, NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib, NULL, NULL);
   g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active", G_SETTINGS_BIND_DEFAULT);
 

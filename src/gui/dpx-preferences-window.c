@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-preferences-window.h"
+#include "dpx-settings-mapping.h"
 
 struct _DpxPreferencesWindow
 {
@@ -20,6 +21,7 @@ struct _DpxPreferencesWindow
   GtkSwitch            *echo_switch;
   GtkSwitch            *lan_switch;
   GtkSpinButton        *clients_spin;
+  GtkSpinButton        *message_size_spin;
   GtkSpinButton        *cap_spin;
 
   /* owned */
@@ -83,6 +85,7 @@ dpx_preferences_window_class_init (DpxPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, echo_switch);
   gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, lan_switch);
   gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, clients_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, message_size_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, cap_spin);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -110,6 +113,8 @@ dpx_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "server-echo", self->echo_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "server-lan", self->lan_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "server-max-clients", self->clients_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "server-max-message-size", self->message_size_spin, "value",
+                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib, NULL, NULL);
   g_settings_bind (settings, "log-max-entries", self->cap_spin, "value", G_SETTINGS_BIND_DEFAULT);
 
   return GTK_WIDGET (self);

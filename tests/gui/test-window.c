@@ -11,6 +11,7 @@
 
 #include "dpx-application.h"
 #include "dpx-log-row.h"
+#include "dpx-preferences-window.h"
 #include "dpx-test-support.h"
 #include "dpx-util.h"
 #include "dpx-window.h"
@@ -1135,6 +1136,49 @@ test_compose_validation (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (text_view));
 }
 
+static GtkWidget *
+find_spin_with_upper (GtkWidget *widget,
+                      double     upper)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_SPIN_BUTTON (child) &&
+          gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (child))) == upper)
+        return child;
+      if ((found = find_spin_with_upper (child, upper)))
+        return found;
+    }
+  return NULL;
+}
+
+/* The local server's message limit is set in KiB in the preferences and
+ * reaches the relay in bytes. */
+static void
+test_preferences_message_size (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GSettings *settings = dpx_application_get_settings (app);
+  GtkWidget *preferences = dpx_preferences_window_new (settings);
+  GtkWidget *spin = NULL;
+  DpxRelay *relay;
+
+  /* The one spin button that goes up to 1 GiB in KiB. */
+  spin = find_spin_with_upper (preferences, 1048576);
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 1024);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 4096);
+  g_assert_cmpuint (g_settings_get_uint64 (settings, "server-max-message-size"), ==, 4 * 1024 * 1024);
+  dpx_window_set_server_enabled (fixture->window, TRUE);
+  relay = dpx_window_get_relay (fixture->window);
+  dpx_test_wait_until (relay != NULL && dpx_relay_get_running (relay), 5000);
+  g_assert_cmpuint (dpx_relay_get_max_message_size (relay), ==, 4 * 1024 * 1024);
+  dpx_window_set_server_enabled (fixture->window, FALSE);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1173,6 +1217,7 @@ main (int    argc,
   ADD ("/window/rows-in-sight", test_rows_in_sight);
   ADD ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
   ADD ("/window/compose-validation", test_compose_validation);
+  ADD ("/window/preferences-message-size", test_preferences_message_size);
   ADD ("/window/screenshots", test_screenshots);
 
   return g_test_run ();
