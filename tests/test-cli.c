@@ -243,7 +243,7 @@ test_cli_serve_interrupt (void)
   dpx_test_wait_until (a->closed && b->closed, 5000);
   g_assert_cmpuint (a->close_code, ==, 1001);
   g_assert_cmpuint (b->close_code, ==, 1001);
-  g_subprocess_wait_async (server->process, NULL, (GAsyncReadyCallback) (void (*) (void)) NULL, NULL);
+  g_subprocess_wait_async (server->process, NULL, NULL, NULL);
   dpx_test_wait_until ((exited = g_subprocess_get_identifier (server->process) == NULL), 5000);
   g_assert_true (g_subprocess_get_if_exited (server->process));
   g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);

@@ -204,14 +204,11 @@ test_relay_subprotocol (void)
 {
   g_autoptr(DpxRelay) relay = dpx_test_relay_new ();
   g_autofree char *url = dpx_test_relay_url (relay);
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(DpxClient) client = dpx_client_new (url);
   const char *protocols[] = { "chat.v2", "chat.v1", NULL };
-  gboolean done = FALSE;
 
   dpx_client_set_protocols (client, protocols);
-  dpx_client_connect_async (client, NULL, (GAsyncReadyCallback) (void (*) (void)) NULL, NULL);
+  dpx_client_connect_async (client, NULL, NULL, NULL);
   dpx_test_wait_until (dpx_client_get_state (client) == DPX_CONNECTION_STATE_OPEN, 5000);
   g_assert_cmpstr (dpx_client_get_protocol (client), ==, "chat.v2");
   dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 1, 5000);
@@ -219,7 +216,6 @@ test_relay_subprotocol (void)
     g_autoptr(DpxRelayPeer) peer = g_list_model_get_item (dpx_relay_get_peers (relay), 0);
     g_assert_cmpstr (dpx_relay_peer_get_protocol (peer), ==, "chat.v2");
   }
-  (void) done;
 }
 
 static void
