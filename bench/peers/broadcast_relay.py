@@ -12,11 +12,10 @@ The first line on stdout is the URL to connect to, as with `duplex serve`.
 SPDX-License-Identifier: GPL-3.0-or-later
 """
 
-import asyncio
-import signal
-import sys
 
 import websockets
+
+import serving
 
 CLIENTS = set()
 
@@ -30,21 +29,5 @@ async def handler(websocket, path):
         CLIENTS.remove(websocket)
 
 
-async def main(port):
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.cancel)
-    # The same listen backlog as Duplex's relay (the only change from the
-    # defaults), so a burst of connections measures the relay.
-    async with websockets.serve(handler, "127.0.0.1", port,
-                                backlog=4096) as server:
-        bound = server.sockets[0].getsockname()[1]
-        print(f"ws://127.0.0.1:{bound}/", flush=True)
-        try:
-            await stop
-        except asyncio.CancelledError:
-            pass
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    serving.run(handler)

@@ -14,10 +14,8 @@ SPDX-License-Identifier: GPL-3.0-or-later
 """
 
 import asyncio
-import signal
-import sys
 
-import websockets
+import serving
 
 
 class Server:
@@ -46,22 +44,5 @@ class Server:
             await self.send_to_clients(message)
 
 
-async def main(port):
-    server = Server()
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.cancel)
-    # The same listen backlog as Duplex's relay (the only change from the
-    # defaults), so a burst of connections measures the relay.
-    async with websockets.serve(server.ws_handler, "127.0.0.1", port,
-                                backlog=4096) as ws_server:
-        bound = ws_server.sockets[0].getsockname()[1]
-        print(f"ws://127.0.0.1:{bound}/", flush=True)
-        try:
-            await stop
-        except asyncio.CancelledError:
-            pass
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    serving.run(Server().ws_handler)
