@@ -442,10 +442,3 @@ dpx_guard_input_stream_set_violation_func (DpxGuardInputStream   *self,
   self->violation_func = func;
   self->violation_data = user_data;
 }
-
-gboolean
-dpx_guard_input_stream_get_violated (DpxGuardInputStream *self)
-{
-  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), FALSE);
-  return self->violated;
-}

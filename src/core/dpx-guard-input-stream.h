@@ -28,6 +28,5 @@ GInputStream *dpx_guard_input_stream_new           (GInputStream          *base_
 void          dpx_guard_input_stream_set_violation_func (DpxGuardInputStream  *self,
                                                     DpxGuardViolationFunc  func,
                                                     gpointer               user_data);
-gboolean      dpx_guard_input_stream_get_violated  (DpxGuardInputStream   *self);
 
 G_END_DECLS

@@ -140,13 +140,6 @@ dpx_log_entry_get_size (DpxLogEntry *self)
   return g_bytes_get_size (self->payload);
 }
 
-gboolean
-dpx_log_entry_is_textual (DpxLogEntry *self)
-{
-  g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), FALSE);
-  return self->kind != DPX_ENTRY_KIND_BINARY;
-}
-
 /**
  * dpx_log_entry_dup_preview:
  * @max_chars: the longest preview wanted, in characters

@@ -34,7 +34,6 @@ GBytes       *dpx_log_entry_get_payload    (DpxLogEntry  *self);
 gsize         dpx_log_entry_get_size       (DpxLogEntry  *self);
 char         *dpx_log_entry_dup_preview    (DpxLogEntry  *self,
                                             gsize         max_chars);
-gboolean      dpx_log_entry_is_textual     (DpxLogEntry  *self);
 char         *dpx_log_entry_to_json        (DpxLogEntry  *self);
 DpxLogEntry  *dpx_log_entry_new_from_json  (const char   *json,
                                             GError      **error);

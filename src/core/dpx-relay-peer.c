@@ -424,14 +424,6 @@ dpx_relay_peer_get_bytes_out (DpxRelayPeer *self)
   return self->bytes_out;
 }
 
-/* Bytes relayed to this peer that have not reached its socket yet. */
-guint64
-dpx_relay_peer_get_queued_bytes (DpxRelayPeer *self)
-{
-  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
-  return dpx_relay_output_stream_get_queued (self->output);
-}
-
 /**
  * dpx_relay_peer_get_close_code:
  *
@@ -468,11 +460,4 @@ dpx_relay_peer_get_closed_by_relay (DpxRelayPeer *self)
 {
   g_return_val_if_fail (DPX_IS_RELAY_PEER (self), FALSE);
   return self->sent_close_code != 0;
-}
-
-SoupWebsocketConnection *
-dpx_relay_peer_get_connection (DpxRelayPeer *self)
-{
-  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
-  return self->conn;
 }

@@ -22,11 +22,9 @@ guint64                  dpx_relay_peer_get_messages_in      (DpxRelayPeer *self
 guint64                  dpx_relay_peer_get_messages_out     (DpxRelayPeer *self);
 guint64                  dpx_relay_peer_get_bytes_in         (DpxRelayPeer *self);
 guint64                  dpx_relay_peer_get_bytes_out        (DpxRelayPeer *self);
-guint64                  dpx_relay_peer_get_queued_bytes     (DpxRelayPeer *self);
 gushort                  dpx_relay_peer_get_close_code       (DpxRelayPeer *self);
 const char              *dpx_relay_peer_get_close_reason     (DpxRelayPeer *self);
 gboolean                 dpx_relay_peer_get_closed_by_relay  (DpxRelayPeer *self);
-SoupWebsocketConnection *dpx_relay_peer_get_connection       (DpxRelayPeer *self);
 
 /* For the relay that owns the peer. */
 DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
