@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 #include "dpx-guard-input-stream.h"
 
 /* Appends one masked client frame. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 #include "dpx-relay-output-stream.h"
 #include "dpx-test-support.h"
 
@@ -134,7 +134,7 @@ test_output_frames_interleave_whole (Fixture       *f,
   for (guint i = 0; i < 20; i++)
     {
       g_autoptr(GBytes) body = payload (i, 10000);
-      g_autoptr(GBytes) frame = dpx_relay_frame_new (0x2, body);
+      g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_BINARY, body);
 
       dpx_relay_output_stream_push (out, frame);
     }
@@ -200,7 +200,7 @@ test_output_waits_for_soup_frame (Fixture       *f,
   DpxRelayOutputStream *out = DPX_RELAY_OUTPUT_STREAM (f->out);
   static const guint8 pong[] = { 0x8a, 0x03, 'a', 'b', 'c' };
   g_autoptr(GBytes) body = payload (0, 100);
-  g_autoptr(GBytes) frame = dpx_relay_frame_new (0x1, body);
+  g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, body);
   g_autoptr(GArray) frames = NULL;
 
   g_assert_cmpint (g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (f->out),
@@ -236,7 +236,7 @@ test_output_close_and_drop (Fixture       *f,
   for (guint i = 0; i < 10; i++)
     {
       g_autoptr(GBytes) body = payload (i, 10000);
-      g_autoptr(GBytes) frame = dpx_relay_frame_new (0x2, body);
+      g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_BINARY, body);
 
       dpx_relay_output_stream_push (out, frame);
     }
@@ -257,7 +257,7 @@ test_output_close_and_drop (Fixture       *f,
     }
   {
     g_autoptr(GBytes) body = payload (99, 10);
-    g_autoptr(GBytes) late = dpx_relay_frame_new (0x1, body);
+    g_autoptr(GBytes) late = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, body);
 
     dpx_relay_output_stream_push (out, late);
     dpx_relay_output_stream_flush_queue (out);
@@ -286,7 +286,7 @@ test_output_control_jumps_backlog (Fixture       *f,
   for (guint i = 0; i < 10; i++)
     {
       g_autoptr(GBytes) body = payload (i, 10000);
-      g_autoptr(GBytes) frame = dpx_relay_frame_new (0x2, body);
+      g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_BINARY, body);
 
       dpx_relay_output_stream_push (out, frame);
     }
@@ -338,7 +338,7 @@ test_output_frame_headers (void)
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autoptr(GBytes) body = payload (i, sizes[i]);
-      g_autoptr(GBytes) frame = dpx_relay_frame_new (0x1, body);
+      g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, body);
       g_autoptr(GByteArray) wire = g_byte_array_new ();
       g_autoptr(GArray) frames = NULL;
 

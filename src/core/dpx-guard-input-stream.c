@@ -9,7 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 #include "dpx-guard-input-stream.h"
 
 /* libsoup 3.2 checks its size limit per frame on the wire, so a message in

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 #include "dpx-relay-output-stream.h"
 
 /* A relayed message is the same for every client: server frames are not
@@ -51,40 +51,6 @@ static void pollable_iface_init (GPollableOutputStreamInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (DpxRelayOutputStream, dpx_relay_output_stream, G_TYPE_FILTER_OUTPUT_STREAM,
                                G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_OUTPUT_STREAM, pollable_iface_init))
-
-/**
- * dpx_relay_frame_new:
- * @opcode: 0x1 for text, 0x2 for binary
- *
- * Returns: one final, unmasked frame holding @payload, as a server sends it
- */
-GBytes *
-dpx_relay_frame_new (guint8  opcode,
-                     GBytes *payload)
-{
-  gsize length = g_bytes_get_size (payload);
-  gsize header = dpx_frame_header_size_for (length, FALSE);
-  guint8 *frame = g_malloc (header + length);
-
-  frame[0] = 0x80 | opcode;
-  if (length < 126)
-    frame[1] = length;
-  else if (length <= 0xffff)
-    {
-      frame[1] = 126;
-      frame[2] = length >> 8;
-      frame[3] = length & 0xff;
-    }
-  else
-    {
-      frame[1] = 127;
-      for (int i = 0; i < 8; i++)
-        frame[2 + i] = ((guint64) length >> (8 * (7 - i))) & 0xff;
-    }
-  if (length > 0)
-    memcpy (frame + header, g_bytes_get_data (payload, NULL), length);
-  return g_bytes_new_take (frame, header + length);
-}
 
 static inline GBytes *
 frame_at (DpxRelayOutputStream *self,

@@ -20,7 +20,5 @@ void           dpx_relay_output_stream_drop_queue  (DpxRelayOutputStream *self);
 guint64        dpx_relay_output_stream_get_queued  (DpxRelayOutputStream *self);
 guint          dpx_relay_output_stream_get_queued_frames (DpxRelayOutputStream *self);
 
-GBytes        *dpx_relay_frame_new                 (guint8                opcode,
-                                                    GBytes               *payload);
 
 G_END_DECLS

@@ -134,7 +134,7 @@ dpx_relay_peer_is_open (DpxRelayPeer *self)
 
 /**
  * dpx_relay_peer_queue:
- * @frame: a whole frame from dpx_relay_frame_new(), shared by every peer
+ * @frame: a whole frame from dpx_frame_new(), shared by every peer
  * @payload_size: the size of the message it carries
  *
  * Queues @frame for this peer. When more than the peer's share is waiting

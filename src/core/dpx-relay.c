@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 
 #include "dpx-relay.h"
+#include "dpx-frame.h"
 #include "dpx-relay-output-stream.h"
 #include "dpx-util.h"
 
@@ -107,7 +108,8 @@ on_peer_message (DpxRelayPeer *sender,
   gsize size = g_bytes_get_size (message);
 
   /* Built once, queued to all: server frames are the same for everyone. */
-  frame = dpx_relay_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? 0x1 : 0x2, message);
+  frame = dpx_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_FRAME_OPCODE_TEXT
+                                                                : DPX_FRAME_OPCODE_BINARY, message);
   for (guint i = 0; i < self->fanout->len; i++)
     {
       DpxRelayPeer *peer = g_ptr_array_index (self->fanout, i);

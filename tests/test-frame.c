@@ -1,4 +1,5 @@
-/* test-frame-scanner.c: frame boundaries found in any chunking
+/* test-frame.c: the frame codec: boundaries found in any chunking, and
+ * headers written as RFC 6455 lays them out
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +7,7 @@
 
 #include <string.h>
 
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 
 static GByteArray *
 make_frame (guint8   opcode,
@@ -167,6 +168,75 @@ test_scanner_control_frames (void)
   g_assert_cmpuint (scanner.opcode, ==, DPX_FRAME_OPCODE_CLOSE);
 }
 
+/* The encoder against the test's own byte-by-byte layout above, at each
+ * length boundary, and its frames read back by the scanner. */
+static void
+test_encoder_layout (void)
+{
+  static const gsize lengths[] = { 0, 1, 125, 126, 127, 0xffff, 0x10000, 70000 };
+  const guint8 mask[4] = { 1, 2, 3, 4 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    for (int masked = 0; masked <= 1; masked++)
+      {
+        g_autoptr(GByteArray) expected = make_frame (DPX_FRAME_OPCODE_BINARY, TRUE, masked, lengths[i]);
+        guint8 header[DPX_FRAME_HEADER_MAX];
+        gsize size = dpx_frame_write_header (header, DPX_FRAME_OPCODE_BINARY, TRUE, lengths[i],
+                                             masked ? mask : NULL);
+        DpxFrameScanner scanner;
+        gsize consumed;
+
+        g_assert_cmpuint (size, ==, dpx_frame_header_size_for (lengths[i], masked));
+        g_assert_cmpmem (header, size, expected->data, size);
+
+        dpx_frame_scanner_init (&scanner);
+        g_assert_cmpint (dpx_frame_scanner_step (&scanner, header, size, &consumed), ==,
+                         DPX_FRAME_EVENT_HEADER);
+        g_assert_cmpuint (consumed, ==, size);
+        g_assert_cmpuint (scanner.payload_len, ==, lengths[i]);
+        g_assert_cmpint (scanner.masked, ==, masked);
+        g_assert_true (scanner.fin);
+      }
+}
+
+static void
+test_encoder_fragment_and_server_frame (void)
+{
+  g_autoptr(GBytes) payload = g_bytes_new_static ("hello", 5);
+  g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, payload);
+  const guint8 *data = g_bytes_get_data (frame, NULL);
+  guint8 header[DPX_FRAME_HEADER_MAX];
+
+  /* A server's frame: final, unmasked, the payload as it is. */
+  g_assert_cmpuint (g_bytes_get_size (frame), ==, 7);
+  g_assert_cmphex (data[0], ==, 0x81);
+  g_assert_cmphex (data[1], ==, 5);
+  g_assert_cmpmem (data + 2, 5, "hello", 5);
+
+  /* A first fragment has FIN clear. */
+  dpx_frame_write_header (header, DPX_FRAME_OPCODE_TEXT, FALSE, 3, NULL);
+  g_assert_cmphex (header[0], ==, 0x01);
+}
+
+static void
+test_mask_round_trip (void)
+{
+  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  guint8 data[37];
+  guint8 copy[37];
+
+  for (guint i = 0; i < sizeof data; i++)
+    data[i] = i * 7;
+  memcpy (copy, data, sizeof data);
+
+  /* RFC 6455 section 5.3: byte i is XORed with mask[i % 4]. */
+  dpx_frame_apply_mask (data, sizeof data, mask);
+  for (guint i = 0; i < sizeof data; i++)
+    g_assert_cmphex (data[i], ==, copy[i] ^ mask[i % 4]);
+  dpx_frame_apply_mask (data, sizeof data, mask);
+  g_assert_cmpmem (data, sizeof data, copy, sizeof copy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -176,6 +246,9 @@ main (int    argc,
   g_test_add_func ("/frame-scanner/any-chunking", test_scanner_any_chunking);
   g_test_add_func ("/frame-scanner/header-fields", test_scanner_header_fields);
   g_test_add_func ("/frame-scanner/control-frames", test_scanner_control_frames);
+  g_test_add_func ("/frame-encoder/layout", test_encoder_layout);
+  g_test_add_func ("/frame-encoder/fragment-and-server-frame", test_encoder_fragment_and_server_frame);
+  g_test_add_func ("/frame-encoder/mask-round-trip", test_mask_round_trip);
 
   return g_test_run ();
 }

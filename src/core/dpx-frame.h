@@ -1,4 +1,4 @@
-/* dpx-frame-scanner.h: follows WebSocket frame boundaries in a byte stream
+/* dpx-frame.h: the WebSocket frame codec: opcodes, a scanner, an encoder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +35,11 @@ typedef enum {
 #define DPX_FRAME_OPCODE_TEXT         0x1
 #define DPX_FRAME_OPCODE_BINARY       0x2
 #define DPX_FRAME_OPCODE_CLOSE        0x8
+#define DPX_FRAME_OPCODE_PING         0x9
+#define DPX_FRAME_OPCODE_PONG         0xa
+
+/* The longest header: 2 bytes, a 64-bit length and a mask. */
+#define DPX_FRAME_HEADER_MAX 14
 
 void          dpx_frame_scanner_init          (DpxFrameScanner *self);
 DpxFrameEvent dpx_frame_scanner_step          (DpxFrameScanner *self,
@@ -46,5 +51,15 @@ gboolean      dpx_frame_scanner_is_control    (const DpxFrameScanner *self);
 guint64       dpx_frame_scanner_payload_offset (const DpxFrameScanner *self);
 gsize         dpx_frame_header_size_for       (guint64          payload_len,
                                                gboolean         masked);
+gsize         dpx_frame_write_header          (guint8          *out,
+                                               guint8           opcode,
+                                               gboolean         fin,
+                                               guint64          payload_len,
+                                               const guint8    *mask);
+void          dpx_frame_apply_mask            (guint8          *data,
+                                               gsize            length,
+                                               const guint8     mask[4]);
+GBytes       *dpx_frame_new                   (guint8           opcode,
+                                               GBytes          *payload);
 
 G_END_DECLS

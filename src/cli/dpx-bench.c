@@ -38,7 +38,7 @@
 #include "dpx-bench.h"
 #include "dpx-cli.h"
 #include "dpx-client.h"
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 #include "dpx-util.h"
 
 #define DEFAULT_CLIENTS      10
@@ -77,8 +77,6 @@
 #define HANDSHAKE_MAX        (16 * 1024)
 
 #define WS_GUID              "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-#define OPCODE_PING          0x9
-#define OPCODE_PONG          0xa
 
 /* Latencies go into a log-linear histogram: exact below 128 us, then 64
  * buckets per power of two (under 1.6 % error), like HdrHistogram. */
@@ -346,28 +344,6 @@ next_mask (Bench *self)
   return (guint32) (x >> 32);
 }
 
-static void
-mask_bytes (guint8       *data,
-            gsize         len,
-            const guint8  key[4])
-{
-  guint8 key8[8] = { key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3] };
-  guint64 key64;
-  gsize i = 0;
-
-  memcpy (&key64, key8, 8);
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 word;
-
-      memcpy (&word, data + i, 8);
-      word ^= key64;
-      memcpy (data + i, &word, 8);
-    }
-  for (; i < len; i++)
-    data[i] ^= key[i & 3];
-}
-
 /* Queues one masked frame whose payload is @head followed by @tail. */
 static void
 conn_queue_frame (Conn         *c,
@@ -378,34 +354,19 @@ conn_queue_frame (Conn         *c,
                   gsize         tail_len)
 {
   gsize len = head_len + tail_len;
-  gsize header_size = dpx_frame_header_size_for (len, TRUE);
   guint32 mask = next_mask (c->bench);
+  gsize header_size;
   guint8 *p;
 
-  out_reserve (&c->out, header_size + len);
+  out_reserve (&c->out, DPX_FRAME_HEADER_MAX + len);
   p = c->out.data + c->out.len;
-  *p++ = 0x80 | opcode;
-  if (len > 0xffff)
-    {
-      *p++ = 0x80 | 127;
-      for (int shift = 56; shift >= 0; shift -= 8)
-        *p++ = (len >> shift) & 0xff;
-    }
-  else if (len > 125)
-    {
-      *p++ = 0x80 | 126;
-      *p++ = len >> 8;
-      *p++ = len & 0xff;
-    }
-  else
-    *p++ = 0x80 | len;
-  memcpy (p, &mask, 4);
-  p += 4;
+  header_size = dpx_frame_write_header (p, opcode, TRUE, len, (const guint8 *) &mask);
+  p += header_size;
   if (head_len > 0)
     memcpy (p, head, head_len);
   if (tail_len > 0)
     memcpy (p + head_len, tail, tail_len);
-  mask_bytes (p, len, p - 4);
+  dpx_frame_apply_mask (p, len, (const guint8 *) &mask);
   c->out.len += header_size + len;
 }
 
@@ -733,9 +694,9 @@ on_control (Conn *c)
 {
   guint8 opcode = c->scanner.opcode;
 
-  if (opcode == OPCODE_PING)
+  if (opcode == DPX_FRAME_OPCODE_PING)
     {
-      conn_queue_frame (c, OPCODE_PONG, c->control, c->control_len, NULL, 0);
+      conn_queue_frame (c, DPX_FRAME_OPCODE_PONG, c->control, c->control_len, NULL, 0);
       conn_flush (c);
     }
   else if (opcode == DPX_FRAME_OPCODE_CLOSE)
@@ -771,8 +732,8 @@ on_frame_header (Conn *c)
   if (dpx_frame_scanner_is_control (scanner))
     {
       if (scanner->payload_len > 125 || !scanner->fin ||
-          (scanner->opcode != DPX_FRAME_OPCODE_CLOSE && scanner->opcode != OPCODE_PING &&
-           scanner->opcode != OPCODE_PONG))
+          (scanner->opcode != DPX_FRAME_OPCODE_CLOSE && scanner->opcode != DPX_FRAME_OPCODE_PING &&
+           scanner->opcode != DPX_FRAME_OPCODE_PONG))
         {
           conn_fail (c, _("the server sent an invalid control frame"));
           return FALSE;

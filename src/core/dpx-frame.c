@@ -1,4 +1,5 @@
-/* dpx-frame-scanner.c: follows WebSocket frame boundaries in a byte stream
+/* dpx-frame.c: the WebSocket frame codec: a scanner that follows frame
+ * boundaries in a byte stream, and the encoder the relay and the bench share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +7,7 @@
 
 #include <string.h>
 
-#include "dpx-frame-scanner.h"
+#include "dpx-frame.h"
 
 void
 dpx_frame_scanner_init (DpxFrameScanner *self)
@@ -25,6 +26,94 @@ dpx_frame_header_size_for (guint64  payload_len,
   else if (payload_len > 125)
     size += 2;
   return size + (masked ? 4 : 0);
+}
+
+/**
+ * dpx_frame_write_header:
+ * @out: room for DPX_FRAME_HEADER_MAX bytes
+ * @mask: (nullable): the 4-byte key of a client frame, %NULL for a server's
+ *
+ * Returns: the header's size, dpx_frame_header_size_for() of the same
+ */
+gsize
+dpx_frame_write_header (guint8       *out,
+                        guint8        opcode,
+                        gboolean      fin,
+                        guint64       payload_len,
+                        const guint8 *mask)
+{
+  guint8 mask_bit = mask ? 0x80 : 0;
+  gsize pos;
+
+  out[0] = (fin ? 0x80 : 0) | (opcode & 0x0f);
+  if (payload_len < 126)
+    {
+      out[1] = mask_bit | payload_len;
+      pos = 2;
+    }
+  else if (payload_len <= 0xffff)
+    {
+      out[1] = mask_bit | 126;
+      out[2] = payload_len >> 8;
+      out[3] = payload_len & 0xff;
+      pos = 4;
+    }
+  else
+    {
+      out[1] = mask_bit | 127;
+      for (int i = 0; i < 8; i++)
+        out[2 + i] = (payload_len >> (8 * (7 - i))) & 0xff;
+      pos = 10;
+    }
+  if (mask)
+    {
+      memcpy (out + pos, mask, 4);
+      pos += 4;
+    }
+  return pos;
+}
+
+/* XORs @data with @mask from the payload's first byte; eight at a time,
+ * since the bench masks every byte it sends. */
+void
+dpx_frame_apply_mask (guint8       *data,
+                      gsize         length,
+                      const guint8  mask[4])
+{
+  guint8 mask8[8] = { mask[0], mask[1], mask[2], mask[3], mask[0], mask[1], mask[2], mask[3] };
+  guint64 mask64;
+  gsize i = 0;
+
+  memcpy (&mask64, mask8, 8);
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, data + i, 8);
+      word ^= mask64;
+      memcpy (data + i, &word, 8);
+    }
+  for (; i < length; i++)
+    data[i] ^= mask[i & 3];
+}
+
+/**
+ * dpx_frame_new:
+ * @opcode: %DPX_FRAME_OPCODE_TEXT or %DPX_FRAME_OPCODE_BINARY
+ *
+ * Returns: one final, unmasked frame holding @payload, as a server sends it
+ */
+GBytes *
+dpx_frame_new (guint8  opcode,
+               GBytes *payload)
+{
+  gsize length = g_bytes_get_size (payload);
+  guint8 *frame = g_malloc (DPX_FRAME_HEADER_MAX + length);
+  gsize header = dpx_frame_write_header (frame, opcode, TRUE, length, NULL);
+
+  if (length > 0)
+    memcpy (frame + header, g_bytes_get_data (payload, NULL), length);
+  return g_bytes_new_take (frame, header + length);
 }
 
 static void

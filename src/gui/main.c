@@ -1,4 +1,4 @@
-/* window-main.c: duplex-window, the GTK program `duplex` starts
+/* main.c: duplex-window, the GTK program `duplex` starts
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
