@@ -2,7 +2,7 @@
 # gui-flood.sh: floods the window and prints how it kept up.
 #
 # Runs `duplex serve` on a free port, opens the window on it under Xvfb with
-# the stall probe on, and has a producer send RATE messages of SIZE bytes per
+# the stall probe built in (duplex-window-probed), and has a producer send RATE messages of SIZE bytes per
 # second for SECONDS through the relay to the window. The window prints the
 # longest main-loop stall, the longest gap between frames, the messages it
 # logged per second and its peak RSS when it quits.
@@ -29,7 +29,10 @@ relay=${RELAY:-$duplex}
 work=$(mktemp -d)
 trap 'kill $serve_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-[ -x "$duplex" ] || { echo "gui-flood: build first: $duplex is missing" >&2; exit 2; }
+window=$build/bench/gui-flood/duplex-window-probed
+for program in "$duplex" "$window"; do
+  [ -x "$program" ] || { echo "gui-flood: build first: $program is missing" >&2; exit 2; }
+done
 for tool in xvfb-run dbus-run-session glib-compile-schemas cc pkg-config; do
   command -v $tool >/dev/null || { echo "gui-flood: $tool is needed" >&2; exit 2; }
 done
@@ -61,7 +64,7 @@ producer_pid=$!
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
 GSK_RENDERER=${GSK_RENDERER:-cairo} \
 DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-1} DUPLEX_STALL_PROBE_SECONDS=$life \
-  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$duplex" "$url" \
+  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$window" "$url" \
   2> "$work/window.err" | tee "$work/window.out"
 wait $producer_pid || true
 grep "stall-probe" "$work/window.err" || true

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dpx-application.h"
+#include "dpx-probe.h"
 #include "dpx-stall-probe.h"
 #include "dpx-window.h"
 
@@ -39,7 +40,7 @@ feed (gpointer data)
       entry = dpx_log_entry_new_now ("ws://in-process/", DPX_DIRECTION_RECEIVED,
                                      DPX_ENTRY_KIND_TEXT, payload);
       dpx_log_append (log, entry);
-      dpx_stall_probe_count (1);
+      dpx_probe_count (1);
     }
   return elapsed < seconds ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }

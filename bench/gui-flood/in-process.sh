@@ -1,7 +1,7 @@
 #!/bin/sh
 # in-process.sh: the window's own cost under a flood, without the network.
 #
-# Builds in-process.c against a build's static libraries and runs it under
+# Runs the build's gui-flood-in-process (in-process.c) under
 # Xvfb with the verbose stall probe: RATE log entries of 100 bytes a second
 # for SECONDS, appended from a 1 ms timer in the window's own process.
 #
@@ -18,15 +18,11 @@ seconds=${3:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if [ ! -f "$build/src/gui/libduplex-gui.a" ]; then
+program=$build/bench/gui-flood/gui-flood-in-process
+if [ ! -x "$program" ]; then
   echo "in-process: build the window first in $build" >&2
   exit 2
 fi
-
-cc -O2 -o "$work/in-process" "$here/in-process.c" \
-   -I"$build" -I"$root/src/gui" -I"$root/src/core" -I"$build/src/gui" -I"$build/src/core" \
-   "$build/src/gui/libduplex-gui.a" "$build/src/core/libduplex-core.a" \
-   $(pkg-config --cflags --libs libadwaita-1 gtk4 libsoup-3.0 json-glib-1.0 zlib) -lm
 
 app_id=$(sed -n 's/^#define APP_ID "\(.*\)"$/\1/p' "$build/config.h")
 mkdir -p "$work/schemas"
@@ -37,5 +33,5 @@ glib-compile-schemas "$work/schemas"
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
 GSK_RENDERER=${GSK_RENDERER:-cairo} DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-verbose} \
   dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' \
-  "$work/in-process" "$rate" "$seconds" \
+  "$program" "$rate" "$seconds" \
   2>&1 | grep "stall-probe"

@@ -9,12 +9,10 @@
 #include <stdio.h>
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 
 #include "dpx-application.h"
 #include "dpx-gui-resources.h"
 #include "dpx-preferences-window.h"
-#include "dpx-stall-probe.h"
 #include "dpx-window.h"
 
 struct _DpxApplication
@@ -198,13 +196,6 @@ dpx_application_startup (GApplication *application)
 }
 
 static void
-dpx_application_shutdown (GApplication *application)
-{
-  G_APPLICATION_CLASS (dpx_application_parent_class)->shutdown (application);
-  dpx_stall_probe_report (stdout);
-}
-
-static void
 dpx_application_dispose (GObject *object)
 {
   DpxApplication *self = DPX_APPLICATION (object);
@@ -222,7 +213,6 @@ dpx_application_class_init (DpxApplicationClass *klass)
 
   object_class->dispose = dpx_application_dispose;
   app_class->startup = dpx_application_startup;
-  app_class->shutdown = dpx_application_shutdown;
   app_class->activate = dpx_application_activate;
   app_class->command_line = dpx_application_command_line;
 
@@ -246,39 +236,13 @@ dpx_application_new (GApplicationFlags flags)
                        NULL);
 }
 
-static gboolean
-on_terminate (gpointer data)
-{
-  dpx_stall_probe_stop ();
-  g_action_group_activate_action (G_ACTION_GROUP (data), "quit", NULL);
-  return G_SOURCE_REMOVE;
-}
-
 int
 dpx_application_run (int    argc,
                      char **argv)
 {
   g_autoptr(DpxApplication) app = NULL;
-  GApplicationFlags flags = G_APPLICATION_DEFAULT_FLAGS;
 
   g_set_application_name (_("Duplex"));
-
-  /* For the responsiveness benchmark: its own process, measured on exit. */
-  if (g_getenv ("DUPLEX_STALL_PROBE") != NULL)
-    {
-      flags |= G_APPLICATION_NON_UNIQUE;
-      dpx_stall_probe_start ();
-    }
-
-  app = dpx_application_new (flags);
-  if (dpx_stall_probe_is_running ())
-    {
-      const char *seconds = g_getenv ("DUPLEX_STALL_PROBE_SECONDS");
-
-      g_unix_signal_add (SIGTERM, on_terminate, app);
-      g_unix_signal_add (SIGINT, on_terminate, app);
-      if (seconds != NULL && g_ascii_strtoull (seconds, NULL, 10) > 0)
-        g_timeout_add_seconds (g_ascii_strtoull (seconds, NULL, 10), on_terminate, app);
-    }
+  app = dpx_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

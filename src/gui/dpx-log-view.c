@@ -22,7 +22,7 @@
 #include "dpx-log-row.h"
 #include "dpx-log-view.h"
 #include "dpx-paced-model.h"
-#include "dpx-stall-probe.h"
+#include "dpx-probe.h"
 #include "dpx-util.h"
 
 /* Past these, the detail pane shows a prefix: a text view with megabytes of
@@ -219,10 +219,10 @@ on_frame_layout (GdkFrameClock *clock,
 
   self->scroll_pending = FALSE;
   n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
-  dpx_stall_probe_phase_begin (DPX_STALL_PROBE_SCROLL);
+  dpx_probe_phase_begin (DPX_PROBE_PHASE_SCROLL);
   if (n > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
-  dpx_stall_probe_phase_end (DPX_STALL_PROBE_SCROLL);
+  dpx_probe_phase_end (DPX_PROBE_PHASE_SCROLL);
 }
 
 static void

@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-connection-dialog.h"
-#include "dpx-stall-probe.h"
+#include "dpx-probe.h"
 #include "dpx-util.h"
 #include "dpx-window.h"
 
@@ -972,7 +972,7 @@ dpx_window_init (DpxWindow *self)
   self->rate_source = g_timeout_add_seconds (1, rate_cb, self);
   g_source_set_name_by_id (self->rate_source, "[duplex] rates");
 
-  dpx_stall_probe_watch_widget (GTK_WIDGET (self));
+  dpx_probe_watch (G_OBJECT (self));
 }
 
 DpxWindow *

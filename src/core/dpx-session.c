@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-session.h"
-#include "dpx-stall-probe.h"
+#include "dpx-probe.h"
 #include "dpx-util.h"
 
 struct _DpxSession
@@ -91,7 +91,7 @@ on_client_message (DpxClient  *client,
                                  message);
   dpx_log_append (self->log, entry);
   self->messages_in++;
-  dpx_stall_probe_count (1);
+  dpx_probe_count (1);
 }
 
 static void

@@ -25,7 +25,7 @@
 #include "config.h"
 
 #include "dpx-paced-model.h"
-#include "dpx-stall-probe.h"
+#include "dpx-probe.h"
 
 #define RELEASE_CHUNK 1000
 
@@ -181,7 +181,7 @@ dpx_paced_model_publish (DpxPacedModel *self)
   self->last_publication = g_get_monotonic_time ();
   self->n_publications++;
 
-  dpx_stall_probe_phase_begin (DPX_STALL_PROBE_MODEL);
+  dpx_probe_phase_begin (DPX_PROBE_PHASE_MODEL);
   if (self->reset || n_source < kept)
     {
       self->reset = FALSE;
@@ -200,7 +200,7 @@ dpx_paced_model_publish (DpxPacedModel *self)
       if (n_source > kept)
         g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, n_source - kept);
     }
-  dpx_stall_probe_phase_end (DPX_STALL_PROBE_MODEL);
+  dpx_probe_phase_end (DPX_PROBE_PHASE_MODEL);
 }
 
 static gboolean

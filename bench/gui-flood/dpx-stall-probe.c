@@ -1,6 +1,7 @@
 /* dpx-stall-probe.c: measures how long the main loop stops answering
  *
- * With DUPLEX_STALL_PROBE=1 the application runs a 1 ms timer at high
+ * Built into duplex-window-probed (bench/gui-flood/probed-main.c), it sits
+ * behind the window's hook points (src/core/dpx-probe.h). It runs a 1 ms timer at high
  * priority and records the longest gap between two of its runs (a main-loop
  * stall), keeps a tick callback on the window to record the longest gap
  * between two frames, counts the messages logged, and prints all of it with
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dpx-probe.h"
 #include "dpx-stall-probe.h"
 #include "dpx-util.h"
 
@@ -32,7 +34,7 @@ typedef struct {
   guint64 messages;
   gint64  first_message;
   gint64  last_message;
-  gint64  phase_us[DPX_STALL_PROBE_N_PHASES];
+  gint64  phase_us[DPX_PROBE_N_PHASES];
 } Gap;
 
 typedef struct {
@@ -45,7 +47,7 @@ typedef struct {
   gint64   longest_frame_gap;
   gint64   first_message;
   gint64   last_message;
-  gint64   phase_started[DPX_STALL_PROBE_N_PHASES];
+  gint64   phase_started[DPX_PROBE_N_PHASES];
   gint64   frame_mark;        /* the end of the last phase measured in this frame */
   guint64  messages;
   guint    stalls_over[3];      /* 16, 33, 50 ms */
@@ -58,8 +60,20 @@ typedef struct {
   gboolean stopped;
 } Probe;
 
+static void phase_begin (DpxProbePhase phase);
+static void phase_end (DpxProbePhase phase);
+static void count_messages (guint messages);
+static void watch_widget (GObject *widget);
+
+static const DpxProbeHooks hooks = {
+  .phase_begin = phase_begin,
+  .phase_end = phase_end,
+  .count = count_messages,
+  .watch = watch_widget,
+};
+
 static const char * const phase_names[] = { "model", "scroll", "layout", "paint" };
-G_STATIC_ASSERT (G_N_ELEMENTS (phase_names) == DPX_STALL_PROBE_N_PHASES);
+G_STATIC_ASSERT (G_N_ELEMENTS (phase_names) == DPX_PROBE_N_PHASES);
 
 static Probe *probe;
 
@@ -84,7 +98,7 @@ print_gap (gint64 now,
            " messages in: %" G_GUINT64_FORMAT " arrived over %.1f ms",
            stall / 1000.0, (now - probe->started) / 1e6, cpu / 1000.0, probe->messages,
            gap->messages, gap->messages ? (gap->last_message - gap->first_message) / 1000.0 : 0.0);
-  for (guint i = 0; i < DPX_STALL_PROBE_N_PHASES; i++)
+  for (guint i = 0; i < DPX_PROBE_N_PHASES; i++)
     fprintf (stderr, ", %s %.1f ms", phase_names[i], gap->phase_us[i] / 1000.0);
   fprintf (stderr, "\n");
 }
@@ -124,16 +138,16 @@ probe_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-dpx_stall_probe_phase_begin (DpxStallProbePhase phase)
+static void
+phase_begin (DpxProbePhase phase)
 {
   if (probe == NULL)
     return;
   probe->phase_started[phase] = g_get_monotonic_time ();
 }
 
-void
-dpx_stall_probe_phase_end (DpxStallProbePhase phase)
+static void
+phase_end (DpxProbePhase phase)
 {
   if (probe == NULL || probe->phase_started[phase] == 0)
     return;
@@ -159,7 +173,7 @@ on_layout (GdkFrameClock *clock,
   gint64 now = g_get_monotonic_time ();
 
   if (probe->frame_mark != 0)
-    probe->gap.phase_us[DPX_STALL_PROBE_LAYOUT] += now - probe->frame_mark;
+    probe->gap.phase_us[DPX_PROBE_PHASE_LAYOUT] += now - probe->frame_mark;
   probe->frame_mark = now;
 }
 
@@ -168,7 +182,7 @@ on_paint (GdkFrameClock *clock,
           gpointer       data)
 {
   if (probe->frame_mark != 0)
-    probe->gap.phase_us[DPX_STALL_PROBE_PAINT] += g_get_monotonic_time () - probe->frame_mark;
+    probe->gap.phase_us[DPX_PROBE_PHASE_PAINT] += g_get_monotonic_time () - probe->frame_mark;
   else
     probe->unattributed_paints++;
   probe->frame_mark = 0;
@@ -199,6 +213,7 @@ probe_frame (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+
 void
 dpx_stall_probe_start (void)
 {
@@ -214,6 +229,7 @@ dpx_stall_probe_start (void)
                                                NULL, 10);
   probe->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, probe_tick, NULL, NULL);
   g_source_set_name_by_id (probe->source, "[duplex] stall probe");
+  dpx_probe_install (&hooks);
 }
 
 gboolean
@@ -230,16 +246,16 @@ dpx_stall_probe_stop (void)
     probe->stopped = TRUE;
 }
 
-void
-dpx_stall_probe_watch_widget (GtkWidget *widget)
+static void
+watch_widget (GObject *widget)
 {
-  if (probe == NULL)
+  if (probe == NULL || !GTK_IS_WIDGET (widget))
     return;
-  gtk_widget_add_tick_callback (widget, probe_frame, NULL, NULL);
+  gtk_widget_add_tick_callback (GTK_WIDGET (widget), probe_frame, NULL, NULL);
 }
 
-void
-dpx_stall_probe_count (guint messages)
+static void
+count_messages (guint messages)
 {
   gint64 now;
 
