@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "dpx-close-code.h"
 #include "dpx-test-support.h"
 
 /* Records what a DpxClient reports. */
@@ -163,13 +164,13 @@ static void
 test_client_bad_urls (void)
 {
   static const struct { const char *url; int code; const char *words; } cases[] = {
-    { "", DPX_CLIENT_ERROR_INVALID_URL, "Enter a URL" },
-    { "localhost:4000", DPX_CLIENT_ERROR_INVALID_URL, "needs a scheme" },
-    { "ws://exa mple.com/", DPX_CLIENT_ERROR_INVALID_URL, "not a valid URL" },
-    { "ws://[::1/", DPX_CLIENT_ERROR_INVALID_URL, "not a valid URL" },
-    { "ftp://example.com/", DPX_CLIENT_ERROR_UNSUPPORTED_SCHEME, "“ftp” is not supported" },
-    { "http://example.com/", DPX_CLIENT_ERROR_UNSUPPORTED_SCHEME, "use ws:// or wss://" },
-    { "ws:///path", DPX_CLIENT_ERROR_INVALID_URL, "no host" },
+    { "", DPX_ERROR_INVALID_URL, "Enter a URL" },
+    { "localhost:4000", DPX_ERROR_INVALID_URL, "needs a scheme" },
+    { "ws://exa mple.com/", DPX_ERROR_INVALID_URL, "not a valid URL" },
+    { "ws://[::1/", DPX_ERROR_INVALID_URL, "not a valid URL" },
+    { "ftp://example.com/", DPX_ERROR_UNSUPPORTED_SCHEME, "“ftp” is not supported" },
+    { "http://example.com/", DPX_ERROR_UNSUPPORTED_SCHEME, "use ws:// or wss://" },
+    { "ws:///path", DPX_ERROR_INVALID_URL, "no host" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -178,13 +179,13 @@ test_client_bad_urls (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_false (dpx_client_check_url (cases[i].url, &error));
-      g_assert_error (error, DPX_CLIENT_ERROR, cases[i].code);
+      g_assert_error (error, DPX_ERROR, cases[i].code);
       g_test_message ("%s → %s", cases[i].url, error->message);
       g_assert_nonnull (strstr (error->message, cases[i].words));
 
       /* Connecting says the same, and the client stays usable. */
       watch_connect (watch);
-      g_assert_error (watch->connect_error, DPX_CLIENT_ERROR, cases[i].code);
+      g_assert_error (watch->connect_error, DPX_ERROR, cases[i].code);
       g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_DISCONNECTED);
       g_assert_true (has_event (watch, cases[i].words));
     }
@@ -213,7 +214,7 @@ test_client_refused (void)
   g_autoptr(Watch) watch = watch_new (url);
 
   watch_connect (watch);
-  g_assert_error (watch->connect_error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_REFUSED);
+  g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_REFUSED);
   g_assert_nonnull (strstr (watch->connect_error->message, "Connection refused by 127.0.0.1:"));
   g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_CLOSED);
   g_assert_cmpstr (dpx_client_get_error_message (watch->client), ==, watch->connect_error->message);
@@ -226,7 +227,7 @@ test_client_unresolved (void)
   g_autoptr(Watch) watch = watch_new ("ws://no-such-host.invalid:4000/");
 
   watch_connect (watch);
-  g_assert_error (watch->connect_error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_RESOLVE);
+  g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_RESOLVE);
   g_assert_nonnull (strstr (watch->connect_error->message, "“no-such-host.invalid” could not be resolved"));
 }
 
@@ -281,7 +282,7 @@ test_client_refused_upgrade (void)
   g_autoptr(Watch) watch = watch_new (url);
 
   watch_connect (watch);
-  g_assert_error (watch->connect_error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_HANDSHAKE);
+  g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_HANDSHAKE);
   g_test_message ("%s", watch->connect_error->message);
   g_assert_nonnull (strstr (watch->connect_error->message, "refused the WebSocket upgrade: HTTP 404 Not Found"));
   g_assert_nonnull (strstr (watch->connect_error->message, "no such endpoint here"));
@@ -316,7 +317,7 @@ test_client_timeout_and_cancel (void)
 
     dpx_client_set_handshake_timeout (watch->client, 1);
     watch_connect (watch);
-    g_assert_error (watch->connect_error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_TIMED_OUT);
+    g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_TIMED_OUT);
     g_assert_nonnull (strstr (watch->connect_error->message, "within 1 seconds"));
     g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_CLOSED);
   }
@@ -421,7 +422,7 @@ test_client_tls_self_signed (void)
     g_autoptr(Watch) watch = watch_new (url);
 
     watch_connect (watch);
-    g_assert_error (watch->connect_error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_TLS);
+    g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_TLS);
     g_test_message ("%s", watch->connect_error->message);
     g_assert_nonnull (strstr (watch->connect_error->message, "certificate is not trusted"));
     g_assert_nonnull (strstr (watch->connect_error->message, "unknown authority"));
@@ -465,10 +466,10 @@ test_client_options_reach_server (void)
   g_assert_true (dpx_client_add_header (watch->client, "X-Token", "abc 123", &error));
   g_assert_true (dpx_client_add_header_line (watch->client, "Authorization: Bearer t0k3n", &error));
   g_assert_false (dpx_client_add_header (watch->client, "Bad Name", "x", &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_HEADER);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_HEADER);
   g_clear_error (&error);
   g_assert_false (dpx_client_add_header (watch->client, "X-Split", "a\r\nInjected: yes", &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_HEADER);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_HEADER);
   g_clear_error (&error);
   g_assert_false (dpx_client_add_header_line (watch->client, "no colon here", &error));
   g_clear_error (&error);
@@ -506,14 +507,14 @@ test_client_send_errors (void)
   static const char invalid[] = { 'a', 'b', (char) 0xff, 0 };
 
   g_assert_false (dpx_client_send_text (watch->client, "early", -1, &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_NOT_OPEN);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_NOT_OPEN);
   g_clear_error (&error);
 
   watch_connect (watch);
   g_assert_no_error (watch->connect_error);
 
   g_assert_false (dpx_client_send_text (watch->client, invalid, -1, &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_TEXT);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_TEXT);
   g_assert_nonnull (strstr (error->message, "byte 3"));
   g_clear_error (&error);
 
@@ -525,14 +526,14 @@ test_client_send_errors (void)
     }
   /* 1011 is a server's code: libsoup would refuse it with a critical. */
   g_assert_false (dpx_client_close (watch->client, 1011, NULL, &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE);
   g_clear_error (&error);
   g_assert_false (dpx_client_close (watch->client, 1005, NULL, &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE);
   g_assert_nonnull (strstr (error->message, "1005 cannot be sent"));
   g_clear_error (&error);
   g_assert_false (dpx_client_close (watch->client, 1000, long_reason, &error));
-  g_assert_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE);
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE);
   g_assert_nonnull (strstr (error->message, "124 bytes"));
   g_clear_error (&error);
 

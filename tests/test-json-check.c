@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "dpx-error.h"
 #include "dpx-json-check.h"
 
 static void
@@ -56,7 +57,7 @@ test_json_refuses_lenient (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_false (dpx_json_check (invalid[i].text, -1, &error));
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
       g_test_message ("%s → %s", invalid[i].text, error->message);
       g_assert_nonnull (strstr (error->message, invalid[i].words));
     }

@@ -374,7 +374,7 @@ test_log_damaged_import (void)
 
       g_clear_error (&error);
       g_assert_false (dpx_log_import (target, file, NULL, &error));
-      g_assert_error (error, DPX_LOG_ERROR, DPX_LOG_ERROR_PARSE);
+      g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE);
       g_test_message ("damage %u: %s", b, error->message);
       g_assert_nonnull (strstr (error->message, "line 4"));
       g_assert_nonnull (strstr (error->message, "nothing was imported"));
@@ -435,24 +435,6 @@ test_log_export_full_disk_keeps_old_file (void)
   g_assert_cmpstr (contents, ==, "old export\n");
 }
 
-static void
-test_log_entry_preview (void)
-{
-  static const guint8 bin[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05 };
-  g_autoptr(GBytes) text = g_bytes_new_static ("first line\nsecond line", 22);
-  g_autoptr(GBytes) binary = g_bytes_new_static (bin, sizeof bin);
-  g_autoptr(DpxLogEntry) t = dpx_log_entry_new_now ("c", DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, text);
-  g_autoptr(DpxLogEntry) b = dpx_log_entry_new_now ("c", DPX_DIRECTION_SENT, DPX_ENTRY_KIND_BINARY, binary);
-  g_autofree char *tp = dpx_log_entry_dup_preview (t, 100);
-  g_autofree char *short_tp = dpx_log_entry_dup_preview (t, 5);
-  g_autofree char *bp = dpx_log_entry_dup_preview (b, 9);
-
-  g_assert_cmpstr (tp, ==, "first line…");
-  g_assert_cmpstr (short_tp, ==, "first…");
-  g_assert_cmpstr (bp, ==, "de ad be ef …");
-  g_assert_cmpuint (dpx_log_entry_get_size (b), ==, sizeof bin);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -468,7 +450,6 @@ main (int    argc,
   g_test_add_func ("/log/damaged-import", test_log_damaged_import);
   g_test_add_func ("/log/export-errors", test_log_export_errors);
   g_test_add_func ("/log/export-failure-keeps-old-file", test_log_export_full_disk_keeps_old_file);
-  g_test_add_func ("/log/entry-preview", test_log_entry_preview);
 
   return g_test_run ();
 }

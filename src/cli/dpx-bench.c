@@ -38,7 +38,9 @@
 #include "dpx-bench.h"
 #include "dpx-cli.h"
 #include "dpx-client.h"
+#include "dpx-close-code.h"
 #include "dpx-frame.h"
+#include "dpx-parse.h"
 #include "dpx-util.h"
 
 #define DEFAULT_CLIENTS      10

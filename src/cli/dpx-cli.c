@@ -16,9 +16,11 @@
 #include "dpx-bench.h"
 #include "dpx-cli.h"
 #include "dpx-client.h"
+#include "dpx-close-code.h"
+#include "dpx-format.h"
 #include "dpx-log-entry.h"
+#include "dpx-parse.h"
 #include "dpx-relay.h"
-#include "dpx-util.h"
 
 /* How long a stopping relay or a finishing client waits for close replies. */
 #define CLOSE_WAIT_MS 3000

@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-client.h"
-#include "dpx-util.h"
+#include "dpx-close-code.h"
 
 /* How much of a refused upgrade's body is quoted back to the user. */
 #define BODY_PREVIEW_BYTES 200
@@ -69,7 +69,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DpxClient, dpx_client, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (dpx-client-error-quark, dpx_client_error)
 
 static void
 set_state (DpxClient          *self,
@@ -112,7 +111,7 @@ dpx_client_check_url (const char  *url,
 
   if (url == NULL || *url == '\0')
     {
-      g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_URL,
                            _("Enter a URL such as ws://localhost:4000"));
       return FALSE;
     }
@@ -120,7 +119,7 @@ dpx_client_check_url (const char  *url,
   /* "localhost:4000" parses as scheme "localhost": catch it first. */
   if (strstr (url, "://") == NULL)
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_URL,
                    _("“%s” is not a URL: it needs a scheme, as in ws://%s"), url, url);
       return FALSE;
     }
@@ -129,7 +128,7 @@ dpx_client_check_url (const char  *url,
   for (const char *p = url; *p; p++)
     if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
       {
-        g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+        g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_URL,
                      _("“%s” is not a valid URL: it contains a space or control character at position %d"),
                      url, (int) (p - url) + 1);
         return FALSE;
@@ -137,7 +136,7 @@ dpx_client_check_url (const char  *url,
 
   if (!(uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error)))
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_URL,
                    _("“%s” is not a valid URL: %s"), url, local_error->message);
       return FALSE;
     }
@@ -145,14 +144,14 @@ dpx_client_check_url (const char  *url,
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "ws") != 0 && g_ascii_strcasecmp (scheme, "wss") != 0)
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_UNSUPPORTED_SCHEME,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_UNSUPPORTED_SCHEME,
                    _("The scheme “%s” is not supported: use ws:// or wss://"), scheme);
       return FALSE;
     }
 
   if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_URL,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_URL,
                    _("“%s” has no host name"), url);
       return FALSE;
     }
@@ -220,7 +219,7 @@ describe_connect_error (DpxClient    *self,
 
   if (self->timed_out)
     {
-      *code = DPX_CLIENT_ERROR_TIMED_OUT;
+      *code = DPX_ERROR_TIMED_OUT;
       return g_strdup_printf (_("Timed out: %s:%d did not complete the handshake within %u seconds"),
                               host, port, self->handshake_timeout);
     }
@@ -228,7 +227,7 @@ describe_connect_error (DpxClient    *self,
     {
       g_autofree char *why = describe_tls_errors (self->tls_errors);
 
-      *code = DPX_CLIENT_ERROR_TLS;
+      *code = DPX_ERROR_TLS;
       return g_strdup_printf (_("The server’s TLS certificate is not trusted: %s. "
                                 "Allow invalid certificates in the connection settings to connect anyway."),
                               why);
@@ -236,30 +235,30 @@ describe_connect_error (DpxClient    *self,
   if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
       g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
     {
-      *code = DPX_CLIENT_ERROR_RESOLVE;
+      *code = DPX_ERROR_RESOLVE;
       return g_strdup_printf (_("The host name “%s” could not be resolved"), host);
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     {
-      *code = DPX_CLIENT_ERROR_REFUSED;
+      *code = DPX_ERROR_REFUSED;
       return g_strdup_printf (_("Connection refused by %s:%d: nothing is listening on that port"),
                               host, port);
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      *code = DPX_CLIENT_ERROR_TIMED_OUT;
+      *code = DPX_ERROR_TIMED_OUT;
       return g_strdup_printf (_("Timed out connecting to %s:%d"), host, port);
     }
   if (error->domain == G_TLS_ERROR)
     {
-      *code = DPX_CLIENT_ERROR_TLS;
+      *code = DPX_ERROR_TLS;
       return g_strdup_printf (_("The TLS handshake with %s failed: %s"), host, error->message);
     }
   if (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
     {
       const char *phrase = soup_message_get_reason_phrase (self->msg);
 
-      *code = DPX_CLIENT_ERROR_HANDSHAKE;
+      *code = DPX_ERROR_HANDSHAKE;
       if (body_preview && *body_preview)
         return g_strdup_printf (_("The server refused the WebSocket upgrade: HTTP %u %s. It answered: “%s”"),
                                 status, phrase ? phrase : "", body_preview);
@@ -268,11 +267,11 @@ describe_connect_error (DpxClient    *self,
     }
   if (error->domain == SOUP_WEBSOCKET_ERROR)
     {
-      *code = DPX_CLIENT_ERROR_HANDSHAKE;
+      *code = DPX_ERROR_HANDSHAKE;
       return g_strdup_printf (_("The WebSocket handshake with %s failed: %s"), host, error->message);
     }
 
-  *code = DPX_CLIENT_ERROR_FAILED;
+  *code = DPX_ERROR_FAILED;
   return g_strdup_printf (_("Could not connect to %s:%d: %s"), host, port, error->message);
 }
 
@@ -307,7 +306,7 @@ fail_connect (DpxClient  *self,
   self->error_message = text;
   set_state (self, DPX_CONNECTION_STATE_CLOSED);
   emit_event (self, DPX_ENTRY_KIND_ERROR, "%s", text);
-  g_task_return_new_error (task, DPX_CLIENT_ERROR, code, "%s", text);
+  g_task_return_new_error (task, DPX_ERROR, code, "%s", text);
 }
 
 static char *
@@ -636,7 +635,7 @@ dpx_client_connect_async (DpxClient           *self,
       self->state == DPX_CONNECTION_STATE_OPEN ||
       self->state == DPX_CONNECTION_STATE_CLOSING)
     {
-      g_task_return_new_error (task, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_FAILED,
+      g_task_return_new_error (task, DPX_ERROR, DPX_ERROR_FAILED,
                                _("Already connected: disconnect first"));
       return;
     }
@@ -712,7 +711,7 @@ check_open (DpxClient  *self,
       soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     return TRUE;
 
-  g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_NOT_OPEN,
+  g_set_error_literal (error, DPX_ERROR, DPX_ERROR_NOT_OPEN,
                        _("Not connected: connect before sending"));
   return FALSE;
 }
@@ -734,7 +733,7 @@ dpx_client_send_text (DpxClient   *self,
 
   if (!g_utf8_validate_len (text, length, &end))
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_TEXT,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_TEXT,
                    _("Text messages must be valid UTF-8; byte %zu is not. "
                      "Send it as binary instead."), (gsize) (end - text) + 1);
       return FALSE;
@@ -764,7 +763,7 @@ dpx_client_send_binary (DpxClient  *self,
 
 /**
  * dpx_client_close:
- * @code: a close code libsoup can send (see dpx_close_code_can_send())
+ * @code: a close code libsoup can send (see dpx_close_check())
  * @reason: (nullable): UTF-8, at most 123 bytes
  *
  * Starts the closing handshake, or cancels a connection attempt in progress.
@@ -777,25 +776,8 @@ dpx_client_close (DpxClient   *self,
 {
   g_return_val_if_fail (DPX_IS_CLIENT (self), FALSE);
 
-  if (!dpx_close_code_can_send (code))
-    {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE,
-                   _("Close code %u cannot be sent: use 1000–1003, 1007–1010 or 3000–4999"), code);
-      return FALSE;
-    }
-  if (reason && !g_utf8_validate (reason, -1, NULL))
-    {
-      g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE,
-                           _("The close reason must be valid UTF-8"));
-      return FALSE;
-    }
-  if (reason && strlen (reason) > 123)
-    {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_CLOSE,
-                   _("The close reason is %zu bytes long; the limit is 123"),
-                   strlen (reason));
-      return FALSE;
-    }
+  if (!dpx_close_check (code, reason, error))
+    return FALSE;
 
   if (self->state == DPX_CONNECTION_STATE_CONNECTING)
     {
@@ -833,13 +815,13 @@ dpx_client_add_header (DpxClient   *self,
 
   if (!valid_token (name))
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_HEADER,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_HEADER,
                    _("“%s” is not a valid header name"), name ? name : "");
       return FALSE;
     }
   if (value == NULL || strpbrk (value, "\r\n") != NULL)
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_HEADER,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_HEADER,
                    _("The value of header “%s” must be a single line"), name);
       return FALSE;
     }
@@ -859,7 +841,7 @@ dpx_client_add_header_line (DpxClient   *self,
 
   if (colon == NULL)
     {
-      g_set_error (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_INVALID_HEADER,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_HEADER,
                    _("“%s” is not a header: write it as “Name: value”"), line);
       return FALSE;
     }

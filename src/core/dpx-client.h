@@ -6,34 +6,17 @@
 
 #include <libsoup/soup.h>
 
+#include "dpx-error.h"
 #include "dpx-types.h"
 
 G_BEGIN_DECLS
 
 #define DPX_TYPE_CLIENT (dpx_client_get_type ())
-#define DPX_CLIENT_ERROR (dpx_client_error_quark ())
-
 #define DPX_CLIENT_DEFAULT_MAX_MESSAGE_SIZE  (16 * 1024 * 1024)
 #define DPX_CLIENT_DEFAULT_HANDSHAKE_TIMEOUT 10
 
-typedef enum {
-  DPX_CLIENT_ERROR_INVALID_URL,
-  DPX_CLIENT_ERROR_UNSUPPORTED_SCHEME,
-  DPX_CLIENT_ERROR_RESOLVE,
-  DPX_CLIENT_ERROR_REFUSED,
-  DPX_CLIENT_ERROR_TIMED_OUT,
-  DPX_CLIENT_ERROR_HANDSHAKE,
-  DPX_CLIENT_ERROR_TLS,
-  DPX_CLIENT_ERROR_NOT_OPEN,
-  DPX_CLIENT_ERROR_INVALID_TEXT,
-  DPX_CLIENT_ERROR_INVALID_CLOSE,
-  DPX_CLIENT_ERROR_INVALID_HEADER,
-  DPX_CLIENT_ERROR_FAILED,
-} DpxClientError;
-
 G_DECLARE_FINAL_TYPE (DpxClient, dpx_client, DPX, CLIENT, GObject)
 
-GQuark              dpx_client_error_quark            (void);
 gboolean            dpx_client_check_url              (const char          *url,
                                                        GError             **error);
 

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "dpx-error.h"
 #include "dpx-json-check.h"
 
 /* json-glib is lenient: it takes JavaScript assignments, comments, single
@@ -249,7 +250,7 @@ dpx_json_check (const char  *text,
       else
         column++;
     }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+  g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT,
                _("Invalid JSON at line %u, column %u: %s"), line, column, _(c.problem));
   return FALSE;
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "dpx-error.h"
 #include "dpx-log-entry.h"
 
 /* Entries are created at message rate and never change, so they keep plain
@@ -138,68 +139,6 @@ dpx_log_entry_get_size (DpxLogEntry *self)
 {
   g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), 0);
   return g_bytes_get_size (self->payload);
-}
-
-/**
- * dpx_log_entry_dup_preview:
- * @max_chars: the longest preview wanted, in characters
- *
- * The first line of a textual payload, or the first bytes of a binary one as
- * hex, cut at @max_chars with an ellipsis.
- */
-char *
-dpx_log_entry_dup_preview (DpxLogEntry *self,
-                           gsize        max_chars)
-{
-  const guint8 *data;
-  gsize size;
-  GString *str;
-
-  g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), NULL);
-
-  data = g_bytes_get_data (self->payload, &size);
-  str = g_string_new (NULL);
-
-  if (self->kind == DPX_ENTRY_KIND_BINARY)
-    {
-      gsize n = MIN (size, max_chars / 3 + 1);
-
-      for (gsize i = 0; i < n; i++)
-        g_string_append_printf (str, i ? " %02x" : "%02x", data[i]);
-      if (n < size)
-        g_string_append (str, " …");
-      return g_string_free (str, FALSE);
-    }
-  else
-    {
-      const char *text = (const char *) data;
-      const char *end = text + size;
-      const char *p = text;
-      gsize chars = 0;
-
-      /* Received text is valid UTF-8, but an imported entry may not be:
-       * show a replacement character instead of trusting it. */
-      while (p < end && *p != '\n' && *p != '\r' && chars < max_chars)
-        {
-          gunichar c = g_utf8_get_char_validated (p, end - p);
-
-          if (c == (gunichar) -1 || c == (gunichar) -2)
-            {
-              g_string_append_unichar (str, 0xFFFD);
-              p++;
-            }
-          else
-            {
-              /* A NUL would end the C string early: show its symbol. */
-              g_string_append_unichar (str, c ? c : 0x2400);
-              p = g_utf8_next_char (p);
-            }
-          chars++;
-        }
-      if (p < end)
-        g_string_append (str, "…");
-      return g_string_free (str, FALSE);
-    }
 }
 
 const char *
@@ -331,7 +270,7 @@ get_string_member (JsonObject  *object,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                    _("the member “%s” is missing or not a string"), name);
       return NULL;
     }
@@ -363,7 +302,7 @@ dpx_log_entry_new_from_json (const char  *json,
 
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                            _("expected a JSON object"));
       return NULL;
     }
@@ -377,7 +316,7 @@ dpx_log_entry_new_from_json (const char  *json,
 
   if (!(dt = g_date_time_new_from_iso8601 (time_str, NULL)))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                    _("“%s” is not an ISO 8601 time"), time_str);
       return NULL;
     }
@@ -385,13 +324,13 @@ dpx_log_entry_new_from_json (const char  *json,
 
   if (!dpx_direction_from_string (direction_str, &direction))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                    _("unknown direction “%s”"), direction_str);
       return NULL;
     }
   if (!dpx_entry_kind_from_string (kind_str, &kind))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                    _("unknown kind “%s”"), kind_str);
       return NULL;
     }
@@ -417,7 +356,7 @@ dpx_log_entry_new_from_json (const char  *json,
       for (const char *p = b64; *p; p++)
         if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=')
           {
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+            g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                                  _("“base64” holds characters outside base64"));
             return NULL;
           }
@@ -426,7 +365,7 @@ dpx_log_entry_new_from_json (const char  *json,
     }
   else
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                            _("the entry has neither “text” nor “base64”"));
       return NULL;
     }
@@ -434,7 +373,7 @@ dpx_log_entry_new_from_json (const char  *json,
   if (json_object_has_member (object, "size") &&
       json_object_get_int_member (object, "size") != (gint64) g_bytes_get_size (payload))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                    _("“size” says %lld bytes but the payload has %zu"),
                    (long long) json_object_get_int_member (object, "size"), g_bytes_get_size (payload));
       return NULL;

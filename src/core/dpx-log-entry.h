@@ -32,8 +32,6 @@ DpxDirection  dpx_log_entry_get_direction  (DpxLogEntry  *self);
 DpxEntryKind  dpx_log_entry_get_kind       (DpxLogEntry  *self);
 GBytes       *dpx_log_entry_get_payload    (DpxLogEntry  *self);
 gsize         dpx_log_entry_get_size       (DpxLogEntry  *self);
-char         *dpx_log_entry_dup_preview    (DpxLogEntry  *self,
-                                            gsize         max_chars);
 char         *dpx_log_entry_to_json        (DpxLogEntry  *self);
 DpxLogEntry  *dpx_log_entry_new_from_json  (const char   *json,
                                             GError      **error);

@@ -46,7 +46,6 @@ static void list_model_iface_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (DpxLog, dpx_log, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-G_DEFINE_QUARK (dpx-log-error-quark, dpx_log_error)
 
 static inline DpxLogEntry **
 slot (DpxLog *self,
@@ -454,7 +453,7 @@ read_entries (GFile         *file,
 
       if (strlen (line) != length)
         {
-          g_set_error (error, DPX_LOG_ERROR, DPX_LOG_ERROR_PARSE,
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                        _("“%s”, line %u: the line contains a NUL byte"), name, line_number);
           return NULL;
         }
@@ -462,7 +461,7 @@ read_entries (GFile         *file,
       entry = dpx_log_entry_new_from_json (line, &local_error);
       if (entry == NULL)
         {
-          g_set_error (error, DPX_LOG_ERROR, DPX_LOG_ERROR_PARSE,
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                        _("“%s”, line %u: %s; nothing was imported"),
                        name, line_number, local_error->message);
           return NULL;

@@ -6,21 +6,16 @@
 
 #include <gio/gio.h>
 
+#include "dpx-error.h"
 #include "dpx-log-entry.h"
 
 G_BEGIN_DECLS
 
 #define DPX_TYPE_LOG (dpx_log_get_type ())
 #define DPX_LOG_DEFAULT_MAX_ENTRIES 100000
-#define DPX_LOG_ERROR (dpx_log_error_quark ())
-
-typedef enum {
-  DPX_LOG_ERROR_PARSE,
-} DpxLogError;
 
 G_DECLARE_FINAL_TYPE (DpxLog, dpx_log, DPX, LOG, GObject)
 
-GQuark     dpx_log_error_quark     (void);
 DpxLog    *dpx_log_new             (void);
 void       dpx_log_append          (DpxLog              *self,
                                     DpxLogEntry         *entry);

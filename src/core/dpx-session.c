@@ -10,7 +10,6 @@
 
 #include "dpx-session.h"
 #include "dpx-probe.h"
-#include "dpx-util.h"
 
 struct _DpxSession
 {
@@ -250,7 +249,7 @@ dpx_session_connect (DpxSession  *self,
       self->state == DPX_CONNECTION_STATE_OPEN ||
       self->state == DPX_CONNECTION_STATE_CLOSING)
     {
-      g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_FAILED,
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_FAILED,
                            _("Already connected: disconnect first"));
       return FALSE;
     }
@@ -297,7 +296,7 @@ dpx_session_disconnect (DpxSession  *self,
   if (self->state != DPX_CONNECTION_STATE_CONNECTING &&
       self->state != DPX_CONNECTION_STATE_OPEN)
     {
-      g_set_error_literal (error, DPX_CLIENT_ERROR, DPX_CLIENT_ERROR_NOT_OPEN,
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_NOT_OPEN,
                            _("Not connected"));
       return FALSE;
     }

@@ -13,8 +13,10 @@
 #include <json-glib/json-glib.h>
 
 #include "dpx-compose.h"
+#include "dpx-format.h"
+#include "dpx-close-code.h"
 #include "dpx-json-check.h"
-#include "dpx-util.h"
+#include "dpx-parse.h"
 
 #define HISTORY_MAX 100
 /* Live validation stops past this; the check still runs when sending. */
@@ -173,71 +175,6 @@ get_encoding (DpxCompose *self)
 
 /* Validation -------------------------------------------------------------- */
 
-static gboolean
-check_json (const char  *text,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-
-  /* json-glib takes assignments, comments and trailing text; a strict
-   * server would not. */
-  if (*text != '\0' && !dpx_json_check (text, -1, error))
-    return FALSE;
-
-  if (json_parser_load_from_data (parser, text, -1, &local_error))
-    {
-      if (json_parser_get_root (parser) != NULL)
-        return TRUE;
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
-                           _("Invalid JSON: the message is empty"));
-      return FALSE;
-    }
-  g_set_error (error, JSON_PARSER_ERROR, local_error->code, _("Invalid JSON: %s"), local_error->message);
-  return FALSE;
-}
-
-static GBytes *
-parse_base64 (const char  *text,
-              GError     **error)
-{
-  g_autoptr(GString) clean = g_string_new (NULL);
-  gsize length;
-  guchar *data;
-
-  for (const char *p = text; *p; p++)
-    {
-      if (g_ascii_isspace (*p))
-        continue;
-      if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=' && *p != '-' && *p != '_')
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("Invalid base64: “%c” at character %d is not a base64 character"),
-                       *p, (int) (p - text) + 1);
-          return NULL;
-        }
-      /* The URL-safe alphabet is accepted too. */
-      g_string_append_c (clean, *p == '-' ? '+' : *p == '_' ? '/' : *p);
-    }
-  /* One character past a group of four cannot encode a whole byte. */
-  if (strcspn (clean->str, "=") % 4 == 1)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("Invalid base64: the text ends in the middle of a byte"));
-      return NULL;
-    }
-  while (clean->len % 4 != 0)
-    g_string_append_c (clean, '=');
-  if (strchr (clean->str, '=') && strspn (strchr (clean->str, '='), "=") != strlen (strchr (clean->str, '=')))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("Invalid base64: “=” may only pad the end"));
-      return NULL;
-    }
-  data = g_base64_decode (clean->str, &length);
-  return g_bytes_new_take (data, length);
-}
-
 static GBytes *
 parse_binary (DpxCompose  *self,
               const char  *text,
@@ -246,7 +183,7 @@ parse_binary (DpxCompose  *self,
   if (self->file_bytes)
     return g_bytes_ref (self->file_bytes);
   if (get_encoding (self) == DPX_BINARY_ENCODING_BASE64)
-    return parse_base64 (text, error);
+    return dpx_parse_base64 (text, error);
   return dpx_parse_hex (text, error);
 }
 
@@ -267,7 +204,7 @@ validate (DpxCompose *self)
   switch (dpx_compose_get_mode (self))
     {
     case DPX_COMPOSE_MODE_JSON:
-      if (*text == '\0' || check_json (text, &error))
+      if (*text == '\0' || dpx_parse_json_message (text, &error))
         set_message (self, NULL, FALSE);
       else
         set_message (self, error->message, TRUE);
@@ -281,7 +218,7 @@ validate (DpxCompose *self)
           set_message (self, NULL, FALSE);
         else if ((bytes = parse_binary (self, text, &error)))
           {
-            g_autofree char *size = g_format_size_full (g_bytes_get_size (bytes), G_FORMAT_SIZE_LONG_FORMAT);
+            g_autofree char *size = dpx_format_size (g_bytes_get_size (bytes));
             g_autofree char *line = g_strdup_printf (_("%s to send"), size);
 
             set_message (self, line, FALSE);
@@ -374,7 +311,7 @@ dpx_compose_set_file_bytes (DpxCompose *self,
   g_clear_pointer (&self->file_bytes, g_bytes_unref);
   if (bytes)
     {
-      g_autofree char *size = g_format_size_full (g_bytes_get_size (bytes), G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *size = dpx_format_size (g_bytes_get_size (bytes));
       g_autofree char *text = g_strdup_printf (_("Sending the file “%s” (%s)"), name, size);
 
       self->file_bytes = g_bytes_ref (bytes);
@@ -528,7 +465,7 @@ send_current (DpxCompose  *self,
   switch (mode)
     {
     case DPX_COMPOSE_MODE_JSON:
-      if (!check_json (text, error))
+      if (!dpx_parse_json_message (text, error))
         return FALSE;
       if (!dpx_session_send_text (self->session, text, error))
         return FALSE;
@@ -746,20 +683,9 @@ dpx_compose_close_connection (DpxCompose *self,
 
   g_return_val_if_fail (DPX_IS_COMPOSE (self), FALSE);
 
-  if (code < 0 || code > G_MAXUINT16 || !dpx_close_code_can_send ((gushort) code))
+  if (!dpx_close_check (code, reason, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("Code %d cannot be sent: use 1000–1003, 1007–1011 "
-                                                 "or 3000–4999"), code);
-
-      set_close_error (self, text);
-      return FALSE;
-    }
-  if (reason && strlen (reason) > 123)
-    {
-      g_autofree char *text = g_strdup_printf (_("The reason is %d bytes long; the limit is 123"),
-                                               (int) strlen (reason));
-
-      set_close_error (self, text);
+      set_close_error (self, error->message);
       return FALSE;
     }
   if (self->session == NULL ||
@@ -792,35 +718,21 @@ static void
 on_close_code_changed (GtkSpinButton *spin,
                        DpxCompose    *self)
 {
+  g_autoptr(GError) error = NULL;
   int code = gtk_spin_button_get_value_as_int (spin);
 
   gtk_label_set_text (self->close_code_description, dpx_close_code_describe ((gushort) code));
-  if (!dpx_close_code_can_send ((gushort) code))
-    {
-      g_autofree char *text = g_strdup_printf (_("Code %d cannot be sent: use 1000–1003, 1007–1011 "
-                                                 "or 3000–4999"), code);
-
-      set_close_error (self, text);
-    }
-  else
+  if (dpx_close_check (code, gtk_editable_get_text (GTK_EDITABLE (self->close_reason)), &error))
     set_close_error (self, NULL);
+  else
+    set_close_error (self, error->message);
 }
 
 static void
 on_close_reason_changed (GtkEditable *editable,
                          DpxCompose  *self)
 {
-  gsize length = strlen (gtk_editable_get_text (editable));
-
-  if (length > 123)
-    {
-      g_autofree char *text = g_strdup_printf (_("The reason is %d bytes long; the limit is 123"),
-                                               (int) length);
-
-      set_close_error (self, text);
-    }
-  else
-    on_close_code_changed (self->close_code, self);
+  on_close_code_changed (self->close_code, self);
 }
 
 /* Keys -------------------------------------------------------------------- */

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-log-row.h"
+#include "dpx-format.h"
 
 /* Enough for a wide window; the rest is ellipsized when drawn. */
 #define PREVIEW_CHARS 160
@@ -87,69 +88,6 @@ dpx_direction_icon_name (DpxDirection direction)
     default:
       return "dialog-information-symbolic";
     }
-}
-
-const char *
-dpx_direction_label (DpxDirection direction)
-{
-  switch (direction)
-    {
-    case DPX_DIRECTION_SENT:
-      return _("sent");
-    case DPX_DIRECTION_RECEIVED:
-      return _("received");
-    case DPX_DIRECTION_EVENT:
-    default:
-      return _("event");
-    }
-}
-
-const char *
-dpx_entry_kind_label (DpxEntryKind kind)
-{
-  switch (kind)
-    {
-    case DPX_ENTRY_KIND_TEXT:
-      return C_("message kind", "text");
-    case DPX_ENTRY_KIND_BINARY:
-      return C_("message kind", "binary");
-    case DPX_ENTRY_KIND_OPEN:
-      return C_("message kind", "open");
-    case DPX_ENTRY_KIND_CLOSE:
-      return C_("message kind", "close");
-    case DPX_ENTRY_KIND_ERROR:
-      return C_("message kind", "error");
-    case DPX_ENTRY_KIND_INFO:
-    default:
-      return C_("message kind", "info");
-    }
-}
-
-/* Local wall-clock time with milliseconds: 14:03:27.415. Rows format
- * thousands of times a second during a flood, so the local time of the
- * last second is kept (main thread only). */
-char *
-dpx_format_time (gint64 time_us)
-{
-  static gint64 cached_second = G_MININT64;
-  static char cached[16];
-  gint64 second = time_us / G_USEC_PER_SEC;
-
-  if (second != cached_second)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (second);
-      g_autoptr(GDateTime) local = NULL;
-
-      if (utc == NULL)
-        return g_strdup ("--:--:--.---");
-      local = g_date_time_to_local (utc);
-      g_snprintf (cached, sizeof cached, "%02d:%02d:%02d",
-                  g_date_time_get_hour (local),
-                  g_date_time_get_minute (local),
-                  g_date_time_get_second (local));
-      cached_second = second;
-    }
-  return g_strdup_printf ("%s.%03d", cached, (int) ((time_us % G_USEC_PER_SEC) / 1000));
 }
 
 /* Style ------------------------------------------------------------------- */
@@ -363,8 +301,8 @@ dpx_log_row_set_entry (DpxLogRow   *self,
   kind = dpx_log_entry_get_kind (entry);
   self->time = dpx_format_time (dpx_log_entry_get_time (entry));
   if (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY)
-    self->size = g_format_size_full (dpx_log_entry_get_size (entry), G_FORMAT_SIZE_IEC_UNITS);
-  self->preview = dpx_log_entry_dup_preview (entry, PREVIEW_CHARS);
+    self->size = dpx_format_size (dpx_log_entry_get_size (entry));
+  self->preview = dpx_format_entry_preview (entry, PREVIEW_CHARS);
 
   /* The row draws its text itself: say it for assistive technologies. */
   label = g_strdup_printf ("%s %s %s %s %s", self->time, dpx_direction_label (direction),

@@ -32,8 +32,5 @@ DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow      *self);
 gboolean     dpx_log_row_get_drawn    (DpxLogRow      *self);
 
 const char  *dpx_direction_icon_name  (DpxDirection    direction);
-const char  *dpx_direction_label      (DpxDirection    direction);
-const char  *dpx_entry_kind_label     (DpxEntryKind    kind);
-char        *dpx_format_time          (gint64          time_us);
 
 G_END_DECLS

@@ -19,11 +19,11 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "dpx-format.h"
 #include "dpx-log-row.h"
 #include "dpx-log-view.h"
 #include "dpx-paced-model.h"
 #include "dpx-probe.h"
-#include "dpx-util.h"
 
 /* Past these, the detail pane shows a prefix: a text view with megabytes of
  * text is slow to lay out. */
@@ -381,69 +381,6 @@ dpx_log_view_set_rates (DpxLogView *self,
 
 /* Detail pane ------------------------------------------------------------- */
 
-static char *
-pretty_json (const char *text,
-             gsize       length)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  const char *p = text;
-
-  while (p < text + length && g_ascii_isspace (*p))
-    p++;
-  if (p == text + length || (*p != '{' && *p != '['))
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, length, NULL))
-    return NULL;
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, json_parser_get_root (parser));
-  return json_generator_to_data (generator, NULL);
-}
-
-/**
- * dpx_log_entry_dup_display_text:
- *
- * The whole of @entry for a person: text as is, JSON pretty-printed, binary
- * as a hex and ASCII dump. Very large payloads are cut with a note.
- */
-char *
-dpx_log_entry_dup_display_text (DpxLogEntry *entry,
-                                gboolean    *is_json)
-{
-  GBytes *payload = dpx_log_entry_get_payload (entry);
-  gsize size;
-  const char *data = g_bytes_get_data (payload, &size);
-  char *json;
-
-  if (is_json)
-    *is_json = FALSE;
-
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
-    return dpx_format_hex_dump ((const guint8 *) data, size, DETAIL_MAX_HEX);
-
-  if (size <= DETAIL_MAX_JSON && (json = pretty_json (data, size)) != NULL)
-    {
-      if (is_json)
-        *is_json = TRUE;
-      if (strlen (json) <= DETAIL_MAX_TEXT)
-        return json;
-      g_free (json);
-    }
-
-  if (size > DETAIL_MAX_TEXT)
-    {
-      g_autofree char *head = g_utf8_make_valid (data, DETAIL_MAX_TEXT);
-
-      return g_strdup_printf (_("%s\n… %zu more bytes (save the payload to see all of it)"),
-                              head, (size_t) (size - DETAIL_MAX_TEXT));
-    }
-  return g_utf8_make_valid (data ? data : "", size);
-}
-
 static void
 show_entry (DpxLogView  *self,
             DpxLogEntry *entry)
@@ -470,9 +407,9 @@ show_entry (DpxLogView  *self,
 
   kind = dpx_log_entry_get_kind (entry);
   has_payload = kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY;
-  text = dpx_log_entry_dup_display_text (entry, &is_json);
+  text = dpx_format_entry_detail (entry, &is_json);
   time = dpx_format_time (dpx_log_entry_get_time (entry));
-  size = g_format_size_full (dpx_log_entry_get_size (entry), G_FORMAT_SIZE_LONG_FORMAT);
+  size = dpx_format_size (dpx_log_entry_get_size (entry));
 
   switch (dpx_log_entry_get_direction (entry))
     {

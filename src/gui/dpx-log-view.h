@@ -40,7 +40,5 @@ void          dpx_log_view_set_rates        (DpxLogView   *self,
                                              double        out_per_second);
 gboolean      dpx_log_view_get_sticky       (DpxLogView   *self);
 
-char         *dpx_log_entry_dup_display_text (DpxLogEntry *entry,
-                                             gboolean     *is_json);
 
 G_END_DECLS

@@ -8,9 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-close-code.h"
 #include "dpx-connection-dialog.h"
 #include "dpx-probe.h"
-#include "dpx-util.h"
 #include "dpx-window.h"
 
 #define RECENT_URLS_MAX 10

@@ -1,0 +1,277 @@
+/* dpx-format.c: log entries and payloads in words for a person
+ *
+ * The window's rows and detail pane, and the command line, show entries
+ * through these, so a time, a size or a kind reads the same everywhere.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "dpx-format.h"
+#include "dpx-json-check.h"
+
+const char *
+dpx_direction_label (DpxDirection direction)
+{
+  switch (direction)
+    {
+    case DPX_DIRECTION_SENT:
+      return _("sent");
+    case DPX_DIRECTION_RECEIVED:
+      return _("received");
+    case DPX_DIRECTION_EVENT:
+    default:
+      return _("event");
+    }
+}
+
+const char *
+dpx_entry_kind_label (DpxEntryKind kind)
+{
+  switch (kind)
+    {
+    case DPX_ENTRY_KIND_TEXT:
+      return C_("message kind", "text");
+    case DPX_ENTRY_KIND_BINARY:
+      return C_("message kind", "binary");
+    case DPX_ENTRY_KIND_OPEN:
+      return C_("message kind", "open");
+    case DPX_ENTRY_KIND_CLOSE:
+      return C_("message kind", "close");
+    case DPX_ENTRY_KIND_ERROR:
+      return C_("message kind", "error");
+    case DPX_ENTRY_KIND_INFO:
+    default:
+      return C_("message kind", "info");
+    }
+}
+
+/* Local wall-clock time with milliseconds: 14:03:27.415. Rows format
+ * thousands of times a second during a flood, so the local time of the
+ * last second is kept (main thread only). */
+char *
+dpx_format_time (gint64 time_us)
+{
+  static gint64 cached_second = G_MININT64;
+  static char cached[16];
+  gint64 second = time_us / G_USEC_PER_SEC;
+
+  if (second != cached_second)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (second);
+      g_autoptr(GDateTime) local = NULL;
+
+      if (utc == NULL)
+        return g_strdup ("--:--:--.---");
+      local = g_date_time_to_local (utc);
+      g_snprintf (cached, sizeof cached, "%02d:%02d:%02d",
+                  g_date_time_get_hour (local),
+                  g_date_time_get_minute (local),
+                  g_date_time_get_second (local));
+      cached_second = second;
+    }
+  return g_strdup_printf ("%s.%03d", cached, (int) ((time_us % G_USEC_PER_SEC) / 1000));
+}
+
+/* One unit system everywhere: binary units, as the size limits are set. */
+char *
+dpx_format_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* Space-separated lowercase hex, as the consumer prints binary messages. */
+char *
+dpx_format_hex (const guint8 *data,
+                gsize         length)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *out = g_malloc (length * 2 + 1);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      out[2 * i] = digits[data[i] >> 4];
+      out[2 * i + 1] = digits[data[i] & 0xf];
+    }
+  out[length * 2] = '\0';
+  return out;
+}
+
+/* The classic offset, 16 hex bytes, ASCII layout, up to @max_length bytes. */
+char *
+dpx_format_hex_dump (const guint8 *data,
+                     gsize         length,
+                     gsize         max_length)
+{
+  GString *out = g_string_new (NULL);
+  gsize shown = MIN (length, max_length);
+
+  for (gsize row = 0; row < shown; row += 16)
+    {
+      g_string_append_printf (out, "%08" G_GSIZE_MODIFIER "x  ", row);
+      for (gsize i = 0; i < 16; i++)
+        {
+          if (row + i < shown)
+            g_string_append_printf (out, "%02x ", data[row + i]);
+          else
+            g_string_append (out, "   ");
+          if (i == 7)
+            g_string_append_c (out, ' ');
+        }
+      g_string_append (out, " |");
+      for (gsize i = 0; i < 16 && row + i < shown; i++)
+        g_string_append_c (out, g_ascii_isprint (data[row + i]) ? data[row + i] : '.');
+      g_string_append (out, "|\n");
+    }
+  if (shown < length)
+    g_string_append_printf (out, _("… %zu more bytes\n"), length - shown);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * dpx_format_pretty_json:
+ *
+ * Returns: (nullable): @text indented, or %NULL when it is not a JSON object
+ * or array. Nesting is checked first: json-glib recurses once per level,
+ * and a peer's 60 000 nested arrays must not take the stack.
+ */
+char *
+dpx_format_pretty_json (const char *text,
+                        gsize       length)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  const char *p = text;
+
+  while (p < text + length && g_ascii_isspace (*p))
+    p++;
+  if (p == text + length || (*p != '{' && *p != '['))
+    return NULL;
+
+  if (!dpx_json_check (text, length, NULL))
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, length, NULL))
+    return NULL;
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  return json_generator_to_data (generator, NULL);
+}
+
+/**
+ * dpx_format_entry_preview:
+ * @max_chars: the longest preview wanted, in characters
+ *
+ * The first line of a textual payload, or the first bytes of a binary one as
+ * hex, cut at @max_chars with an ellipsis.
+ */
+char *
+dpx_format_entry_preview (DpxLogEntry *entry,
+                          gsize        max_chars)
+{
+  const guint8 *data;
+  gsize size;
+  GString *str;
+
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (entry), NULL);
+
+  data = g_bytes_get_data (dpx_log_entry_get_payload (entry), &size);
+  str = g_string_new (NULL);
+
+  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+    {
+      gsize n = MIN (size, max_chars / 3 + 1);
+
+      for (gsize i = 0; i < n; i++)
+        g_string_append_printf (str, i ? " %02x" : "%02x", data[i]);
+      if (n < size)
+        g_string_append (str, " …");
+      return g_string_free (str, FALSE);
+    }
+  else
+    {
+      const char *text = (const char *) data;
+      const char *end = text + size;
+      const char *p = text;
+      gsize chars = 0;
+
+      /* Received text is valid UTF-8, but an imported entry may not be:
+       * show a replacement character instead of trusting it. */
+      while (p < end && *p != '\n' && *p != '\r' && chars < max_chars)
+        {
+          gunichar c;
+
+          /* A NUL would end the C string early: show its symbol (GLib
+           * reports it as an incomplete character, so test it first). */
+          if (*p == '\0')
+            {
+              g_string_append_unichar (str, 0x2400);
+              p++;
+              chars++;
+              continue;
+            }
+          c = g_utf8_get_char_validated (p, end - p);
+          if (c == (gunichar) -1 || c == (gunichar) -2)
+            {
+              g_string_append_unichar (str, 0xFFFD);
+              p++;
+            }
+          else
+            {
+              g_string_append_unichar (str, c);
+              p = g_utf8_next_char (p);
+            }
+          chars++;
+        }
+      if (p < end)
+        g_string_append (str, "…");
+      return g_string_free (str, FALSE);
+    }
+}
+
+/**
+ * dpx_format_entry_detail:
+ *
+ * The whole of @entry for a person: text as is, JSON pretty-printed, binary
+ * as a hex and ASCII dump. Very large payloads are cut with a note.
+ */
+char *
+dpx_format_entry_detail (DpxLogEntry *entry,
+                                gboolean    *is_json)
+{
+  GBytes *payload = dpx_log_entry_get_payload (entry);
+  gsize size;
+  const char *data = g_bytes_get_data (payload, &size);
+  char *json;
+
+  if (is_json)
+    *is_json = FALSE;
+
+  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+    return dpx_format_hex_dump ((const guint8 *) data, size, DPX_FORMAT_DETAIL_MAX_HEX);
+
+  if (size <= DPX_FORMAT_DETAIL_MAX_JSON && (json = dpx_format_pretty_json (data, size)) != NULL)
+    {
+      if (is_json)
+        *is_json = TRUE;
+      if (strlen (json) <= DPX_FORMAT_DETAIL_MAX_TEXT)
+        return json;
+      g_free (json);
+    }
+
+  if (size > DPX_FORMAT_DETAIL_MAX_TEXT)
+    {
+      g_autofree char *head = g_utf8_make_valid (data, DPX_FORMAT_DETAIL_MAX_TEXT);
+
+      return g_strdup_printf (_("%s\n… %zu more bytes (save the payload to see all of it)"),
+                              head, (size_t) (size - DPX_FORMAT_DETAIL_MAX_TEXT));
+    }
+  return g_utf8_make_valid (data ? data : "", size);
+}

@@ -1,0 +1,33 @@
+/* dpx-format.h: log entries and payloads in words for a person
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "dpx-log-entry.h"
+#include "dpx-types.h"
+
+G_BEGIN_DECLS
+
+/* How much of one payload the detail view shows before cutting it. */
+#define DPX_FORMAT_DETAIL_MAX_TEXT (512 * 1024)
+#define DPX_FORMAT_DETAIL_MAX_HEX  (64 * 1024)
+#define DPX_FORMAT_DETAIL_MAX_JSON (2 * 1024 * 1024)
+
+const char *dpx_direction_label        (DpxDirection   direction);
+const char *dpx_entry_kind_label       (DpxEntryKind   kind);
+char       *dpx_format_time            (gint64         time_us);
+char       *dpx_format_size            (guint64        bytes);
+char       *dpx_format_hex             (const guint8  *data,
+                                        gsize          length);
+char       *dpx_format_hex_dump        (const guint8  *data,
+                                        gsize          length,
+                                        gsize          max_length);
+char       *dpx_format_pretty_json     (const char    *text,
+                                        gsize          length);
+char       *dpx_format_entry_preview   (DpxLogEntry   *entry,
+                                        gsize          max_chars);
+char       *dpx_format_entry_detail    (DpxLogEntry   *entry,
+                                        gboolean      *is_json);
+
+G_END_DECLS
