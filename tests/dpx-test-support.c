@@ -413,3 +413,89 @@ dpx_raw_client_free (DpxRawClient *client)
   g_free (client->response);
   g_free (client);
 }
+
+/* Notifications ----------------------------------------------------------- */
+
+struct _DpxNotifyCounter {
+  GObject *object;
+  gulong   handler;
+  guint    count;
+};
+
+static void
+on_counted_notify (GObject          *object,
+                   GParamSpec       *pspec,
+                   DpxNotifyCounter *counter)
+{
+  counter->count++;
+}
+
+DpxNotifyCounter *
+dpx_test_count_notify (gpointer    object,
+                       const char *property)
+{
+  DpxNotifyCounter *counter = g_new0 (DpxNotifyCounter, 1);
+  g_autofree char *signal = g_strconcat ("notify::", property, NULL);
+
+  g_assert_nonnull (g_object_class_find_property (G_OBJECT_GET_CLASS (object), property));
+  counter->object = g_object_ref (object);
+  counter->handler = g_signal_connect (object, signal, G_CALLBACK (on_counted_notify), counter);
+  return counter;
+}
+
+/* Returns: the notifications since the last call, and starts again at 0. */
+guint
+dpx_notify_counter_take (DpxNotifyCounter *counter)
+{
+  guint count = counter->count;
+
+  counter->count = 0;
+  return count;
+}
+
+void
+dpx_notify_counter_free (DpxNotifyCounter *counter)
+{
+  g_signal_handler_disconnect (counter->object, counter->handler);
+  g_object_unref (counter->object);
+  g_free (counter);
+}
+
+/**
+ * dpx_test_assert_property_notify:
+ * @first: a value for @property
+ * @second: another value, different from @first
+ *
+ * A property notifies exactly once per real change and never for a value it
+ * already has (G_PARAM_EXPLICIT_NOTIFY done right): sets @first, then
+ * @second twice, and checks the count after each and the value read back.
+ */
+void
+dpx_test_assert_property_notify (gpointer      object,
+                                 const char   *property,
+                                 const GValue *first,
+                                 const GValue *second)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), property);
+  g_autoptr(DpxNotifyCounter) counter = NULL;
+  g_auto(GValue) read_back = G_VALUE_INIT;
+
+  g_assert_nonnull (pspec);
+  g_assert_true (pspec->flags & G_PARAM_EXPLICIT_NOTIFY);
+  g_assert_cmpint (g_param_values_cmp (pspec, first, second), !=, 0);
+
+  g_object_set_property (object, property, first);
+  counter = dpx_test_count_notify (object, property);
+
+  g_object_set_property (object, property, second);
+  g_assert_cmpuint (dpx_notify_counter_take (counter), ==, 1);
+  g_value_init (&read_back, pspec->value_type);
+  g_object_get_property (object, property, &read_back);
+  g_assert_cmpint (g_param_values_cmp (pspec, &read_back, second), ==, 0);
+
+  g_object_set_property (object, property, second);
+  g_assert_cmpuint (dpx_notify_counter_take (counter), ==, 0);
+
+  g_object_set_property (object, property, first);
+  g_assert_cmpuint (dpx_notify_counter_take (counter), ==, 1);
+}

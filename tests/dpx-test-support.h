@@ -30,6 +30,20 @@ G_BEGIN_DECLS
   } G_STMT_END
 
 DpxRelay                *dpx_test_relay_new          (void);
+/* Counts the notifications of one property of one object. */
+typedef struct _DpxNotifyCounter DpxNotifyCounter;
+
+DpxNotifyCounter *dpx_test_count_notify        (gpointer          object,
+                                                const char       *property);
+guint             dpx_notify_counter_take      (DpxNotifyCounter *counter);
+void              dpx_notify_counter_free      (DpxNotifyCounter *counter);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpxNotifyCounter, dpx_notify_counter_free)
+
+void              dpx_test_assert_property_notify (gpointer      object,
+                                                   const char   *property,
+                                                   const GValue *first,
+                                                   const GValue *second);
+
 char                    *dpx_test_relay_url          (DpxRelay     *relay);
 SoupWebsocketConnection *dpx_test_connect            (const char   *url,
                                                       GError      **error);
