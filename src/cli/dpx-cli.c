@@ -20,7 +20,7 @@
 #include "dpx-format.h"
 #include "dpx-log-entry.h"
 #include "dpx-parse.h"
-#include "dpx-relay.h"
+#include "dpx-relay-policy.h"
 
 /* How long a stopping relay or a finishing client waits for close replies. */
 #define CLOSE_WAIT_MS 3000
@@ -291,7 +291,7 @@ run_serve (int    argc,
       dpx_relay_set_max_queued_bytes (relay, size);
     }
 
-  if (!dpx_relay_start (relay, &error))
+  if (!dpx_relay_start_policy (relay, DPX_RELAY_PORT_EXACT, &error))
     {
       fprintf (stderr, "duplex: %s\n", error->message);
       return DPX_EXIT_FAILURE;

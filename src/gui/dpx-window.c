@@ -11,11 +11,10 @@
 #include "dpx-close-code.h"
 #include "dpx-connection-dialog.h"
 #include "dpx-probe.h"
+#include "dpx-relay-policy.h"
 #include "dpx-window.h"
 
 #define RECENT_URLS_MAX 10
-/* When the configured port is taken, the next ones are tried first. */
-#define SERVER_PORT_TRIES 20
 
 struct _DpxWindow
 {
@@ -383,30 +382,10 @@ start_server (DpxWindow *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *text = NULL;
-  gboolean lan = g_settings_get_boolean (self->settings, "server-lan");
   guint wanted = g_settings_get_uint (self->settings, "server-port");
-  guint port = wanted;
-  gboolean started = FALSE;
 
-  dpx_relay_set_host (self->relay, lan ? "0.0.0.0" : "127.0.0.1");
-  dpx_relay_set_echo (self->relay, g_settings_get_boolean (self->settings, "server-echo"));
-  dpx_relay_set_max_clients (self->relay, g_settings_get_uint (self->settings, "server-max-clients"));
-  dpx_relay_set_max_message_size (self->relay, g_settings_get_uint64 (self->settings, "server-max-message-size"));
-
-  for (guint i = 0; !started; i++)
-    {
-      g_clear_error (&error);
-      /* The configured port, then the next few, then any free one. */
-      port = (wanted == 0 || i > SERVER_PORT_TRIES || wanted + i > G_MAXUINT16) ? 0 : wanted + i;
-      dpx_relay_set_port (self->relay, port);
-      started = dpx_relay_start (self->relay, &error);
-      if (!started && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-        break;
-      if (!started && port == 0)
-        break;
-    }
-
-  if (!started)
+  dpx_relay_apply_settings (self->relay, self->settings);
+  if (!dpx_relay_start_policy (self->relay, DPX_RELAY_PORT_NEXT_FREE, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The local server could not start: %s"), error->message);
 

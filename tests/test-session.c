@@ -1,0 +1,221 @@
+/* test-session.c: the window's connection without the window: what it logs,
+ * its state, and its reconnect backoff, against a relay on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dpx-session.h"
+#include "dpx-test-support.h"
+
+typedef struct {
+  GSettings  *settings;
+  DpxLog     *log;
+  DpxSession *session;
+  DpxRelay   *relay;
+  char       *url;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->settings = g_settings_new (APP_ID);
+  fixture->log = dpx_log_new ();
+  fixture->session = dpx_session_new (fixture->log, fixture->settings);
+  fixture->relay = dpx_test_relay_new ();
+  fixture->url = dpx_relay_dup_url (fixture->relay);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  DpxConnectionState state = dpx_session_get_state (fixture->session);
+
+  if (state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING)
+    {
+      dpx_session_disconnect (fixture->session, 1000, NULL, NULL);
+      dpx_test_wait_until (dpx_session_get_state (fixture->session) == DPX_CONNECTION_STATE_CLOSED,
+                           5000);
+    }
+  dpx_relay_stop (fixture->relay);
+  dpx_test_wait_until (dpx_relay_get_n_peers (fixture->relay) == 0, 5000);
+
+  g_assert_finalize_object (g_steal_pointer (&fixture->session));
+  g_assert_finalize_object (g_steal_pointer (&fixture->log));
+  g_assert_finalize_object (g_steal_pointer (&fixture->relay));
+  g_clear_object (&fixture->settings);
+  g_free (fixture->url);
+}
+
+/* The index of the newest entry of @direction and @kind whose payload holds
+ * @needle, or -1. */
+static int
+find_entry (DpxLog       *log,
+            DpxDirection  direction,
+            DpxEntryKind  kind,
+            const char   *needle)
+{
+  dpx_log_flush (log);
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (log)); i > 0; i--)
+    {
+      g_autoptr(DpxLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i - 1);
+      GBytes *payload = dpx_log_entry_get_payload (entry);
+      g_autofree char *text = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+
+      if (dpx_log_entry_get_direction (entry) == direction &&
+          dpx_log_entry_get_kind (entry) == kind &&
+          strstr (text, needle) != NULL)
+        return i - 1;
+    }
+  return -1;
+}
+
+static void
+connect_session (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dpx_session_connect (fixture->session, fixture->url, &error));
+  g_assert_no_error (error);
+  dpx_test_wait_until (dpx_session_get_state (fixture->session) == DPX_CONNECTION_STATE_OPEN, 10000);
+}
+
+/* Sent and received messages land in the log, with the counts; the relay
+ * echoes to its sender, so each message comes back once. */
+static void
+test_logs_both_directions (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) binary = g_bytes_new_static ("\x00\x01\xfe", 3);
+
+  connect_session (fixture);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN, ""), >=, 0);
+
+  g_assert_true (dpx_session_send_text (fixture->session, "hello session", &error));
+  g_assert_true (dpx_session_send_binary (fixture->session, binary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dpx_session_get_messages_out (fixture->session), ==, 2);
+
+  dpx_test_wait_until (dpx_session_get_messages_in (fixture->session) == 2, 5000);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT,
+                               "hello session"), >=, 0);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                               "hello session"), >=, 0);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
+                               ""), >=, 0);
+}
+
+/* A bad URL or a second connect fails at once and leaves the log alone. */
+static void
+test_refuses_without_logging (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  g_assert_false (dpx_session_connect (fixture->session, "http://example.com/", &error));
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_UNSUPPORTED_SCHEME);
+  g_clear_error (&error);
+  g_assert_false (dpx_session_send_text (fixture->session, "nobody", &error));
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_NOT_OPEN);
+  g_clear_error (&error);
+
+  connect_session (fixture);
+  dpx_log_flush (fixture->log);
+  before = g_list_model_get_n_items (G_LIST_MODEL (fixture->log));
+  g_assert_false (dpx_session_connect (fixture->session, fixture->url, &error));
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_FAILED);
+  dpx_log_flush (fixture->log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->log)), ==, before);
+}
+
+/* "state" notifies once per change: connecting, open, closing, closed. */
+static void
+test_state_notifies_once_per_change (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(DpxNotifyCounter) counter = dpx_test_count_notify (fixture->session, "state");
+  g_autoptr(GError) error = NULL;
+  guint notified;
+
+  connect_session (fixture);
+  notified = dpx_notify_counter_take (counter);
+  g_assert_cmpuint (notified, ==, 2);
+
+  g_assert_true (dpx_session_disconnect (fixture->session, 1000, "bye", &error));
+  g_assert_no_error (error);
+  dpx_test_wait_until (dpx_session_get_state (fixture->session) == DPX_CONNECTION_STATE_CLOSED, 5000);
+  notified = dpx_notify_counter_take (counter);
+  g_assert_cmpuint (notified, >=, 1);
+  g_assert_cmpuint (notified, <=, 2);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_CLOSE, "1000"), >=, 0);
+}
+
+static void
+test_reconnect_backoff (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  DpxSession *session = fixture->session;
+  g_autoptr(GError) error = NULL;
+  guint port = dpx_relay_get_port (fixture->relay);
+  gint64 lost;
+
+  g_settings_set_boolean (fixture->settings, "auto-reconnect", TRUE);
+  connect_session (fixture);
+
+  /* The server goes away: the session tries again after 1 s, then 2 s. */
+  dpx_relay_stop (fixture->relay);
+  lost = g_get_monotonic_time ();
+  dpx_test_wait_until (dpx_session_get_reconnect_pending (session), 5000);
+  g_assert_cmpuint (dpx_session_get_reconnect_attempt (session), ==, 1);
+  g_assert_cmpuint (dpx_session_get_reconnect_delay (session), ==, 2000);
+  dpx_test_wait_until (dpx_session_get_reconnect_attempt (session) == 2, 5000);
+  g_assert_cmpint (g_get_monotonic_time () - lost, >=, 900 * 1000);
+  g_assert_cmpuint (dpx_session_get_reconnect_delay (session), ==, 4000);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                               "Reconnecting in 1 second (attempt 1)"), >=, 0);
+
+  /* Back again: the next attempt succeeds and the backoff starts over. */
+  dpx_relay_set_port (fixture->relay, port);
+  g_assert_true (dpx_relay_start (fixture->relay, &error));
+  g_assert_no_error (error);
+  dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_OPEN, 10000);
+  g_assert_cmpuint (dpx_session_get_reconnect_attempt (session), ==, 0);
+  g_assert_cmpuint (dpx_session_get_reconnect_delay (session), ==, 1000);
+
+  /* A manual disconnect never reconnects. */
+  g_assert_true (dpx_session_disconnect (session, 1000, NULL, &error));
+  dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_CLOSED, 5000);
+  g_assert_false (dpx_session_get_reconnect_pending (session));
+
+  /* Cancelling a pending reconnect stops it, and says so. */
+  connect_session (fixture);
+  dpx_relay_stop (fixture->relay);
+  dpx_test_wait_until (dpx_session_get_reconnect_pending (session), 5000);
+  g_assert_true (dpx_session_disconnect (session, 1000, NULL, &error));
+  g_assert_false (dpx_session_get_reconnect_pending (session));
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                               "cancelled"), >=, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/session/logs-both-directions", test_logs_both_directions);
+  ADD ("/session/refuses-without-logging", test_refuses_without_logging);
+  ADD ("/session/state-notifies-once-per-change", test_state_notifies_once_per_change);
+  ADD ("/session/reconnect-backoff", test_reconnect_backoff);
+#undef ADD
+
+  return g_test_run ();
+}
