@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 
 #include "dpx-frame.h"
-#include "dpx-relay-output-stream.h"
+#include "dpx-relay-output-stream-private.h"
 #include "dpx-test-support.h"
 
 typedef struct {

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "dpx-enums.h"
 #include "dpx-session.h"
 #include "dpx-test-support.h"
 
@@ -143,9 +144,20 @@ test_state_notifies_once_per_change (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint notified;
 
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (fixture->session), "state");
+  GEnumClass *states = g_type_class_ref (DPX_TYPE_CONNECTION_STATE);
+  DpxConnectionState state;
+
+  /* An enum property, whose values have names. */
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+  g_assert_cmpstr (g_enum_get_value (states, DPX_CONNECTION_STATE_OPEN)->value_nick, ==, "open");
+  g_type_class_unref (states);
+
   connect_session (fixture);
   notified = dpx_notify_counter_take (counter);
   g_assert_cmpuint (notified, ==, 2);
+  g_object_get (fixture->session, "state", &state, NULL);
+  g_assert_cmpint (state, ==, DPX_CONNECTION_STATE_OPEN);
 
   g_assert_true (dpx_session_disconnect (fixture->session, 1000, "bye", &error));
   g_assert_no_error (error);

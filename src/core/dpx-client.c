@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-client.h"
+#include "dpx-enums.h"
 #include "dpx-close-code.h"
 
 /* How much of a refused upgrade's body is quoted back to the user. */
@@ -980,18 +981,6 @@ dpx_client_get_status_code (DpxClient *self)
 }
 
 /**
- * dpx_client_get_request_headers:
- *
- * Returns: (transfer none) (nullable): the handshake request's headers
- */
-SoupMessageHeaders *
-dpx_client_get_request_headers (DpxClient *self)
-{
-  g_return_val_if_fail (DPX_IS_CLIENT (self), NULL);
-  return self->msg ? soup_message_get_request_headers (self->msg) : NULL;
-}
-
-/**
  * dpx_client_get_response_headers:
  *
  * Returns: (transfer none) (nullable): the handshake response's headers
@@ -1082,7 +1071,7 @@ dpx_client_get_property (GObject    *object,
       g_value_set_string (value, self->url);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1120,12 +1109,11 @@ dpx_client_class_init (DpxClientClass *klass)
   properties[PROP_URL] =
     g_param_spec_string ("url", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* A DpxConnectionState. */
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL,
-                      DPX_CONNECTION_STATE_DISCONNECTED, DPX_CONNECTION_STATE_CLOSED,
-                      DPX_CONNECTION_STATE_DISCONNECTED,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL,
+                       DPX_TYPE_CONNECTION_STATE,
+                       DPX_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

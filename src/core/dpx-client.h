@@ -74,7 +74,6 @@ gboolean            dpx_client_close                  (DpxClient           *self
 const char         *dpx_client_get_protocol           (DpxClient           *self);
 const char         *dpx_client_get_extensions         (DpxClient           *self);
 guint               dpx_client_get_status_code        (DpxClient           *self);
-SoupMessageHeaders *dpx_client_get_request_headers    (DpxClient           *self);
 SoupMessageHeaders *dpx_client_get_response_headers   (DpxClient           *self);
 GTlsCertificateFlags dpx_client_get_tls_errors        (DpxClient           *self);
 gushort             dpx_client_get_close_code         (DpxClient           *self);

@@ -141,14 +141,7 @@ dpx_log_entry_get_size (DpxLogEntry *self)
   return g_bytes_get_size (self->payload);
 }
 
-const char *
-dpx_direction_to_string (DpxDirection direction)
-{
-  g_return_val_if_fail (direction < G_N_ELEMENTS (direction_names), NULL);
-  return direction_names[direction];
-}
-
-gboolean
+static gboolean
 dpx_direction_from_string (const char   *str,
                            DpxDirection *direction)
 {
@@ -168,7 +161,7 @@ dpx_entry_kind_to_string (DpxEntryKind kind)
   return kind_names[kind];
 }
 
-gboolean
+static gboolean
 dpx_entry_kind_from_string (const char   *str,
                             DpxEntryKind *kind)
 {

@@ -36,11 +36,6 @@ char         *dpx_log_entry_to_json        (DpxLogEntry  *self);
 DpxLogEntry  *dpx_log_entry_new_from_json  (const char   *json,
                                             GError      **error);
 
-const char   *dpx_direction_to_string      (DpxDirection  direction);
-gboolean      dpx_direction_from_string    (const char   *str,
-                                            DpxDirection *direction);
 const char   *dpx_entry_kind_to_string     (DpxEntryKind  kind);
-gboolean      dpx_entry_kind_from_string   (const char   *str,
-                                            DpxEntryKind *kind);
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dpx-frame.h"
-#include "dpx-relay-output-stream.h"
+#include "dpx-relay-output-stream-private.h"
 
 /* A relayed message is the same for every client: server frames are not
  * masked, so one frame is built per message and the same bytes are queued

@@ -10,8 +10,8 @@
 
 #include "dpx-guard-input-stream.h"
 #include "dpx-guarded-io-stream.h"
-#include "dpx-relay-output-stream.h"
-#include "dpx-relay-peer.h"
+#include "dpx-relay-output-stream-private.h"
+#include "dpx-relay-peer-private.h"
 
 /* How long a closing peer gets to answer before its socket is shut: a client
  * that stopped reading never takes the close frame off the queue. */
@@ -125,8 +125,8 @@ on_violation (DpxGuardViolation violation,
     self->violation_idle = g_idle_add (violation_idle_cb, self);
 }
 
-gboolean
-dpx_relay_peer_is_open (DpxRelayPeer *self)
+static gboolean
+peer_is_open (DpxRelayPeer *self)
 {
   return !self->closing &&
          soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
@@ -149,7 +149,7 @@ dpx_relay_peer_queue (DpxRelayPeer *self,
                       GBytes       *frame,
                       gsize         payload_size)
 {
-  if (!dpx_relay_peer_is_open (self))
+  if (!peer_is_open (self))
     return FALSE;
 
   dpx_relay_output_stream_push (self->output, frame);

@@ -26,18 +26,4 @@ gushort                  dpx_relay_peer_get_close_code       (DpxRelayPeer *self
 const char              *dpx_relay_peer_get_close_reason     (DpxRelayPeer *self);
 gboolean                 dpx_relay_peer_get_closed_by_relay  (DpxRelayPeer *self);
 
-/* For the relay that owns the peer. */
-DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
-                                         GList             *extensions,
-                                         guint64            max_message_size,
-                                         guint64            max_queued_bytes);
-gboolean      dpx_relay_peer_is_open    (DpxRelayPeer      *self);
-gboolean      dpx_relay_peer_queue      (DpxRelayPeer      *self,
-                                         GBytes            *frame,
-                                         gsize              payload_size);
-void          dpx_relay_peer_flush      (DpxRelayPeer      *self);
-void          dpx_relay_peer_close      (DpxRelayPeer      *self,
-                                         gushort            code,
-                                         const char        *reason);
-
 G_END_DECLS

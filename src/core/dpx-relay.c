@@ -16,7 +16,8 @@
 
 #include "dpx-relay.h"
 #include "dpx-frame.h"
-#include "dpx-relay-output-stream.h"
+#include "dpx-relay-output-stream-private.h"
+#include "dpx-relay-peer-private.h"
 #include "dpx-util.h"
 
 /* SoupServer listens with a backlog of 10; a class connecting at once, or a

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-session.h"
+#include "dpx-enums.h"
 #include "dpx-probe.h"
 
 struct _DpxSession
@@ -350,13 +351,6 @@ dpx_session_send_binary (DpxSession  *self,
   return TRUE;
 }
 
-DpxLog *
-dpx_session_get_log (DpxSession *self)
-{
-  g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
-  return self->log;
-}
-
 DpxClient *
 dpx_session_get_client (DpxSession *self)
 {
@@ -483,7 +477,7 @@ dpx_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     case PROP_URL:
       g_value_set_string (value, self->url);
@@ -506,10 +500,10 @@ dpx_session_class_init (DpxSessionClass *klass)
   object_class->get_property = dpx_session_get_property;
 
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL,
-                      DPX_CONNECTION_STATE_DISCONNECTED, DPX_CONNECTION_STATE_CLOSED,
-                      DPX_CONNECTION_STATE_DISCONNECTED,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL,
+                       DPX_TYPE_CONNECTION_STATE,
+                       DPX_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_URL] =
     g_param_spec_string ("url", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -21,7 +21,6 @@ G_DECLARE_FINAL_TYPE (DpxSession, dpx_session, DPX, SESSION, GObject)
 
 DpxSession         *dpx_session_new                  (DpxLog       *log,
                                                       GSettings    *settings);
-DpxLog             *dpx_session_get_log              (DpxSession   *self);
 DpxClient          *dpx_session_get_client           (DpxSession   *self);
 DpxConnectionState  dpx_session_get_state            (DpxSession   *self);
 const char         *dpx_session_get_url              (DpxSession   *self);

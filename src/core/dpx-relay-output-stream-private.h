@@ -1,4 +1,4 @@
-/* dpx-relay-output-stream.h: a relay client's outgoing side
+/* dpx-relay-output-stream-private.h: a relay client's outgoing side, for the relay only
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
