@@ -499,3 +499,34 @@ dpx_test_assert_property_notify (gpointer      object,
   g_object_set_property (object, property, first);
   g_assert_cmpuint (dpx_notify_counter_take (counter), ==, 1);
 }
+
+/* dpx_test_assert_property_notify() for a number or boolean property. */
+void
+dpx_test_assert_notify_number (gpointer    object,
+                               const char *property,
+                               guint64     first,
+                               guint64     second)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), property);
+  g_auto(GValue) a = G_VALUE_INIT;
+  g_auto(GValue) b = G_VALUE_INIT;
+
+  g_value_init (&a, pspec->value_type);
+  g_value_init (&b, pspec->value_type);
+  if (pspec->value_type == G_TYPE_UINT64)
+    {
+      g_value_set_uint64 (&a, first);
+      g_value_set_uint64 (&b, second);
+    }
+  else if (pspec->value_type == G_TYPE_BOOLEAN)
+    {
+      g_value_set_boolean (&a, first != 0);
+      g_value_set_boolean (&b, second != 0);
+    }
+  else
+    {
+      g_value_set_uint (&a, first);
+      g_value_set_uint (&b, second);
+    }
+  dpx_test_assert_property_notify (object, property, &a, &b);
+}

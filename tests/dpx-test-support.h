@@ -43,6 +43,10 @@ void              dpx_test_assert_property_notify (gpointer      object,
                                                    const char   *property,
                                                    const GValue *first,
                                                    const GValue *second);
+void              dpx_test_assert_notify_number   (gpointer      object,
+                                                   const char   *property,
+                                                   guint64       first,
+                                                   guint64       second);
 
 char                    *dpx_test_relay_url          (DpxRelay     *relay);
 SoupWebsocketConnection *dpx_test_connect            (const char   *url,

@@ -118,12 +118,18 @@ test_client_conversation (void)
   g_autoptr(Watch) watch = watch_new (url);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) binary = g_bytes_new_static ("\x00\x01\xfe\xff", 4);
+  g_autoptr(DpxNotifyCounter) status_notes = dpx_test_count_notify (watch->client, "status-code");
+  g_autoptr(DpxNotifyCounter) code_notes = dpx_test_count_notify (watch->client, "close-code");
+  g_autoptr(DpxNotifyCounter) reason_notes = dpx_test_count_notify (watch->client, "close-reason");
+  guint status = 0;
 
   g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_DISCONNECTED);
   watch_connect (watch);
   g_assert_no_error (watch->connect_error);
   g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_OPEN);
-  g_assert_cmpuint (dpx_client_get_status_code (watch->client), ==, 101);
+  g_object_get (watch->client, "status-code", &status, NULL);
+  g_assert_cmpuint (status, ==, 101);
+  g_assert_cmpuint (dpx_notify_counter_take (status_notes), ==, 1);
   g_assert_cmpstr (soup_message_headers_get_one (dpx_client_get_response_headers (watch->client), "Upgrade"),
                    ==, "websocket");
   g_assert_null (dpx_client_get_protocol (watch->client));
@@ -145,6 +151,9 @@ test_client_conversation (void)
   dpx_test_wait_until (dpx_client_get_state (watch->client) == DPX_CONNECTION_STATE_CLOSED, 5000);
   g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 4000);
   g_assert_cmpstr (dpx_client_get_close_reason (watch->client), ==, "bye");
+  g_assert_cmpuint (dpx_notify_counter_take (code_notes), ==, 1);
+  g_assert_cmpuint (dpx_notify_counter_take (reason_notes), ==, 1);
+  g_assert_cmpuint (dpx_notify_counter_take (status_notes), ==, 0);
   g_assert_true (has_event (watch, "close: Closed: 4000 (application code) “bye”"));
 
   /* Every state was announced once, in order. */

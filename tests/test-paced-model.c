@@ -188,6 +188,8 @@ test_pace (void)
 {
   g_autoptr(GListStore) source = new_source ();
   g_autoptr(DpxPacedModel) model = dpx_paced_model_new (G_LIST_MODEL (source), 200);
+  g_autoptr(DpxNotifyCounter) pending_notes = NULL;
+  g_autoptr(DpxNotifyCounter) publication_notes = NULL;
   gint64 start, end;
   guint before;
 
@@ -198,8 +200,10 @@ test_pace (void)
   g_assert_cmpuint (dpx_paced_model_get_n_publications (model), ==, 1);
 
   /* A burst of 100 ms right after: one more publication, one interval
-   * after the first. */
+   * after the first; "pending" goes up once and down once. */
   before = dpx_paced_model_get_n_publications (model);
+  pending_notes = dpx_test_count_notify (model, "pending");
+  publication_notes = dpx_test_count_notify (model, "n-publications");
   end = g_get_monotonic_time () + 100 * 1000;
   while (g_get_monotonic_time () < end)
     {
@@ -210,6 +214,8 @@ test_pace (void)
   g_assert_cmpuint (dpx_paced_model_get_n_publications (model), ==, before);
   dpx_test_wait_until (!dpx_paced_model_get_pending (model), 1000);
   g_assert_cmpuint (dpx_paced_model_get_n_publications (model), ==, before + 1);
+  g_assert_cmpuint (dpx_notify_counter_take (pending_notes), ==, 2);
+  g_assert_cmpuint (dpx_notify_counter_take (publication_notes), ==, 1);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 200 * 1000);
   assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
 }
@@ -246,6 +252,20 @@ test_log (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
 }
 
+static void
+test_frozen_notifies_once (void)
+{
+  g_autoptr(GListStore) source = new_source ();
+  g_autoptr(DpxPacedModel) model = dpx_paced_model_new (G_LIST_MODEL (source), 200);
+  g_auto(GValue) off = G_VALUE_INIT;
+  g_auto(GValue) on = G_VALUE_INIT;
+
+  g_value_set_boolean (g_value_init (&off, G_TYPE_BOOLEAN), FALSE);
+  g_value_set_boolean (g_value_init (&on, G_TYPE_BOOLEAN), TRUE);
+  dpx_test_assert_property_notify (model, "frozen", &off, &on);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -257,6 +277,8 @@ main (int    argc,
   g_test_add_func ("/paced-model/frozen", test_frozen);
   g_test_add_func ("/paced-model/pace", test_pace);
   g_test_add_func ("/paced-model/log", test_log);
+
+  g_test_add_func ("/paced-model/frozen-notifies-once", test_frozen_notifies_once);
 
   return g_test_run ();
 }

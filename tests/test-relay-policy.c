@@ -119,5 +119,6 @@ main (int    argc,
   g_test_add_func ("/relay-policy/next-free-moves-on", test_next_free_moves_on);
   g_test_add_func ("/relay-policy/settings-map-to-options", test_settings_map_to_options);
 
+
   return g_test_run ();
 }

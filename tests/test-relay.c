@@ -521,6 +521,26 @@ test_relay_burst_1000 (void)
   g_test_message ("1000 clients connected in %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
 }
 
+/* The options the window binds to its preferences notify once per change. */
+static void
+test_relay_properties_notify_once (void)
+{
+  g_autoptr(DpxRelay) relay = dpx_relay_new ();
+  g_auto(GValue) loopback = G_VALUE_INIT;
+  g_auto(GValue) any = G_VALUE_INIT;
+
+  g_value_set_string (g_value_init (&loopback, G_TYPE_STRING), "127.0.0.1");
+  g_value_set_string (g_value_init (&any, G_TYPE_STRING), "0.0.0.0");
+  dpx_test_assert_property_notify (relay, "host", &loopback, &any);
+  dpx_test_assert_notify_number (relay, "port", 4000, 5000);
+  dpx_test_assert_notify_number (relay, "echo", TRUE, FALSE);
+  dpx_test_assert_notify_number (relay, "max-clients", 10, 20);
+  dpx_test_assert_notify_number (relay, "max-message-size", 1024, 2048);
+  dpx_test_assert_notify_number (relay, "max-queued-bytes", 4096, 8192);
+  dpx_test_assert_notify_number (relay, "deflate", FALSE, TRUE);
+  g_assert_finalize_object (g_steal_pointer (&relay));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -541,6 +561,8 @@ main (int    argc,
   g_test_add_func ("/relay/stop-closes-with-1001", test_relay_stop_closes_with_1001);
   g_test_add_func ("/relay/port-in-use", test_relay_port_in_use);
   g_test_add_func ("/relay/burst-1000", test_relay_burst_1000);
+
+  g_test_add_func ("/relay/properties-notify-once", test_relay_properties_notify_once);
 
   return g_test_run ();
 }

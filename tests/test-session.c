@@ -177,8 +177,11 @@ test_reconnect_backoff (Fixture       *fixture,
   guint port = dpx_relay_get_port (fixture->relay);
   gint64 lost;
 
+  g_autoptr(DpxNotifyCounter) attempt_notes = dpx_test_count_notify (session, "reconnect-attempt");
+
   g_settings_set_boolean (fixture->settings, "auto-reconnect", TRUE);
   connect_session (fixture);
+  g_assert_cmpuint (dpx_notify_counter_take (attempt_notes), ==, 0);
 
   /* The server goes away: the session tries again after 1 s, then 2 s. */
   dpx_relay_stop (fixture->relay);
@@ -189,6 +192,7 @@ test_reconnect_backoff (Fixture       *fixture,
   dpx_test_wait_until (dpx_session_get_reconnect_attempt (session) == 2, 5000);
   g_assert_cmpint (g_get_monotonic_time () - lost, >=, 900 * 1000);
   g_assert_cmpuint (dpx_session_get_reconnect_delay (session), ==, 4000);
+  g_assert_cmpuint (dpx_notify_counter_take (attempt_notes), ==, 2);
   g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
                                "Reconnecting in 1 second (attempt 1)"), >=, 0);
 
@@ -199,6 +203,7 @@ test_reconnect_backoff (Fixture       *fixture,
   dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_OPEN, 10000);
   g_assert_cmpuint (dpx_session_get_reconnect_attempt (session), ==, 0);
   g_assert_cmpuint (dpx_session_get_reconnect_delay (session), ==, 1000);
+  g_assert_cmpuint (dpx_notify_counter_take (attempt_notes), ==, 1);
 
   /* A manual disconnect never reconnects. */
   g_assert_true (dpx_session_disconnect (session, 1000, NULL, &error));

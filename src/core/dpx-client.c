@@ -50,12 +50,24 @@ struct _DpxClient
   gboolean                 closed_by_us;
   gboolean                 too_big;
   gboolean                 dropped_too_big;
+
+  /* What the handshake and close properties last notified. */
+  SoupMessage             *notified_msg;
+  guint                    notified_status;
+  GTlsCertificateFlags     notified_tls_errors;
+  gushort                  notified_close_code;
+  char                    *notified_close_reason;
 };
 
 enum {
   PROP_0,
   PROP_URL,
   PROP_STATE,
+  PROP_STATUS_CODE,
+  PROP_RESPONSE_HEADERS,
+  PROP_TLS_ERRORS,
+  PROP_CLOSE_CODE,
+  PROP_CLOSE_REASON,
   N_PROPS
 };
 
@@ -71,6 +83,41 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (DpxClient, dpx_client, G_TYPE_OBJECT)
 
 
+/* The handshake's and the close's facts change only on the way to a new
+ * state: each notifies there, once, when it really changed. */
+static void
+notify_facts (DpxClient *self)
+{
+  guint status = self->msg ? soup_message_get_status (self->msg) : 0;
+
+  if (self->msg != self->notified_msg)
+    {
+      self->notified_msg = self->msg;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESPONSE_HEADERS]);
+    }
+  if (status != self->notified_status)
+    {
+      self->notified_status = status;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_CODE]);
+    }
+  if (self->tls_errors != self->notified_tls_errors)
+    {
+      self->notified_tls_errors = self->tls_errors;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_ERRORS]);
+    }
+  if (self->close_code != self->notified_close_code)
+    {
+      self->notified_close_code = self->close_code;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSE_CODE]);
+    }
+  if (g_strcmp0 (self->close_reason, self->notified_close_reason) != 0)
+    {
+      g_free (self->notified_close_reason);
+      self->notified_close_reason = g_strdup (self->close_reason);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSE_REASON]);
+    }
+}
+
 static void
 set_state (DpxClient          *self,
            DpxConnectionState  state)
@@ -78,7 +125,10 @@ set_state (DpxClient          *self,
   if (self->state == state)
     return;
   self->state = state;
+  g_object_freeze_notify (G_OBJECT (self));
+  notify_facts (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void G_GNUC_PRINTF (3, 4)
@@ -1053,6 +1103,7 @@ dpx_client_finalize (GObject *object)
   g_clear_pointer (&self->close_reason, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->extensions, g_free);
+  g_clear_pointer (&self->notified_close_reason, g_free);
 
   G_OBJECT_CLASS (dpx_client_parent_class)->finalize (object);
 }
@@ -1072,6 +1123,21 @@ dpx_client_get_property (GObject    *object,
       break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
+      break;
+    case PROP_STATUS_CODE:
+      g_value_set_uint (value, dpx_client_get_status_code (self));
+      break;
+    case PROP_RESPONSE_HEADERS:
+      g_value_set_boxed (value, dpx_client_get_response_headers (self));
+      break;
+    case PROP_TLS_ERRORS:
+      g_value_set_flags (value, self->tls_errors);
+      break;
+    case PROP_CLOSE_CODE:
+      g_value_set_uint (value, self->close_code);
+      break;
+    case PROP_CLOSE_REASON:
+      g_value_set_string (value, self->close_reason);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1114,6 +1180,23 @@ dpx_client_class_init (DpxClientClass *klass)
                        DPX_TYPE_CONNECTION_STATE,
                        DPX_CONNECTION_STATE_DISCONNECTED,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The handshake's HTTP status: 101 when it was accepted. */
+  properties[PROP_STATUS_CODE] =
+    g_param_spec_uint ("status-code", NULL, NULL, 0, 999, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RESPONSE_HEADERS] =
+    g_param_spec_boxed ("response-headers", NULL, NULL, SOUP_TYPE_MESSAGE_HEADERS,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The certificate's problems, also when they were accepted. */
+  properties[PROP_TLS_ERRORS] =
+    g_param_spec_flags ("tls-errors", NULL, NULL, G_TYPE_TLS_CERTIFICATE_FLAGS, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLOSE_CODE] =
+    g_param_spec_uint ("close-code", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLOSE_REASON] =
+    g_param_spec_string ("close-reason", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -250,14 +250,6 @@ dpx_log_get_dropped (DpxLog *self)
   return self->dropped;
 }
 
-/* Entries appended but not yet visible in the model. */
-guint
-dpx_log_get_pending (DpxLog *self)
-{
-  g_return_val_if_fail (DPX_IS_LOG (self), 0);
-  return self->pending->len;
-}
-
 static void
 dpx_log_finalize (GObject *object)
 {

@@ -25,7 +25,6 @@ guint      dpx_log_get_max_entries (DpxLog              *self);
 void       dpx_log_set_max_entries (DpxLog              *self,
                                     guint                max_entries);
 guint64    dpx_log_get_dropped     (DpxLog              *self);
-guint      dpx_log_get_pending     (DpxLog              *self);
 
 gboolean   dpx_log_export          (DpxLog              *self,
                                     GFile               *file,

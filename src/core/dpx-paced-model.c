@@ -53,6 +53,8 @@ struct _DpxPacedModel
 enum {
   PROP_0,
   PROP_FROZEN,
+  PROP_PENDING,
+  PROP_N_PUBLICATIONS,
   N_PROPS
 };
 
@@ -180,6 +182,8 @@ dpx_paced_model_publish (DpxPacedModel *self)
   self->front_removed = 0;
   self->last_publication = g_get_monotonic_time ();
   self->n_publications++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
 
   dpx_probe_phase_begin (DPX_PROBE_PHASE_MODEL);
   if (self->reset || n_source < kept)
@@ -246,7 +250,11 @@ on_source_items_changed (GListModel    *source,
     self->front_removed += removed;
   else if (!(removed == 0 && position == n_before))
     self->reset = TRUE;
-  self->dirty = TRUE;
+  if (!self->dirty)
+    {
+      self->dirty = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+    }
   schedule (self);
 }
 
@@ -325,6 +333,12 @@ dpx_paced_model_get_property (GObject    *object,
     case PROP_FROZEN:
       g_value_set_boolean (value, self->frozen);
       break;
+    case PROP_PENDING:
+      g_value_set_boolean (value, self->dirty);
+      break;
+    case PROP_N_PUBLICATIONS:
+      g_value_set_uint (value, self->n_publications);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -386,6 +400,14 @@ dpx_paced_model_class_init (DpxPacedModelClass *klass)
   properties[PROP_FROZEN] =
     g_param_spec_boolean ("frozen", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The source changed since the last publication. */
+  properties[PROP_PENDING] =
+    g_param_spec_boolean ("pending", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How many batches were published: at most one per interval. */
+  properties[PROP_N_PUBLICATIONS] =
+    g_param_spec_uint ("n-publications", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -37,6 +37,8 @@ enum {
   PROP_STATE,
   PROP_URL,
   PROP_RECONNECT_PENDING,
+  PROP_RECONNECT_ATTEMPT,
+  PROP_RECONNECT_DELAY,
   N_PROPS
 };
 
@@ -94,6 +96,27 @@ on_client_message (DpxClient  *client,
   dpx_probe_count (1);
 }
 
+/* The backoff: the attempt under way (0 while connected) and the delay the
+ * next one will wait. */
+static void
+set_backoff (DpxSession *self,
+             guint       attempt,
+             guint       delay_ms)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->reconnect_attempt != attempt)
+    {
+      self->reconnect_attempt = attempt;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_ATTEMPT]);
+    }
+  if (self->reconnect_delay_ms != delay_ms)
+    {
+      self->reconnect_delay_ms = delay_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_DELAY]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 static void
 cancel_reconnect (DpxSession *self)
 {
@@ -120,8 +143,7 @@ schedule_reconnect (DpxSession *self)
   g_autofree char *text = NULL;
   guint delay = self->reconnect_delay_ms;
 
-  self->reconnect_attempt++;
-  self->reconnect_delay_ms = MIN (delay * 2, DPX_SESSION_RECONNECT_MAX_MS);
+  set_backoff (self, self->reconnect_attempt + 1, MIN (delay * 2, DPX_SESSION_RECONNECT_MAX_MS));
 
   text = g_strdup_printf (ngettext ("Reconnecting in %u second (attempt %u)",
                                     "Reconnecting in %u seconds (attempt %u)",
@@ -149,8 +171,7 @@ on_client_state (DpxClient  *client,
   if (state == DPX_CONNECTION_STATE_OPEN)
     {
       self->was_open = TRUE;
-      self->reconnect_attempt = 0;
-      self->reconnect_delay_ms = DPX_SESSION_RECONNECT_FIRST_MS;
+      set_backoff (self, 0, DPX_SESSION_RECONNECT_FIRST_MS);
     }
   else if (state == DPX_CONNECTION_STATE_CLOSED &&
            !self->manual_disconnect &&
@@ -258,8 +279,7 @@ dpx_session_connect (DpxSession  *self,
   cancel_reconnect (self);
   self->manual_disconnect = FALSE;
   self->was_open = FALSE;
-  self->reconnect_attempt = 0;
-  self->reconnect_delay_ms = DPX_SESSION_RECONNECT_FIRST_MS;
+  set_backoff (self, 0, DPX_SESSION_RECONNECT_FIRST_MS);
 
   if (g_strcmp0 (self->url, url) != 0)
     {
@@ -482,6 +502,12 @@ dpx_session_get_property (GObject    *object,
     case PROP_URL:
       g_value_set_string (value, self->url);
       break;
+    case PROP_RECONNECT_ATTEMPT:
+      g_value_set_uint (value, self->reconnect_attempt);
+      break;
+    case PROP_RECONNECT_DELAY:
+      g_value_set_uint (value, self->reconnect_delay_ms);
+      break;
     case PROP_RECONNECT_PENDING:
       g_value_set_boolean (value, self->reconnect_source != 0);
       break;
@@ -510,6 +536,15 @@ dpx_session_class_init (DpxSessionClass *klass)
   properties[PROP_RECONNECT_PENDING] =
     g_param_spec_boolean ("reconnect-pending", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The automatic reconnection under way, 0 when none is. */
+  properties[PROP_RECONNECT_ATTEMPT] =
+    g_param_spec_uint ("reconnect-attempt", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How long the next automatic reconnection waits, in milliseconds. */
+  properties[PROP_RECONNECT_DELAY] =
+    g_param_spec_uint ("reconnect-delay", NULL, NULL, 0, G_MAXUINT,
+                       DPX_SESSION_RECONNECT_FIRST_MS,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
