@@ -1,6 +1,10 @@
 /* dpx-client.c: one outgoing WebSocket connection
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why one long file: the options, the handshake, the TLS check, the close
+ * and the words for each failure are one state machine around one
+ * SoupWebsocketConnection; each part reads and writes the same state.
  */
 #define G_LOG_DOMAIN "Duplex-Client"
 

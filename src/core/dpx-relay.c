@@ -1,6 +1,11 @@
 /* dpx-relay.c: the local broadcast server
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why one long file: listening, the WebSocket handshake the relay performs
+ * itself, the plain HTTP page, the client limit and the fan-out all work on
+ * the relay's one list of peers and its counters. Each peer's own streams
+ * are in dpx-relay-peer.c and the stream files.
  */
 #define G_LOG_DOMAIN "Duplex-Relay"
 

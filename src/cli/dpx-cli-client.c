@@ -1,0 +1,461 @@
+/* dpx-cli-client.c: `duplex consume` and `duplex produce`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "dpx-cli-private.h"
+#include "dpx-client.h"
+#include "dpx-close-code.h"
+#include "dpx-format.h"
+#include "dpx-log-entry.h"
+#include "dpx-parse.h"
+
+typedef struct {
+  GMainLoop *loop;
+  DpxClient *client;
+  GError    *error;
+  gboolean   json;
+  gboolean   quiet;
+  int        remaining;    /* messages still wanted; < 0 for no limit */
+  int        status;
+  guint      timeout;
+  gboolean   connected;
+} ClientRun;
+
+typedef struct {
+  char     **headers;
+  char     **protocols;
+  char      *origin;
+  char      *max_message;
+  int        timeout;
+  int        keepalive;
+  gboolean   insecure;
+  gboolean   deflate;
+  gboolean   json;
+  gboolean   quiet;
+} ClientOptions;
+
+static void
+add_client_options (GOptionContext *context,
+                    ClientOptions  *options)
+{
+  GOptionEntry entries[] = {
+    { "header", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &options->headers,
+      N_("Add a request header (repeatable)"), N_("'NAME: VALUE'") },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->protocols,
+      N_("Offer a subprotocol (repeatable)"), N_("PROTOCOL") },
+    { "origin", 0, 0, G_OPTION_ARG_STRING, &options->origin, N_("Send this Origin header"), N_("ORIGIN") },
+    { "deflate", 0, 0, G_OPTION_ARG_NONE, &options->deflate, N_("Offer permessage-deflate compression"), NULL },
+    { "insecure", 'k', 0, G_OPTION_ARG_NONE, &options->insecure,
+      N_("Accept an invalid TLS certificate (the problem is still reported)"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout,
+      N_("Seconds to wait for the handshake, and for a reply (default 10; 0 waits for ever)"), N_("SECONDS") },
+    { "max-message-size", 0, 0, G_OPTION_ARG_STRING, &options->max_message,
+      N_("Largest message accepted (default 16M)"), N_("BYTES") },
+    { "keepalive", 0, 0, G_OPTION_ARG_INT, &options->keepalive,
+      N_("Send a ping every this many seconds (default off)"), N_("SECONDS") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+      N_("Print each message as a JSON line (time, kind, size, text or base64)"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet, N_("Do not print connection events on stderr"), NULL },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("connection", _("Connection options:"),
+                                            _("Show the connection options"), NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, group);
+  options->timeout = DPX_CLIENT_DEFAULT_HANDSHAKE_TIMEOUT;
+}
+
+static void
+client_options_clear (ClientOptions *options)
+{
+  g_clear_pointer (&options->headers, g_strfreev);
+  g_clear_pointer (&options->protocols, g_strfreev);
+  g_clear_pointer (&options->origin, g_free);
+  g_clear_pointer (&options->max_message, g_free);
+}
+
+static DpxClient *
+make_client (GOptionContext  *context,
+             const char      *url,
+             ClientOptions   *options)
+{
+  g_autoptr(DpxClient) client = dpx_client_new (url);
+  g_autoptr(GError) error = NULL;
+  guint64 size;
+
+  if (!dpx_client_check_url (url, &error))
+    {
+      fprintf (stderr, "duplex: %s\n", error->message);
+      return NULL;
+    }
+  for (guint i = 0; options->headers && options->headers[i]; i++)
+    if (!dpx_client_add_header_line (client, options->headers[i], &error))
+      {
+        dpx_cli_usage_error (context, error->message);
+        return NULL;
+      }
+  if (options->max_message)
+    {
+      if (!dpx_parse_size (options->max_message, &size, &error) || size == 0)
+        {
+          dpx_cli_usage_error (context, error ? error->message : _("--max-message-size must be at least 1"));
+          return NULL;
+        }
+      dpx_client_set_max_message_size (client, size);
+    }
+  if (options->timeout < 0 || options->keepalive < 0)
+    {
+      dpx_cli_usage_error (context, _("--timeout and --keepalive take a number of seconds"));
+      return NULL;
+    }
+  dpx_client_set_protocols (client, (const char * const *) options->protocols);
+  dpx_client_set_origin (client, options->origin);
+  dpx_client_set_deflate (client, options->deflate);
+  dpx_client_set_accept_invalid_certificates (client, options->insecure);
+  dpx_client_set_handshake_timeout (client, options->timeout);
+  dpx_client_set_keepalive_interval (client, options->keepalive);
+  return g_steal_pointer (&client);
+}
+
+static void
+print_message (ClientRun    *run,
+               int           type,
+               GBytes       *message)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (message, &size);
+
+  if (run->json)
+    {
+      g_autoptr(DpxLogEntry) entry = NULL;
+      g_autofree char *line = NULL;
+
+      entry = dpx_log_entry_new_now (dpx_client_get_url (run->client), DPX_DIRECTION_RECEIVED,
+                                     type == SOUP_WEBSOCKET_DATA_BINARY ? DPX_ENTRY_KIND_BINARY : DPX_ENTRY_KIND_TEXT,
+                                     message);
+      line = dpx_log_entry_to_json (entry);
+      fputs (line, stdout);
+    }
+  else if (type == SOUP_WEBSOCKET_DATA_BINARY)
+    {
+      g_autofree char *hex = dpx_format_hex (data, size);
+
+      fputs (hex, stdout);
+    }
+  else
+    fwrite (data, 1, size, stdout);
+
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static void
+on_client_event (DpxClient    *client,
+                 DpxEntryKind  kind,
+                 const char   *text,
+                 ClientRun    *run)
+{
+  /* The request and response headers are for --verbose readers of the log;
+   * the command line shows only what changed. */
+  if (run->quiet || kind == DPX_ENTRY_KIND_INFO)
+    return;
+  fprintf (stderr, "%s\n", text);
+}
+
+static void
+on_client_state (DpxClient  *client,
+                 GParamSpec *pspec,
+                 ClientRun  *run)
+{
+  gushort code;
+
+  /* A failed handshake is reported by on_connected(). */
+  if (!run->connected || dpx_client_get_state (client) != DPX_CONNECTION_STATE_CLOSED)
+    return;
+
+  code = dpx_client_get_close_code (client);
+  /* A clean close ends a consumer well (1005: a close frame without a
+   * code); anything else is a failure. */
+  if (run->status < 0)
+    run->status = (code == 1000 || code == 1001 || code == 1005) ? DPX_EXIT_OK : DPX_EXIT_FAILURE;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_close_wait_over (gpointer data)
+{
+  g_main_loop_quit (((ClientRun *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+finish_run (ClientRun *run,
+            int        status)
+{
+  if (run->status < 0)
+    run->status = status;
+  g_clear_handle_id (&run->timeout, g_source_remove);
+
+  if (dpx_client_get_state (run->client) == DPX_CONNECTION_STATE_OPEN)
+    {
+      dpx_client_close (run->client, 1000, NULL, NULL);
+      g_timeout_add (CLOSE_WAIT_MS, on_close_wait_over, run);
+    }
+  else
+    g_main_loop_quit (run->loop);
+}
+
+static void
+on_client_message (DpxClient *client,
+                   int        type,
+                   GBytes    *message,
+                   ClientRun *run)
+{
+  if (run->remaining == 0)
+    return;
+  print_message (run, type, message);
+  if (run->remaining > 0 && --run->remaining == 0)
+    finish_run (run, DPX_EXIT_OK);
+}
+
+static gboolean
+on_reply_timeout (gpointer data)
+{
+  ClientRun *run = data;
+
+  run->timeout = 0;
+  fprintf (stderr, "duplex: %s\n", _("No reply arrived in time"));
+  finish_run (run, DPX_EXIT_FAILURE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ClientRun *run = user_data;
+
+  if (!dpx_client_connect_finish (DPX_CLIENT (source), result, &run->error))
+    {
+      /* The client already said why on the event stream, unless quiet. */
+      if (run->quiet)
+        fprintf (stderr, "duplex: %s\n", run->error->message);
+      run->status = DPX_EXIT_FAILURE;
+    }
+  else
+    run->connected = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+connect_client (ClientRun *run)
+{
+  dpx_client_connect_async (run->client, NULL, on_connected, run);
+  g_main_loop_run (run->loop);
+  return run->error == NULL;
+}
+
+static void
+client_run_init (ClientRun     *run,
+                 DpxClient     *client,
+                 ClientOptions *options)
+{
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->client = client;
+  run->json = options->json;
+  run->quiet = options->quiet;
+  run->remaining = -1;
+  run->status = -1;
+  g_signal_connect (client, "event", G_CALLBACK (on_client_event), run);
+  g_signal_connect (client, "message", G_CALLBACK (on_client_message), run);
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_client_state), run);
+}
+
+static void
+client_run_clear (ClientRun *run)
+{
+  g_signal_handlers_disconnect_by_data (run->client, run);
+  g_clear_handle_id (&run->timeout, g_source_remove);
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_error (&run->error);
+}
+
+static gboolean
+consume_on_signal (gpointer data)
+{
+  finish_run (data, DPX_EXIT_OK);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+dpx_cli_consume (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(DpxClient) client = NULL;
+  ClientOptions options = { 0 };
+  ClientRun run = { 0 };
+  int count = 0;
+  int status;
+  GOptionEntry entries[] = {
+    { "count", 'n', 0, G_OPTION_ARG_INT, &count, N_("Exit after this many messages"), N_("N") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("URL"));
+  g_option_context_set_summary (context, _("Connect to URL and print every message on its own line: "
+                                           "text as it is, binary as hex, or JSON Lines with --json."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  add_client_options (context, &options);
+  g_set_prgname ("duplex consume");
+  if (!dpx_cli_parse_options (context, &argc, &argv))
+    return DPX_EXIT_USAGE;
+  if (argc != 2)
+    {
+      dpx_cli_usage_error (context, _("consume needs exactly one URL"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+  if (count < 0)
+    {
+      dpx_cli_usage_error (context, _("--count must not be negative"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  client = make_client (context, argv[1], &options);
+  if (client == NULL)
+    {
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  client_run_init (&run, client, &options);
+  if (count > 0)
+    run.remaining = count;
+
+  if (connect_client (&run))
+    {
+      guint sigint = g_unix_signal_add (SIGINT, consume_on_signal, &run);
+      guint sigterm = g_unix_signal_add (SIGTERM, consume_on_signal, &run);
+
+      g_main_loop_run (run.loop);
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
+    }
+
+  status = run.status < 0 ? DPX_EXIT_OK : run.status;
+  client_run_clear (&run);
+  client_options_clear (&options);
+  return status;
+}
+
+int
+dpx_cli_produce (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(DpxClient) client = NULL;
+  g_autoptr(GBytes) binary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *binary_file = NULL;
+  ClientOptions options = { 0 };
+  ClientRun run = { 0 };
+  gboolean no_wait = FALSE;
+  int status;
+  GOptionEntry entries[] = {
+    { "binary-file", 'f', 0, G_OPTION_ARG_FILENAME, &binary_file,
+      N_("Send the contents of FILE as one binary message instead of MESSAGE"), N_("FILE") },
+    { "no-wait", 0, 0, G_OPTION_ARG_NONE, &no_wait, N_("Do not wait for a reply"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("URL [MESSAGE]"));
+  g_option_context_set_summary (context, _("Connect to URL, send MESSAGE as text (or a file as binary), "
+                                           "print the first message that comes back, and close."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  add_client_options (context, &options);
+  g_set_prgname ("duplex produce");
+  if (!dpx_cli_parse_options (context, &argc, &argv))
+    return DPX_EXIT_USAGE;
+  if (argc != (binary_file ? 2 : 3))
+    {
+      dpx_cli_usage_error (context, binary_file ? _("produce --binary-file needs a URL and no MESSAGE")
+                                        : _("produce needs a URL and a MESSAGE"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  if (binary_file)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (binary_file);
+
+      binary = g_file_load_bytes (file, NULL, NULL, &error);
+      if (binary == NULL)
+        {
+          fprintf (stderr, "duplex: %s\n", error->message);
+          client_options_clear (&options);
+          return DPX_EXIT_FAILURE;
+        }
+    }
+  else if (!g_utf8_validate (argv[2], -1, NULL))
+    {
+      dpx_cli_usage_error (context, _("MESSAGE is not valid UTF-8; send it with --binary-file instead"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  client = make_client (context, argv[1], &options);
+  if (client == NULL)
+    {
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  client_run_init (&run, client, &options);
+  run.remaining = no_wait ? 0 : 1;
+
+  if (connect_client (&run))
+    {
+      gboolean sent = binary ? dpx_client_send_binary (client, binary, &error)
+                             : dpx_client_send_text (client, argv[2], -1, &error);
+
+      if (!sent)
+        {
+          fprintf (stderr, "duplex: %s\n", error->message);
+          finish_run (&run, DPX_EXIT_FAILURE);
+        }
+      else if (no_wait)
+        finish_run (&run, DPX_EXIT_OK);
+      else if (options.timeout > 0)
+        run.timeout = g_timeout_add_seconds (options.timeout, on_reply_timeout, &run);
+
+      g_main_loop_run (run.loop);
+    }
+
+  status = run.status < 0 ? DPX_EXIT_OK : run.status;
+  /* The server closing before any reply came is a failure for produce. */
+  if (!no_wait && run.remaining > 0 && status == DPX_EXIT_OK)
+    {
+      fprintf (stderr, "duplex: %s\n", _("The connection closed before a reply arrived"));
+      status = DPX_EXIT_FAILURE;
+    }
+  client_run_clear (&run);
+  client_options_clear (&options);
+  return status;
+}
