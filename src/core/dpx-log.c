@@ -393,8 +393,8 @@ fail:
   {
     g_autofree char *name = g_file_get_parse_name (file);
 
-    g_set_error (error, local_error->domain, local_error->code,
-                 _("Could not export the log to “%s”: %s"), name, local_error->message);
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                _("Could not export the log to “%s”: "), name);
     return FALSE;
   }
 }
@@ -413,8 +413,8 @@ read_entries (GFile         *file,
 
   if (!(file_stream = g_file_read (file, cancellable, &local_error)))
     {
-      g_set_error (error, local_error->domain, local_error->code,
-                   _("Could not read “%s”: %s"), name, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Could not read “%s”: "), name);
       return NULL;
     }
   in = g_data_input_stream_new (G_INPUT_STREAM (file_stream));
@@ -432,8 +432,8 @@ read_entries (GFile         *file,
         {
           if (local_error == NULL)
             break;
-          g_set_error (error, local_error->domain, local_error->code,
-                       _("Could not read “%s”: %s"), name, local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("Could not read “%s”: "), name);
           return NULL;
         }
       line_number++;

@@ -373,8 +373,8 @@ dpx_relay_start (DpxRelay  *self,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
                      _("Port %u on %s is already in use by another program"), self->port, self->host);
       else
-        g_set_error (error, local_error->domain, local_error->code,
-                     _("Could not listen on %s port %u: %s"), self->host, self->port, local_error->message);
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                    _("Could not listen on %s port %u: "), self->host, self->port);
       return FALSE;
     }
 
@@ -382,8 +382,8 @@ dpx_relay_start (DpxRelay  *self,
   soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
   if (!soup_server_listen_socket (self->server, self->listen_socket, 0, &local_error))
     {
-      g_set_error (error, local_error->domain, local_error->code,
-                   _("Could not listen on %s port %u: %s"), self->host, self->port, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Could not listen on %s port %u: "), self->host, self->port);
       g_clear_object (&self->server);
       g_socket_close (self->listen_socket, NULL);
       g_clear_object (&self->listen_socket);
