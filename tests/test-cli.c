@@ -52,6 +52,7 @@ run_start (const char * const *args,
 
   run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&launcher));
   g_subprocess_communicate_utf8_async (run->process, NULL, NULL, communicated, run);
   return run;
 }
@@ -65,12 +66,16 @@ run_wait (Run *run)
   return g_subprocess_get_exit_status (run->process);
 }
 
+/* Once communicate finished, nothing else may hold the process. */
 static void
 run_free (Run *run)
 {
   if (!run->done)
-    g_subprocess_force_exit (run->process);
-  g_clear_object (&run->process);
+    {
+      g_subprocess_force_exit (run->process);
+      dpx_test_wait_until (run->done, 5000);
+    }
+  g_assert_finalize_object (g_steal_pointer (&run->process));
   g_free (run->out);
   g_free (run->err);
   g_free (run);
@@ -185,6 +190,8 @@ test_cli_consume_and_produce (void)
                      "привет, class", strlen ("привет, class"));
     g_assert_cmpint (dpx_log_entry_get_kind (binary), ==, DPX_ENTRY_KIND_BINARY);
     g_assert_cmpmem (g_bytes_get_data (dpx_log_entry_get_payload (binary), NULL), 4, "\x00\x01\xfe\xff", 4);
+    g_assert_finalize_object (g_steal_pointer (&text));
+    g_assert_finalize_object (g_steal_pointer (&binary));
   }
   g_assert_nonnull (strstr (lines[1], "\"base64\":\"AAH+/w==\""));
 
@@ -193,6 +200,11 @@ test_cli_consume_and_produce (void)
                              NULL, NULL), ==, 0);
   g_unlink (bin_path);
   g_rmdir (dir);
+
+  g_clear_pointer (&json_consumer, run_free);
+  g_clear_pointer (&plain_consumer, run_free);
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 0, 5000);
+  g_assert_finalize_object (g_steal_pointer (&relay));
 }
 
 static void
@@ -220,6 +232,16 @@ test_cli_connection_failures (void)
   busy = g_strdup_printf ("%u", dpx_relay_get_port (relay));
   g_assert_cmpint (run_sync ((const char *[]) { "serve", "--port", busy, NULL }, NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, "already in use"));
+  g_assert_finalize_object (g_steal_pointer (&relay));
+}
+
+static void
+server_exited (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_assert_true (g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
 }
 
 /* Ctrl+C on serve closes every client with 1001 and exits 0. */
@@ -243,10 +265,25 @@ test_cli_serve_interrupt (void)
   dpx_test_wait_until (a->closed && b->closed, 5000);
   g_assert_cmpuint (a->close_code, ==, 1001);
   g_assert_cmpuint (b->close_code, ==, 1001);
-  g_subprocess_wait_async (server->process, NULL, NULL, NULL);
-  dpx_test_wait_until ((exited = g_subprocess_get_identifier (server->process) == NULL), 5000);
+  /* Waited with a callback: when it ran, the wait no longer holds the process. */
+  g_subprocess_wait_async (server->process, NULL, server_exited, &exited);
+  dpx_test_wait_until (exited, 5000);
   g_assert_true (g_subprocess_get_if_exited (server->process));
   g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
+
+  /* The helpers' frees drop the last references of what they hold. */
+  {
+    SoupWebsocketConnection *a_conn = g_object_ref (a->conn);
+    SoupWebsocketConnection *b_conn = g_object_ref (b->conn);
+    GSubprocess *process = g_object_ref (server->process);
+
+    g_clear_pointer (&a, dpx_test_peer_free);
+    g_clear_pointer (&b, dpx_test_peer_free);
+    g_clear_pointer (&server, dpx_test_server_free);
+    g_assert_finalize_object (a_conn);
+    g_assert_finalize_object (b_conn);
+    g_assert_finalize_object (process);
+  }
 }
 
 int

@@ -35,6 +35,10 @@ test_preview (void)
   g_assert_cmpstr (bp, ==, "de ad be ef …");
   /* A NUL in an imported entry shows as its symbol, not the end of the text. */
   g_assert_cmpstr (np, ==, "a\u2400b");
+
+  g_assert_finalize_object (g_steal_pointer (&t));
+  g_assert_finalize_object (g_steal_pointer (&b));
+  g_assert_finalize_object (g_steal_pointer (&nul));
 }
 
 static void
@@ -64,6 +68,10 @@ test_detail (void)
   g_assert_true (g_str_has_prefix (dump, "00000000  48 69 00 ff    "));
   g_assert_true (g_str_has_suffix (dump, " |Hi..|\n"));
   g_assert_cmpuint (strchr (dump, '|') - dump, ==, 8 + 2 + 16 * 3 + 1 + 1);
+
+  g_assert_finalize_object (g_steal_pointer (&json));
+  g_assert_finalize_object (g_steal_pointer (&text));
+  g_assert_finalize_object (g_steal_pointer (&binary));
 }
 
 /* json-glib recurses once per level: a peer's deep nesting must come back
@@ -86,6 +94,7 @@ test_deep_json_is_plain_text (void)
   detail = dpx_format_entry_detail (entry, &is_json);
   g_assert_false (is_json);
   g_assert_cmpuint (strlen (detail), ==, 2 * depth);
+  g_assert_finalize_object (g_steal_pointer (&entry));
 }
 
 static void
@@ -100,6 +109,7 @@ test_large_text_is_cut_with_a_note (void)
   entry = entry_new (DPX_ENTRY_KIND_TEXT, big, size);
   detail = dpx_format_entry_detail (entry, NULL);
   g_assert_true (g_str_has_suffix (detail, "… 10 more bytes (save the payload to see all of it)"));
+  g_assert_finalize_object (g_steal_pointer (&entry));
 }
 
 static void

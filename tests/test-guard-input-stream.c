@@ -95,6 +95,9 @@ run_guard (GByteArray *wire,
       g_byte_array_append (out, buffer, n);
     }
   g_free (buffer);
+  /* The guard holds its base stream: it goes first. */
+  g_assert_finalize_object (g_steal_pointer (&guard));
+  g_assert_finalize_object (g_steal_pointer (&memory));
 
   /* What came out is whole frames only. */
   dpx_frame_scanner_init (&scanner);

@@ -75,6 +75,7 @@ test_log_coalesces_changes (void)
   g_assert_cmpuint (count.n_signals, ==, 1);
   g_assert_cmpuint (count.added, ==, 100000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100000);
+  g_assert_finalize_object (g_steal_pointer (&log));
 }
 
 /* Without an explicit flush the main loop publishes within a tick. */
@@ -90,6 +91,9 @@ test_log_publishes_on_its_own (void)
   dpx_test_wait_until (count.added == 1, 1000);
   g_assert_cmpuint (count.n_signals, ==, 1);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (log)) == DPX_TYPE_LOG_ENTRY);
+  /* The log holds the entry: it goes first. */
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&entry));
 }
 
 static void
@@ -134,6 +138,7 @@ test_log_cap_and_drop_counter (void)
   dpx_log_clear (log);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
   g_assert_cmpuint (dpx_log_get_dropped (log), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&log));
 }
 
 /* More than a whole log's worth within one tick: memory stays at the cap. */
@@ -165,6 +170,7 @@ test_log_flood_within_one_tick (void)
     g_autofree char *last = entry_text (log, 99);
     g_assert_cmpstr (last, ==, "message 9999");
   }
+  g_assert_finalize_object (g_steal_pointer (&log));
 }
 
 static DpxLog *
@@ -290,6 +296,25 @@ test_log_round_trip (void)
     g_assert_nonnull (strstr (lines[6], "\"base64\":\"AP8QgAoNIlw=\""));
     g_assert_nonnull (strstr (lines[6], "\"kind\":\"binary\""));
   }
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&back));
+  g_assert_finalize_object (g_steal_pointer (&file));
+  g_assert_finalize_object (g_steal_pointer (&file2));
+}
+
+/* What an export or import reported, and its task: the worker thread may
+ * drop its reference to the task (and so to the log) after the callback. */
+typedef struct {
+  GError   *error;
+  GWeakRef  task;
+} FileWait;
+
+static gboolean
+task_finalized (FileWait *wait)
+{
+  g_autoptr(GObject) task = g_weak_ref_get (&wait->task);
+
+  return task == NULL;
 }
 
 static void
@@ -297,12 +322,13 @@ exported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GError **error = user_data;
+  FileWait *wait = user_data;
 
-  if (!dpx_log_export_finish (DPX_LOG (source), result, error))
-    g_assert_nonnull (*error);
+  g_weak_ref_set (&wait->task, result);
+  if (!dpx_log_export_finish (DPX_LOG (source), result, &wait->error))
+    g_assert_nonnull (wait->error);
   else
-    *error = g_error_new_literal (G_IO_ERROR, 0, "ok");
+    wait->error = g_error_new_literal (G_IO_ERROR, 0, "ok");
 }
 
 static void
@@ -310,12 +336,13 @@ imported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GError **error = user_data;
+  FileWait *wait = user_data;
 
-  if (!dpx_log_import_finish (DPX_LOG (source), result, error))
-    g_assert_nonnull (*error);
+  g_weak_ref_set (&wait->task, result);
+  if (!dpx_log_import_finish (DPX_LOG (source), result, &wait->error))
+    g_assert_nonnull (wait->error);
   else
-    *error = g_error_new_literal (G_IO_ERROR, 0, "ok");
+    wait->error = g_error_new_literal (G_IO_ERROR, 0, "ok");
 }
 
 static void
@@ -325,24 +352,32 @@ test_log_round_trip_async (void)
   g_autoptr(DpxLog) back = dpx_log_new ();
   g_autofree char *path = temp_path ("big.jsonl");
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  GError *result = NULL;
+  FileWait wait = { NULL, };
 
+  g_weak_ref_init (&wait.task, NULL);
   for (guint i = 0; i < 20000; i++)
     {
       g_autoptr(DpxLogEntry) entry = text_entry (i);
       dpx_log_append (log, entry);
     }
 
-  dpx_log_export_async (log, file, NULL, exported_cb, &result);
-  dpx_test_wait_until (result != NULL, 30000);
-  g_assert_cmpstr (result->message, ==, "ok");
-  g_clear_error (&result);
+  dpx_log_export_async (log, file, NULL, exported_cb, &wait);
+  dpx_test_wait_until (wait.error != NULL, 30000);
+  g_assert_cmpstr (wait.error->message, ==, "ok");
+  g_clear_error (&wait.error);
+  dpx_test_wait_until (task_finalized (&wait), 5000);
 
-  dpx_log_import_async (back, file, NULL, imported_cb, &result);
-  dpx_test_wait_until (result != NULL, 30000);
-  g_assert_cmpstr (result->message, ==, "ok");
-  g_clear_error (&result);
+  dpx_log_import_async (back, file, NULL, imported_cb, &wait);
+  dpx_test_wait_until (wait.error != NULL, 30000);
+  g_assert_cmpstr (wait.error->message, ==, "ok");
+  g_clear_error (&wait.error);
+  dpx_test_wait_until (task_finalized (&wait), 5000);
+  g_weak_ref_clear (&wait.task);
   assert_same_entries (log, back);
+
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&back));
+  g_assert_finalize_object (g_steal_pointer (&file));
 }
 
 static void
@@ -389,6 +424,9 @@ test_log_damaged_import (void)
       /* All or nothing: the first three good lines were not added. */
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (target)), ==, 0);
     }
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&target));
+  g_assert_finalize_object (g_steal_pointer (&file));
 }
 
 static void
@@ -408,6 +446,9 @@ test_log_export_errors (void)
   g_assert_false (dpx_log_import (log, missing, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "none.jsonl"));
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&file));
+  g_assert_finalize_object (g_steal_pointer (&missing));
 }
 
 /* Exporting over an existing file that cannot be completed leaves the old
@@ -441,6 +482,9 @@ test_log_export_full_disk_keeps_old_file (void)
   g_assert_nonnull (error);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old export\n");
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&file));
+  g_assert_finalize_object (g_steal_pointer (&cancellable));
 }
 
 static void

@@ -126,6 +126,9 @@ test_mirror (void)
       g_assert_cmpuint (watch.n_signals - signals, <=, 2);
       assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
     }
+  /* The model holds its source: it goes first. */
+  g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&source));
 }
 
 /* A change of another shape is a reset. */
@@ -146,6 +149,9 @@ test_reset (void)
   dpx_paced_model_publish (model);
   assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
   g_assert_cmpuint (watch.n_signals, ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&source));
+  g_assert_finalize_object (g_steal_pointer (&middle));
 }
 
 /* Frozen, the model keeps its items, alive, whatever the source does. */
@@ -179,6 +185,9 @@ test_frozen (void)
   dpx_paced_model_set_frozen (model, FALSE);
   assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
   g_assert_false (dpx_paced_model_get_pending (model));
+  g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&source));
+  g_assert_finalize_object (g_steal_pointer (&first));
 }
 
 /* After a quiet spell a change goes out at once; during a burst, at most
@@ -218,6 +227,12 @@ test_pace (void)
   g_assert_cmpuint (dpx_notify_counter_take (publication_notes), ==, 1);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 200 * 1000);
   assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
+
+  /* The counters hold the model. */
+  g_clear_pointer (&pending_notes, dpx_notify_counter_free);
+  g_clear_pointer (&publication_notes, dpx_notify_counter_free);
+  g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&source));
 }
 
 /* With the log itself: its ring trimmed while entries arrive. */
@@ -250,6 +265,8 @@ test_log (void)
   dpx_log_clear (log);
   dpx_paced_model_publish (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&log));
 }
 
 static void
@@ -264,6 +281,7 @@ test_frozen_notifies_once (void)
   g_value_set_boolean (g_value_init (&on, G_TYPE_BOOLEAN), TRUE);
   dpx_test_assert_property_notify (model, "frozen", &off, &on);
   g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&source));
 }
 
 int

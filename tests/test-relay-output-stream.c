@@ -47,10 +47,11 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_clear_object (&f->out);
-  g_clear_object (&f->writer_stream);
-  g_clear_object (&f->writer);
-  g_clear_object (&f->reader);
+  /* The streams hold the writer's socket: it goes after them. */
+  g_assert_finalize_object (g_steal_pointer (&f->out));
+  g_assert_finalize_object (g_steal_pointer (&f->writer_stream));
+  g_assert_finalize_object (g_steal_pointer (&f->writer));
+  g_assert_finalize_object (g_steal_pointer (&f->reader));
   g_byte_array_unref (f->received);
 }
 
