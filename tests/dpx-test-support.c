@@ -11,6 +11,26 @@
 
 #include "dpx-test-support.h"
 
+/* How many times longer to wait than asked: DUPLEX_TEST_TIMEOUT_SCALE, which
+ * the sanitizer builds' test setup sets (their code runs several times
+ * slower), else 1. */
+guint
+dpx_test_timeout_scale (void)
+{
+  static guint scale;
+
+  if (scale == 0)
+    {
+      const char *value = g_getenv ("DUPLEX_TEST_TIMEOUT_SCALE");
+      guint64 parsed = 0;
+
+      if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 100, &parsed, NULL))
+        parsed = 1;
+      scale = parsed;
+    }
+  return scale;
+}
+
 /* A relay on a free loopback port, already listening. */
 DpxRelay *
 dpx_test_relay_new (void)

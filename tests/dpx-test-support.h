@@ -15,10 +15,12 @@
 G_BEGIN_DECLS
 
 /* Spins the default main context until @condition holds, failing the test
- * after @timeout_ms. Conditions, not sleeps: the tests never race. */
+ * after @timeout_ms (times dpx_test_timeout_scale()). Conditions, not
+ * sleeps: the tests never race. */
 #define dpx_test_wait_until(condition, timeout_ms)                            \
   G_STMT_START {                                                              \
-    gint64 _deadline = g_get_monotonic_time () + (timeout_ms) * 1000;         \
+    gint64 _deadline = g_get_monotonic_time () +                              \
+      (gint64) (timeout_ms) * 1000 * dpx_test_timeout_scale ();               \
     while (!(condition))                                                      \
       {                                                                       \
         if (g_get_monotonic_time () > _deadline)                              \
@@ -29,6 +31,7 @@ G_BEGIN_DECLS
       }                                                                       \
   } G_STMT_END
 
+guint                    dpx_test_timeout_scale      (void);
 DpxRelay                *dpx_test_relay_new          (void);
 /* Counts the notifications of one property of one object. */
 typedef struct _DpxNotifyCounter DpxNotifyCounter;
