@@ -267,8 +267,9 @@ on_encoding_selected (DpxCompose *self)
 {
   guint selected = gtk_drop_down_get_selected (self->encoding_dropdown);
 
-  dpx_compose_set_encoding (self, selected == DPX_BINARY_ENCODING_BASE64 ? DPX_BINARY_ENCODING_BASE64
-                                                                          : DPX_BINARY_ENCODING_HEX);
+  dpx_compose_set_encoding (self, selected == DPX_BINARY_ENCODING_BASE64
+                                  ? DPX_BINARY_ENCODING_BASE64
+                                  : DPX_BINARY_ENCODING_HEX);
 }
 
 static void
@@ -283,7 +284,8 @@ on_format_clicked (DpxCompose *self)
   /* Formatting what json-glib tolerates would drop what follows the first
    * value: format only strict JSON. */
   if (!dpx_json_check (text, -1, NULL) ||
-      !json_parser_load_from_data (parser, text, -1, &error) || json_parser_get_root (parser) == NULL)
+      !json_parser_load_from_data (parser, text, -1, &error) ||
+      json_parser_get_root (parser) == NULL)
     {
       validate (self);
       return;
@@ -349,7 +351,9 @@ on_file_response (GtkNativeDialog *dialog,
 {
   g_autoptr(GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))))
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file)
     g_file_load_contents_async (file, NULL, on_file_loaded, g_object_ref (self));
   g_clear_object (&self->chooser);
 }
@@ -357,10 +361,12 @@ on_file_response (GtkNativeDialog *dialog,
 static void
 on_file_clicked (DpxCompose *self)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Send a File"),
-                                               GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  self->chooser = gtk_file_chooser_native_new (_("Send a File"), GTK_WINDOW (root),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_file_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
@@ -467,7 +473,8 @@ update_send_button (DpxCompose *self)
     {
       adw_button_content_set_label (self->send_content, _("_Send"));
       adw_button_content_set_icon_name (self->send_content, "document-send-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), _("Send the message (Ctrl+Enter)"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button),
+                                   _("Send the message (Ctrl+Enter)"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->send_button), "destructive-action");
       gtk_widget_add_css_class (GTK_WIDGET (self->send_button), "suggested-action");
     }
@@ -740,7 +747,8 @@ dpx_compose_class_init (DpxComposeClass *klass)
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
   g_type_ensure (DPX_TYPE_CLOSE_POPOVER);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/duplexws/Duplex/dpx-compose.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/duplexws/Duplex/dpx-compose.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, format_button);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_button);

@@ -153,7 +153,8 @@ on_add_header (DpxConnectionDialog *self)
 static void
 on_protocols_changed (DpxConnectionDialog *self)
 {
-  g_auto(GStrv) parts = g_strsplit (gtk_editable_get_text (GTK_EDITABLE (self->protocols_row)), ",", -1);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->protocols_row));
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) protocols = NULL;
 
@@ -253,13 +254,19 @@ dpx_connection_dialog_new (GSettings *settings)
   self->loading = FALSE;
 
   g_settings_bind (settings, "origin", self->origin_row, "text", G_SETTINGS_BIND_SET);
-  g_settings_bind (settings, "permessage-deflate", self->deflate_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "permessage-deflate", self->deflate_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "max-message-size", self->max_size_spin, "value",
-                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib, NULL, NULL);
-  g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active", G_SETTINGS_BIND_DEFAULT);
+                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib,
+                                NULL, NULL);
+  g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   on_tls_changed (self);
 
   return GTK_WIDGET (self);

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 #define DPX_TYPE_CONNECTION_DIALOG (dpx_connection_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, DPX, CONNECTION_DIALOG, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, DPX, CONNECTION_DIALOG,
+                      AdwPreferencesWindow)
 
 GtkWidget *dpx_connection_dialog_new (GSettings *settings);
 

@@ -201,10 +201,11 @@ on_save_response (GtkNativeDialog *dialog,
 {
   g_autoptr(GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->entry &&
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))))
-    g_file_replace_contents_bytes_async (file, dpx_log_entry_get_payload (self->entry), NULL, FALSE,
-                                         G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+  if (response == GTK_RESPONSE_ACCEPT && self->entry)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file)
+    g_file_replace_contents_bytes_async (file, dpx_log_entry_get_payload (self->entry),
+                                         NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
                                          on_payload_saved, g_object_ref (self));
   g_clear_object (&self->chooser);
 }
@@ -326,9 +327,10 @@ dpx_detail_pane_class_init (DpxDetailPaneClass *klass)
 static void
 dpx_detail_pane_init (DpxDetailPane *self)
 {
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   show_entry (self);
 }
 

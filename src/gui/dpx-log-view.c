@@ -214,7 +214,10 @@ on_kind_selected (DpxLogView *self)
 {
   guint selected = gtk_drop_down_get_selected (self->kind_dropdown);
 
-  set_kind_filter (self, (selected == 0 || selected == GTK_INVALID_LIST_POSITION) ? -1 : (int) selected - 1);
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    set_kind_filter (self, -1);
+  else
+    set_kind_filter (self, (int) selected - 1);
 }
 
 static void
@@ -422,7 +425,9 @@ on_selection_changed (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
                       DpxLogView         *self)
 {
-  dpx_detail_pane_set_entry (self->detail_pane, gtk_single_selection_get_selected_item (selection));
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (selection);
+
+  dpx_detail_pane_set_entry (self->detail_pane, entry);
 }
 
 void
@@ -730,7 +735,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (DPX_TYPE_DETAIL_PANE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/duplexws/Duplex/dpx-log-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/duplexws/Duplex/dpx-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, rate_label);
@@ -748,7 +754,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   gtk_widget_class_install_action (widget_class, "logview.clear", NULL, clear_action);
   gtk_widget_class_install_property_action (widget_class, "logview.pause", "paused");
   gtk_widget_class_install_property_action (widget_class, "logview.show-sent", "show-sent");
-  gtk_widget_class_install_property_action (widget_class, "logview.show-received", "show-received");
+  gtk_widget_class_install_property_action (widget_class, "logview.show-received",
+                                            "show-received");
   gtk_widget_class_install_property_action (widget_class, "logview.show-events", "show-events");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -758,6 +765,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
 static void
 dpx_log_view_init (DpxLogView *self)
 {
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   self->show_sent = self->show_received = self->show_events = TRUE;
@@ -765,8 +773,7 @@ dpx_log_view_init (DpxLogView *self)
   self->sticky = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 
   self->row_style = dpx_log_row_style_new ();
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
@@ -783,7 +790,8 @@ dpx_log_view_init (DpxLogView *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_items_changed), self);
-  g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect (self->selection, "notify::selected-item",
+                    G_CALLBACK (on_selection_changed), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                     G_CALLBACK (on_value_changed), self);
 

@@ -183,6 +183,7 @@ update (DpxServerPanel *self)
   guint n;
   g_autofree char *count = NULL;
   g_autofree char *url = NULL;
+  const char *note = "";
   gboolean running;
   gboolean lan;
 
@@ -204,17 +205,14 @@ update (DpxServerPanel *self)
       gtk_widget_set_visible (self->lan_warning, lan);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAN_WARNING_VISIBLE]);
     }
-  if (running && dpx_relay_get_loopback_only (self->relay))
-    set_label (self, self->note_label,
-               dpx_relay_get_echo (self->relay)
-               ? _("Only this computer can connect. Every message goes to every client, the sender too.")
-               : _("Only this computer can connect. Every message goes to every other client."),
-               PROP_0);
+  if (running && dpx_relay_get_loopback_only (self->relay) && dpx_relay_get_echo (self->relay))
+    note = _("Only this computer can connect. Every message goes to every client, "
+             "the sender too.");
+  else if (running && dpx_relay_get_loopback_only (self->relay))
+    note = _("Only this computer can connect. Every message goes to every other client.");
   else if (running)
-    set_label (self, self->note_label,
-               _("Other computers connect with this computer’s network address and the same port."), PROP_0);
-  else
-    set_label (self, self->note_label, "", PROP_0);
+    note = _("Other computers connect with this computer’s network address and the same port.");
+  set_label (self, self->note_label, note, PROP_0);
 
   gtk_stack_set_visible_child_name (self->peers_stack, n > 0 ? "peers" : "empty");
 }

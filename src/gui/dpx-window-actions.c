@@ -70,10 +70,13 @@ on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      DpxWindow       *self)
 {
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+  gboolean saving = gtk_file_chooser_get_action (chooser) == GTK_FILE_CHOOSER_ACTION_SAVE;
   g_autoptr(GFile) file = NULL;
-  gboolean saving = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE;
 
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))))
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (chooser);
+  if (file)
     {
       if (saving)
         dpx_window_export_to_file (self, file);
@@ -226,12 +229,31 @@ connection_settings_action (GtkWidget  *widget,
 }
 
 /* Installs the window.* actions and the keys that trigger them, as listed
- * in the shortcuts window and the README. */
+ * in the shortcuts window and the README. The keys are class shortcuts in
+ * the bubble phase: no widget of the window takes these keys for itself,
+ * and the compose box's text view, which would take Ctrl+Enter as a
+ * newline, binds it to its own send action first. */
 void
 dpx_window_class_add_actions (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "window.toggle-connection", NULL, toggle_connection_action);
-  gtk_widget_class_install_action (widget_class, "window.connect-to-server", NULL, connect_to_server_action);
+  static const struct {
+    guint       key;  /* with Control */
+    const char *action;
+  } bindings[] = {
+    { GDK_KEY_l, "window.focus-url" },
+    { GDK_KEY_f, "window.search" },
+    { GDK_KEY_k, "window.clear" },
+    { GDK_KEY_s, "window.export" },
+    { GDK_KEY_o, "window.import" },
+    { GDK_KEY_Return, "window.send" },
+    { GDK_KEY_KP_Enter, "window.send" },
+    { GDK_KEY_comma, "window.connection-settings" },
+  };
+
+  gtk_widget_class_install_action (widget_class, "window.toggle-connection", NULL,
+                                   toggle_connection_action);
+  gtk_widget_class_install_action (widget_class, "window.connect-to-server", NULL,
+                                   connect_to_server_action);
   gtk_widget_class_install_action (widget_class, "window.focus-url", NULL, focus_url_action);
   gtk_widget_class_install_action (widget_class, "window.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);
@@ -241,13 +263,7 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.connection-settings", NULL,
                                    connection_settings_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "window.focus-url", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "window.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "window.clear", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "window.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "window.import", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "window.send", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "window.send", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
-                                       "window.connection-settings", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    gtk_widget_class_add_binding_action (widget_class, bindings[i].key, GDK_CONTROL_MASK,
+                                         bindings[i].action, NULL);
 }

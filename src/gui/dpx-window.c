@@ -120,7 +120,8 @@ on_url_changed (DpxWindow *self)
   if (self->url_error)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->url_entry), "error");
-      gtk_entry_set_icon_from_icon_name (self->url_entry, GTK_ENTRY_ICON_SECONDARY, "dialog-warning-symbolic");
+      gtk_entry_set_icon_from_icon_name (self->url_entry, GTK_ENTRY_ICON_SECONDARY,
+                                         "dialog-warning-symbolic");
       gtk_entry_set_icon_tooltip_text (self->url_entry, GTK_ENTRY_ICON_SECONDARY, self->url_error);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->url_entry), self->url_error);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->url_entry),
@@ -134,7 +135,8 @@ on_url_changed (DpxWindow *self)
       gtk_entry_set_icon_from_icon_name (self->url_entry, GTK_ENTRY_ICON_SECONDARY, NULL);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->url_entry),
                                    _("The WebSocket URL, ws:// or wss:// (Ctrl+L)"));
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->url_entry), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->url_entry),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_state (GTK_ACCESSIBLE (self->url_entry), GTK_ACCESSIBLE_STATE_INVALID);
     }
 }
@@ -157,7 +159,8 @@ dpx_window_set_url (DpxWindow  *self,
 static void
 connect_to_entry (DpxWindow *self)
 {
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_entry))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
+  g_autofree char *url = g_strstrip (g_strdup (text));
   g_autoptr(GError) error = NULL;
 
   if (!dpx_session_connect (self->session, url, &error))
@@ -272,8 +275,10 @@ update_state (DpxWindow *self)
         if (error)
           tooltip = g_strdup (error);
         else if (code)
-          tooltip = g_strdup_printf (_("Closed with %u: %s"), code, dpx_close_code_describe (code));
-        set_state_pill (self, status, (error || (code != 1000 && code != 1001)) ? "failed" : "closed");
+          tooltip = g_strdup_printf (_("Closed with %u: %s"), code,
+                                     dpx_close_code_describe (code));
+        set_state_pill (self, status,
+                        (error || (code != 1000 && code != 1001)) ? "failed" : "closed");
       }
       break;
     case DPX_CONNECTION_STATE_DISCONNECTED:
@@ -291,8 +296,8 @@ update_state (DpxWindow *self)
     }
   /* The label is a child next to a spinner: name the button itself. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->connect_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gtk_label_get_text (self->connect_label),
-                                  -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_text (self->connect_label), -1);
   gtk_widget_set_visible (GTK_WIDGET (self->connect_spinner), busy);
   gtk_spinner_set_spinning (self->connect_spinner, busy);
   if (suggested)
@@ -300,7 +305,8 @@ update_state (DpxWindow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->connect_button), "suggested-action");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), tooltip);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connect_button), tooltip ? tooltip : _("Connect to the URL"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connect_button),
+                               tooltip ? tooltip : _("Connect to the URL"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.toggle-connection",
                                  state != DPX_CONNECTION_STATE_CLOSING);
 
@@ -549,7 +555,8 @@ dpx_window_class_init (DpxWindowClass *klass)
   g_type_ensure (DPX_TYPE_COMPOSE);
   g_type_ensure (DPX_TYPE_SERVER_PANEL);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/duplexws/Duplex/dpx-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/duplexws/Duplex/dpx-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, server_switch);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, url_entry);
@@ -611,13 +618,15 @@ dpx_window_init (DpxWindow *self)
   load_recent (self);
 
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_notify), self);
-  g_signal_connect (self->session, "notify::reconnect-pending", G_CALLBACK (on_session_notify), self);
+  g_signal_connect (self->session, "notify::reconnect-pending",
+                    G_CALLBACK (on_session_notify), self);
   g_signal_connect (self->session, "error", G_CALLBACK (on_session_error), self);
   dpx_window_watch_server (self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
 
   gtk_revealer_set_reveal_child (self->tls_revealer,
-                                 g_settings_get_boolean (self->settings, "accept-invalid-certificates"));
+                                 g_settings_get_boolean (self->settings,
+                                                         "accept-invalid-certificates"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server", FALSE);
   on_url_changed (self);
   update_state (self);

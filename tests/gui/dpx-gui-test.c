@@ -290,7 +290,39 @@ dpx_gui_test_count_rows (DpxWindow  *window,
   return n;
 }
 
+gboolean
+dpx_gui_test_has_row (DpxWindow  *window,
+                      int         direction,
+                      int         kind,
+                      const char *contains)
+{
+  return dpx_gui_test_find_row (window, direction, kind, contains) >= 0;
+}
+
+/* Waits for a row matching to show, and returns its position. */
+int
+dpx_gui_test_wait_row (DpxWindow  *window,
+                       int         direction,
+                       int         kind,
+                       const char *contains)
+{
+  int row;
+
+  dpx_test_wait_until ((row = dpx_gui_test_find_row (window, direction, kind, contains)) >= 0,
+                       5000);
+  return row;
+}
+
 /* Connecting and sending -------------------------------------------------- */
+
+void
+dpx_gui_test_wait_state (DpxWindow          *window,
+                         DpxConnectionState  state)
+{
+  DpxSession *session = dpx_window_get_session (window);
+
+  dpx_test_wait_until (dpx_session_get_state (session) == state, 10000);
+}
 
 void
 dpx_gui_test_connect (DpxWindow  *window,

@@ -56,6 +56,16 @@ guint           dpx_gui_test_count_rows      (DpxWindow        *window,
                                               int               direction,
                                               int               kind,
                                               const char       *contains);
+gboolean        dpx_gui_test_has_row         (DpxWindow        *window,
+                                              int               direction,
+                                              int               kind,
+                                              const char       *contains);
+int             dpx_gui_test_wait_row        (DpxWindow        *window,
+                                              int               direction,
+                                              int               kind,
+                                              const char       *contains);
+void            dpx_gui_test_wait_state      (DpxWindow        *window,
+                                              DpxConnectionState state);
 void            dpx_gui_test_connect         (DpxWindow        *window,
                                               const char       *url);
 void            dpx_gui_test_send            (DpxWindow        *window,

@@ -169,8 +169,7 @@ test_send_json (DpxWindowFixture *fixture,
   dpx_compose_set_text (compose, "{\"a\": 1, \"list\": [true, null, \"x\"]}");
   g_assert_false (message_is_error (compose));
   g_assert_true (dpx_compose_send (compose));
-  dpx_test_wait_until ((row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
-                                                     "\"list\"")) >= 0, 5000);
+  row = dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "\"list\"");
 
   /* The detail pane pretty-prints it. */
   dpx_log_view_select (dpx_gui_test_get (window, "log-view"), row);
@@ -198,8 +197,7 @@ test_send_binary (DpxWindowFixture *fixture,
   g_assert_false (dpx_compose_send (compose));
 
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "de ad be ef 00 41 42");
-  dpx_test_wait_until ((row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
-                                                     NULL)) >= 0, 5000);
+  row = dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY, NULL);
   entry = g_list_model_get_item (dpx_gui_test_rows (window), row);
   g_assert_cmpuint (dpx_log_entry_get_size (entry), ==, 7);
 
@@ -211,7 +209,8 @@ test_send_binary (DpxWindowFixture *fixture,
   /* Base64, the URL-safe alphabet too. */
   dpx_compose_set_encoding (compose, DPX_BINARY_ENCODING_BASE64);
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "3q2-7w");
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED,
+                                                DPX_ENTRY_KIND_BINARY,
                                                NULL) == 2, 5000);
   g_clear_object (&entry);
   entry = g_list_model_get_item (dpx_gui_test_rows (window),
@@ -225,7 +224,8 @@ test_send_binary (DpxWindowFixture *fixture,
   file = g_bytes_new_static ("\x01\x02\x03", 3);
   dpx_compose_set_file_bytes (compose, "three.bin", file);
   g_assert_true (dpx_compose_send (compose));
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED,
+                                                DPX_ENTRY_KIND_BINARY,
                                                NULL) == 3, 5000);
 }
 
@@ -273,7 +273,8 @@ test_history_and_repeat (DpxWindowFixture *fixture,
     g_assert_true (dpx_compose_send (compose));
     g_assert_true (dpx_gui_test_get_boolean (compose, "repeating"));
     g_assert_cmpuint (dpx_notify_counter_take (repeating), ==, 1);
-    dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, "beat") >= 4, 5000);
+    dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, "beat") >= 4,
+                         5000);
     gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
     g_assert_false (dpx_gui_test_get_boolean (compose, "repeating"));
     g_assert_cmpuint (dpx_notify_counter_take (repeating), ==, 1);

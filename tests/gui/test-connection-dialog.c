@@ -12,9 +12,12 @@ static GtkWidget *
 find_entry (GtkWidget  *widget,
             const char *text)
 {
-  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
+  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)),
+                                          text) == 0)
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_entry (child, text);
 
@@ -35,8 +38,10 @@ test_loads_and_saves (void)
 
   dpx_gui_test_reset_settings ();
   g_settings_set_value (settings, "request-headers",
-                        g_variant_new_parsed ("[('Authorization', 'Bearer x'), ('X-Client', 'c3')]"));
-  g_settings_set_strv (settings, "subprotocols", (const char * const[]) { "chat.v2", "chat.v1", NULL });
+                        g_variant_new_parsed ("[('Authorization', 'Bearer x'), "
+                                              "('X-Client', 'c3')]"));
+  g_settings_set_strv (settings, "subprotocols", (const char * const[]) { "chat.v2", "chat.v1",
+                                                                         NULL });
 
   dialog = dpx_connection_dialog_new (settings);
   g_object_ref (dialog);

@@ -63,7 +63,8 @@ test_show (void)
                                            "{\"a\":[true]}", 12);
   g_autoptr(DpxLogEntry) binary = new_entry (DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
                                              "\xde\xad" "AB", 4);
-  g_autoptr(DpxLogEntry) event = dpx_log_entry_new_event ("ws://test/", DPX_ENTRY_KIND_INFO, "it happened");
+  g_autoptr(DpxLogEntry) event = dpx_log_entry_new_event ("ws://test/", DPX_ENTRY_KIND_INFO,
+                                                          "it happened");
   g_autofree char *shown = NULL;
 
   shown = dup_text (pane);

@@ -86,7 +86,8 @@ test_filter_search (DpxWindowFixture *fixture,
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "apple pie");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "banana split");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "ca fe");
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 3, 5000);
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 3,
+                       5000);
 
   model = dpx_gui_test_rows (window);
   all = g_list_model_get_n_items (model);
@@ -118,7 +119,8 @@ test_filter_search (DpxWindowFixture *fixture,
   /* New messages pass through the filter too. */
   g_object_set (view, "show-received", FALSE, NULL);
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "cherry");
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, "cherry") == 1, 5000);
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, "cherry") == 1,
+                       5000);
   g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL), ==, 0);
   g_object_set (view, "show-received", TRUE, NULL);
 }
@@ -134,7 +136,8 @@ test_pause_and_clear (DpxWindowFixture *fixture,
 
   dpx_gui_test_connect (window, fixture->url);
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "before");
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, "before") == 1, 5000);
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1,
+                                                "before") == 1, 5000);
 
   dpx_log_view_set_paused (view, TRUE);
   frozen = g_list_model_get_n_items (dpx_gui_test_rows (window));
@@ -302,7 +305,8 @@ test_rows_in_sight (DpxWindowFixture *fixture,
 
   /* Half way down, by the scroll bar. */
   gtk_adjustment_set_value (adj,
-                            (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) / 2);
+                            (gtk_adjustment_get_upper (adj) -
+                             gtk_adjustment_get_page_size (adj)) / 2);
   dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
   g_assert_cmpuint (assert_rows_drawn (list, NULL), >=, 5);
 

@@ -11,13 +11,19 @@ static GtkWidget *
 find_spin_with_upper (GtkWidget *widget,
                       double     upper)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found;
 
-      if (GTK_IS_SPIN_BUTTON (child) &&
-          gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (child))) == upper)
-        return child;
+      if (GTK_IS_SPIN_BUTTON (child))
+        {
+          GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (child));
+
+          if (gtk_adjustment_get_upper (adjustment) == upper)
+            return child;
+        }
       if ((found = find_spin_with_upper (child, upper)))
         return found;
     }
@@ -43,7 +49,8 @@ test_message_size (DpxWindowFixture *fixture,
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 1024);
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 4096);
-  g_assert_cmpuint (g_settings_get_uint64 (settings, "server-max-message-size"), ==, 4 * 1024 * 1024);
+  g_assert_cmpuint (g_settings_get_uint64 (settings, "server-max-message-size"), ==,
+                    4 * 1024 * 1024);
   dpx_window_set_server_enabled (fixture->window, TRUE);
   dpx_test_wait_until (dpx_relay_get_running (relay), 5000);
   g_assert_cmpuint (dpx_relay_get_max_message_size (relay), ==, 4 * 1024 * 1024);

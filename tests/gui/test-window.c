@@ -97,21 +97,19 @@ test_connect_send_text (DpxWindowFixture *fixture,
   assert_string (window, "state-text", "Open");
 
   /* The handshake is in the log: request, response headers, open. */
-  dpx_test_wait_until (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN, NULL) >= 0,
-                       5000);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "Connecting to"),
-                   >=, 0);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "HTTP 101"),
-                   >=, 0);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN, "subprotocol"),
-                   >=, 0);
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN, NULL);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                                       "Connecting to"));
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                                       "HTTP 101"));
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN,
+                                       "subprotocol"));
 
   recent = g_settings_get_strv (settings (), "recent-urls");
   g_assert_cmpstr (recent[0], ==, fixture->url);
 
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "hello duplex");
-  dpx_test_wait_until (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
-                                              "hello duplex") >= 0, 5000);
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "hello duplex");
   row = dpx_gui_test_find_row (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, "hello duplex");
   g_assert_cmpint (row, >=, 0);
   g_assert_cmpuint (dpx_session_get_messages_out (session), ==, 1);
@@ -122,8 +120,7 @@ test_connect_send_text (DpxWindowFixture *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (window), "window.toggle-connection", NULL);
   dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_CLOSED, 5000);
-  dpx_test_wait_until (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_CLOSE, "1000") >= 0,
-                       5000);
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_CLOSE, "1000");
   assert_string (window, "connect-label", "Connect");
   assert_string (window, "state-text", "Closed · 1000");
   g_assert_false (dpx_session_get_reconnect_pending (session));
@@ -156,8 +153,7 @@ test_properties (DpxWindowFixture *fixture,
   g_assert_cmpuint (dpx_notify_counter_take (label), ==, 2);
   g_assert_cmpuint (dpx_notify_counter_take (state), >=, 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "window.toggle-connection", NULL);
-  dpx_test_wait_until (dpx_session_get_state (dpx_window_get_session (window)) == DPX_CONNECTION_STATE_CLOSED,
-                       5000);
+  dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_CLOSED);
   g_assert_cmpuint (dpx_notify_counter_take (label), ==, 2);
 
   dpx_window_show_toast (window, "one");
@@ -189,7 +185,8 @@ test_export_import (DpxWindowFixture *fixture,
   dpx_gui_test_connect (window, fixture->url);
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "keep me");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "00 ff");
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 2, 5000);
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 2,
+                       5000);
   n = g_list_model_get_n_items (G_LIST_MODEL (log));
 
   toasts = n_toasts (window);
@@ -205,8 +202,10 @@ test_export_import (DpxWindowFixture *fixture,
   dpx_test_wait_until (n_toasts (window) > toasts, 10000);
   assert_string (window, "last-toast", "Log imported");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, n);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, "keep me"), >=, 0);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY, NULL), >=, 0);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT,
+                                       "keep me"));
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
+                                       NULL));
 
   /* A broken file imports nothing and says which line. */
   {
@@ -280,8 +279,7 @@ test_server_switch (DpxWindowFixture *fixture,
 
   /* One click connects the window itself. */
   gtk_widget_activate_action (GTK_WIDGET (window), "window.connect-to-server", NULL);
-  dpx_test_wait_until (dpx_session_get_state (dpx_window_get_session (window)) == DPX_CONNECTION_STATE_OPEN,
-                       5000);
+  dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_OPEN);
   dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 2, 5000);
   g_free (count);
   count = get_string (panel, "count-text");
@@ -297,10 +295,10 @@ test_server_switch (DpxWindowFixture *fixture,
   g_assert_false (dpx_relay_get_running (relay));
   dpx_test_wait_until (watcher->closed, 5000);
   g_assert_cmpuint (watcher->close_code, ==, 1001);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "stopped"), >=, 0);
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "1001"), >=, 0);
-  dpx_test_wait_until (dpx_session_get_state (dpx_window_get_session (window)) == DPX_CONNECTION_STATE_CLOSED,
-                       5000);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                                       "stopped"));
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "1001"));
+  dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_CLOSED);
   assert_string (window, "state-text", "Closed · 1001");
 }
 
@@ -339,19 +337,15 @@ test_two_windows (DpxWindowFixture *fixture,
   dpx_window_set_server_enabled (teacher, TRUE);
   url = dpx_relay_dup_url (relay);
   gtk_widget_activate_action (GTK_WIDGET (teacher), "window.connect-to-server", NULL);
-  dpx_test_wait_until (dpx_session_get_state (dpx_window_get_session (teacher)) == DPX_CONNECTION_STATE_OPEN,
-                       5000);
+  dpx_gui_test_wait_state (teacher, DPX_CONNECTION_STATE_OPEN);
   dpx_window_open_url (student, url);
-  dpx_test_wait_until (dpx_session_get_state (dpx_window_get_session (student)) == DPX_CONNECTION_STATE_OPEN,
-                       5000);
+  dpx_gui_test_wait_state (student, DPX_CONNECTION_STATE_OPEN);
 
   dpx_gui_test_send (student, DPX_COMPOSE_MODE_TEXT, "question from the back row");
-  dpx_test_wait_until (dpx_gui_test_find_row (teacher, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
-                                              "back row") >= 0, 5000);
+  dpx_gui_test_wait_row (teacher, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "back row");
 
   dpx_gui_test_send (teacher, DPX_COMPOSE_MODE_JSON, "{\"answer\": 42}");
-  dpx_test_wait_until (dpx_gui_test_find_row (student, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
-                                              "answer") >= 0, 5000);
+  dpx_gui_test_wait_row (student, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "answer");
 
   dpx_gui_test_close_window (student);
   dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 1, 5000);
@@ -401,7 +395,8 @@ test_reconnect (DpxWindowFixture *fixture,
   dpx_test_wait_until (dpx_session_get_reconnect_pending (session), 5000);
   gtk_widget_activate_action (GTK_WIDGET (window), "window.toggle-connection", NULL);
   g_assert_false (dpx_session_get_reconnect_pending (session));
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "cancelled"), >=, 0);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                                       "cancelled"));
 }
 
 static void
@@ -423,7 +418,8 @@ test_error_toast (DpxWindowFixture *fixture,
   dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_CLOSED, 10000);
   dpx_test_wait_until (n_toasts (window) > toasts, 5000);
   assert_contains (window, "last-toast", "refused");
-  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_ERROR, "refused"), >=, 0);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_ERROR,
+                                       "refused"));
   assert_string (window, "state-text", "Failed");
 
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "error.png");
@@ -454,9 +450,10 @@ find_shortcut (GtkWidget  *widget,
       for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (trigger);
 
-          if (g_str_equal (trigger, accelerator))
+          if (g_str_equal (text, accelerator))
             return g_steal_pointer (&shortcut);
         }
     }
@@ -517,8 +514,8 @@ test_keyboard_shortcuts (DpxWindowFixture *fixture,
   dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
   dpx_compose_set_text (compose, "sent from the keyboard");
   press (window, "<Control>Return");
-  dpx_test_wait_until (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
-                                              "sent from the keyboard") >= 0, 5000);
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                         "sent from the keyboard");
 
   press (window, "<Control>k");
   dpx_test_wait_until (g_list_model_get_n_items (dpx_gui_test_rows (window)) == 0, 5000);
@@ -548,12 +545,14 @@ test_screenshots (DpxWindowFixture *fixture,
   dpx_gui_test_connect (window, fixture->url);
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "hello, is anyone there?");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_JSON,
-                     "{\"type\": \"subscribe\", \"channel\": \"prices\", \"symbols\": [\"EUR\", \"USD\"], "
+                     "{\"type\": \"subscribe\", \"channel\": \"prices\", "
+                     "\"symbols\": [\"EUR\", \"USD\"], "
                      "\"depth\": 10}");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY,
                      "89 50 4e 47 0d 0a 1a 0a 00 00 00 0d 49 48 44 52 00 00 01 00");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "ping");
-  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 4, 5000);
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 4,
+                       5000);
   row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "subscribe");
   dpx_log_view_select (view, row);
   dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_JSON);
@@ -561,15 +560,18 @@ test_screenshots (DpxWindowFixture *fixture,
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "main.png");
 
   g_settings_set_value (settings (), "request-headers",
-                        g_variant_new_parsed ("[('Authorization', 'Bearer 7f3a…'), ('X-Client', 'classroom-3')]"));
-  g_settings_set_strv (settings (), "subprotocols", (const char * const[]) { "chat.v2", "chat.v1", NULL });
+                        g_variant_new_parsed ("[('Authorization', 'Bearer 7f3a…'), "
+                                              "('X-Client', 'classroom-3')]"));
+  g_settings_set_strv (settings (), "subprotocols", (const char * const[]) { "chat.v2", "chat.v1",
+                                                                            NULL });
   g_settings_set_boolean (settings (), "accept-invalid-certificates", TRUE);
   settings_dialog = dpx_window_show_connection_settings (window);
   dpx_gui_test_wait_frames (settings_dialog, 4);
   dpx_gui_test_save_screenshot (settings_dialog, "settings.png");
   gtk_window_destroy (GTK_WINDOW (settings_dialog));
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
