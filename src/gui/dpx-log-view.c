@@ -9,6 +9,11 @@
  * properties, and the toolbar's toggles are their property actions. The
  * selected entry is shown by a DpxDetailPane.
  *
+ * Over 600 lines, on purpose: the filters, the pacing and following the
+ * end act on one filter model and one list view, and GTK 4.8's list view
+ * stays fast only when the three work together (docs/PERFORMANCE-GUI.md);
+ * a quarter of the file is the seven properties' GObject code.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-LogView"

@@ -5,6 +5,9 @@
  * The actions, shortcuts, import and export are in dpx-window-actions.c,
  * the local broadcast server in dpx-window-server.c.
  *
+ * A little over 600 lines: two fifths of it are the GObject code of the
+ * twelve properties, the template and the window's setup.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-Window"

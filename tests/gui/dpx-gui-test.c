@@ -174,12 +174,27 @@ finalize_object (gpointer object)
   g_assert_finalize_object (object);
 }
 
+/* Closes @window; it must be finalized, and with it what it owned: its
+ * session, log and relay. */
 void
 dpx_gui_test_close_window (DpxWindow *window)
 {
+  const char *parts[] = { "session", "log", "relay" };
+  GObject *owned[G_N_ELEMENTS (parts)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      owned[i] = dpx_gui_test_get (window, parts[i]);
+      g_object_add_weak_pointer (owned[i], (gpointer *) &owned[i]);
+    }
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
   finalize_object (window);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      dpx_test_wait_until (owned[i] == NULL, 5000);
+      g_assert_null (owned[i]);
+    }
 }
 
 /* A plain window around a widget under test, so it is realized and drawn. */

@@ -33,6 +33,7 @@ test_loads_and_saves (void)
   GSettings *settings = dpx_gui_test_get_settings ();
   GtkWidget *dialog;
   GtkWidget *protocols;
+  GtkWidget *warning;
   g_auto(GStrv) saved = NULL;
   g_autoptr(GVariant) headers = NULL;
 
@@ -73,6 +74,15 @@ test_loads_and_saves (void)
     g_assert_cmpstr (name, ==, "Authorization");
     g_assert_cmpstr (value, ==, "Bearer y");
   }
+
+  /* The warning under the TLS switch follows the setting. */
+  warning = dpx_gui_test_find (dialog, GTK_TYPE_BOX, "tls-warning");
+  g_assert_nonnull (warning);
+  g_assert_false (gtk_widget_get_visible (warning));
+  g_settings_set_boolean (settings, "accept-invalid-certificates", TRUE);
+  g_assert_true (gtk_widget_get_visible (warning));
+  g_settings_set_boolean (settings, "accept-invalid-certificates", FALSE);
+  g_assert_false (gtk_widget_get_visible (warning));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   dpx_test_wait_until (G_OBJECT (dialog)->ref_count == 1, 5000);
