@@ -132,6 +132,65 @@ dpx_gui_test_find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
+/* Keys -------------------------------------------------------------------- */
+
+static gboolean
+trigger_is (GtkShortcutTrigger *trigger,
+            const char         *accelerator)
+{
+  g_autofree char *text = NULL;
+
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    {
+      GtkAlternativeTrigger *alternative = GTK_ALTERNATIVE_TRIGGER (trigger);
+
+      return trigger_is (gtk_alternative_trigger_get_first (alternative), accelerator) ||
+             trigger_is (gtk_alternative_trigger_get_second (alternative), accelerator);
+    }
+  text = gtk_shortcut_trigger_to_string (trigger);
+  return g_str_equal (text, accelerator);
+}
+
+/* The shortcut of @widget's own controllers for @accelerator, as the user
+ * would press it, or NULL. */
+GtkShortcut *
+dpx_gui_test_find_shortcut (GtkWidget  *widget,
+                            const char *accelerator)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      GListModel *shortcuts;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      shortcuts = G_LIST_MODEL (controller);
+      for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
+
+          if (trigger_is (gtk_shortcut_get_trigger (shortcut), accelerator))
+            return g_steal_pointer (&shortcut);
+        }
+    }
+  return NULL;
+}
+
+/* Does what pressing @accelerator on @widget does, then lets a frame pass. */
+void
+dpx_gui_test_press (GtkWidget  *widget,
+                    const char *accelerator)
+{
+  g_autoptr(GtkShortcut) shortcut = dpx_gui_test_find_shortcut (widget, accelerator);
+
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                               gtk_shortcut_get_arguments (shortcut)));
+  dpx_gui_test_wait_frames (widget, 1);
+}
+
 /* Windows ----------------------------------------------------------------- */
 
 void

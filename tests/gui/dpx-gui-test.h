@@ -34,6 +34,10 @@ GtkWidget      *dpx_gui_test_find            (GtkWidget        *widget,
                                               const char       *css_class);
 GtkWidget      *dpx_gui_test_find_actionable (GtkWidget       *widget,
                                               const char       *action_name);
+GtkShortcut    *dpx_gui_test_find_shortcut   (GtkWidget        *widget,
+                                              const char       *accelerator);
+void            dpx_gui_test_press           (GtkWidget        *widget,
+                                              const char       *accelerator);
 
 void            dpx_gui_test_wait_frames     (GtkWidget        *widget,
                                               guint             n);

@@ -251,17 +251,27 @@ test_history_and_repeat (DpxWindowFixture *fixture,
   dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
   dpx_compose_set_text (compose, "draft");
 
-  /* Alt+Up and Alt+Down are the compose.history-move action. */
-  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.history-move", "i", -1);
+  /* Alt+Up and Alt+Down, bound on the text view, are the
+   * compose.history-move action. */
+  dpx_gui_test_press (text_view (compose), "<Alt>Up");
   assert_text (compose, "[2]");
   g_assert_cmpint (dpx_compose_get_mode (compose), ==, DPX_COMPOSE_MODE_JSON);
-  dpx_compose_history_move (compose, -1);
+  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.history-move", "i", -1);
   assert_text (compose, "one");
   dpx_compose_history_move (compose, -1);
   assert_text (compose, "one");
   dpx_compose_history_move (compose, 1);
-  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.history-move", "i", 1);
+  dpx_gui_test_press (text_view (compose), "<Alt>Down");
   assert_text (compose, "draft");
+
+  /* Ctrl+Enter in the text view sends, whichever Enter. */
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
+  dpx_compose_set_text (compose, "by keyboard");
+  dpx_gui_test_press (text_view (compose), "<Control>Return");
+  dpx_compose_set_text (compose, "by keypad");
+  dpx_gui_test_press (text_view (compose), "<Control>KP_Enter");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "by keyboard");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "by keypad");
 
   /* Heartbeats: sent again and again until stopped. */
   {

@@ -434,44 +434,6 @@ test_error_toast (DpxWindowFixture *fixture,
 
 /* Keyboard ---------------------------------------------------------------- */
 
-/* Finds the window's shortcut for @accelerator, as the user would press it. */
-static GtkShortcut *
-find_shortcut (GtkWidget  *widget,
-               const char *accelerator)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-          g_autofree char *text = gtk_shortcut_trigger_to_string (trigger);
-
-          if (g_str_equal (text, accelerator))
-            return g_steal_pointer (&shortcut);
-        }
-    }
-  return NULL;
-}
-
-static void
-press (DpxWindow  *window,
-       const char *accelerator)
-{
-  g_autoptr(GtkShortcut) shortcut = find_shortcut (GTK_WIDGET (window), accelerator);
-
-  g_assert_nonnull (shortcut);
-  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
-                                               GTK_WIDGET (window), NULL));
-  dpx_gui_test_wait_frames (GTK_WIDGET (window), 1);
-}
-
 static gboolean
 focus_in (DpxWindow *window,
           GType      type)
@@ -500,24 +462,24 @@ test_keyboard_shortcuts (DpxWindowFixture *fixture,
   g_assert_true (g_strv_contains ((const char * const *) help, "<Control>question"));
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
     {
-      g_autoptr(GtkShortcut) shortcut = find_shortcut (GTK_WIDGET (window), accelerators[i]);
+      g_autoptr(GtkShortcut) shortcut = dpx_gui_test_find_shortcut (GTK_WIDGET (window), accelerators[i]);
       g_assert_nonnull (shortcut);
     }
 
-  press (window, "<Control>f");
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>f");
   g_assert_true (focus_in (window, GTK_TYPE_SEARCH_ENTRY));
-  press (window, "<Control>l");
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>l");
   g_assert_true (focus_in (window, GTK_TYPE_ENTRY));
   g_assert_false (focus_in (window, GTK_TYPE_SEARCH_ENTRY));
 
   dpx_gui_test_connect (window, fixture->url);
   dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
   dpx_compose_set_text (compose, "sent from the keyboard");
-  press (window, "<Control>Return");
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>Return");
   dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
                          "sent from the keyboard");
 
-  press (window, "<Control>k");
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>k");
   dpx_test_wait_until (g_list_model_get_n_items (dpx_gui_test_rows (window)) == 0, 5000);
 }
 
