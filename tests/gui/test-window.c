@@ -462,7 +462,9 @@ test_keyboard_shortcuts (DpxWindowFixture *fixture,
   g_assert_true (g_strv_contains ((const char * const *) help, "<Control>question"));
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
     {
-      g_autoptr(GtkShortcut) shortcut = dpx_gui_test_find_shortcut (GTK_WIDGET (window), accelerators[i]);
+      g_autoptr(GtkShortcut) shortcut = NULL;
+
+      shortcut = dpx_gui_test_find_shortcut (GTK_WIDGET (window), accelerators[i]);
       g_assert_nonnull (shortcut);
     }
 
