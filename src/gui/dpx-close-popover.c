@@ -107,12 +107,6 @@ on_fields_changed (DpxClosePopover *self)
     set_error (self, error->message);
 }
 
-DpxSession *
-dpx_close_popover_get_session (DpxClosePopover *self)
-{
-  g_return_val_if_fail (DPX_IS_CLOSE_POPOVER (self), NULL);
-  return self->session;
-}
 
 void
 dpx_close_popover_set_session (DpxClosePopover *self,

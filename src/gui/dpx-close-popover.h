@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxClosePopover, dpx_close_popover, DPX, CLOSE_POPOVER, GtkPopover)
 
-DpxSession *dpx_close_popover_get_session    (DpxClosePopover *self);
 void        dpx_close_popover_set_session    (DpxClosePopover *self,
                                               DpxSession      *session);
 gboolean    dpx_close_popover_close          (DpxClosePopover *self,

@@ -243,12 +243,6 @@ dpx_compose_set_mode (DpxCompose     *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
 
-DpxBinaryEncoding
-dpx_compose_get_encoding (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), DPX_BINARY_ENCODING_HEX);
-  return self->encoding;
-}
 
 void
 dpx_compose_set_encoding (DpxCompose        *self,
@@ -593,12 +587,6 @@ on_session_state (DpxSession *session,
     validate (self);
 }
 
-DpxSession *
-dpx_compose_get_session (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), NULL);
-  return self->session;
-}
 
 void
 dpx_compose_set_session (DpxCompose *self,

@@ -16,13 +16,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxCompose, dpx_compose, DPX, COMPOSE, GtkWidget)
 
-DpxSession        *dpx_compose_get_session    (DpxCompose        *self);
 void               dpx_compose_set_session    (DpxCompose        *self,
                                                DpxSession        *session);
 DpxComposeMode     dpx_compose_get_mode       (DpxCompose        *self);
 void               dpx_compose_set_mode       (DpxCompose        *self,
                                                DpxComposeMode     mode);
-DpxBinaryEncoding  dpx_compose_get_encoding   (DpxCompose        *self);
 void               dpx_compose_set_encoding   (DpxCompose        *self,
                                                DpxBinaryEncoding  encoding);
 char              *dpx_compose_dup_text       (DpxCompose        *self);

@@ -103,12 +103,6 @@ show_entry (DpxDetailPane *self)
   gtk_stack_set_visible_child_name (self->stack, "text");
 }
 
-DpxLogEntry *
-dpx_detail_pane_get_entry (DpxDetailPane *self)
-{
-  g_return_val_if_fail (DPX_IS_DETAIL_PANE (self), NULL);
-  return self->entry;
-}
 
 void
 dpx_detail_pane_set_entry (DpxDetailPane *self,

@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DpxDetailPane, dpx_detail_pane, DPX, DETAIL_PANE, GtkWidget)
 
 GtkWidget   *dpx_detail_pane_new       (void);
-DpxLogEntry *dpx_detail_pane_get_entry (DpxDetailPane *self);
 void         dpx_detail_pane_set_entry (DpxDetailPane *self,
                                         DpxLogEntry   *entry);
 

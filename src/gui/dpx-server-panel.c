@@ -262,12 +262,6 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY]);
 }
 
-DpxRelay *
-dpx_server_panel_get_relay (DpxServerPanel *self)
-{
-  g_return_val_if_fail (DPX_IS_SERVER_PANEL (self), NULL);
-  return self->relay;
-}
 
 static void
 add_column (DpxServerPanel *self,

@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxServerPanel, dpx_server_panel, DPX, SERVER_PANEL, GtkWidget)
 
-DpxRelay *dpx_server_panel_get_relay (DpxServerPanel *self);
 void      dpx_server_panel_set_relay (DpxServerPanel *self,
                                       DpxRelay       *relay);
 void      dpx_server_panel_refresh   (DpxServerPanel *self);

@@ -151,12 +151,6 @@ on_peer_disconnected (DpxRelay     *relay,
   log_server_event (self, text);
 }
 
-gboolean
-dpx_window_get_server_enabled (DpxWindow *self)
-{
-  g_return_val_if_fail (DPX_IS_WINDOW (self), FALSE);
-  return gtk_switch_get_active (self->server_switch);
-}
 
 void
 dpx_window_set_server_enabled (DpxWindow *self,

@@ -25,7 +25,6 @@ void        dpx_window_set_url                  (DpxWindow      *self,
                                                  const char     *url);
 void        dpx_window_open_url                 (DpxWindow      *self,
                                                  const char     *url);
-gboolean    dpx_window_get_server_enabled       (DpxWindow      *self);
 void        dpx_window_set_server_enabled       (DpxWindow      *self,
                                                  gboolean        enabled);
 void        dpx_window_show_toast               (DpxWindow      *self,
