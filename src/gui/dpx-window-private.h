@@ -1,7 +1,7 @@
 /* dpx-window-private.h: what dpx-window.c and dpx-window-actions.c share
  *
  * The window is one class in three files: dpx-window.c holds the window
- * (the URL entry, the connection's state, settings and properties),
+ * (the connection's state, settings and properties),
  * dpx-window-actions.c its actions, keyboard shortcuts, and the log's
  * import and export, dpx-window-server.c the local broadcast server.
  *
@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "dpx-url-entry.h"
 #include "dpx-window.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,7 @@ struct _DpxWindow
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkSwitch            *server_switch;
-  GtkEntry             *url_entry;
+  DpxUrlEntry          *url_entry;
   GtkLabel             *state_label;
   GtkButton            *connect_button;
   GtkSpinner           *connect_spinner;
@@ -37,10 +38,7 @@ struct _DpxWindow
   DpxLog               *log;
   DpxSession           *session;
   DpxRelay             *relay;
-  GtkEntryCompletion   *completion;
-  GtkListStore         *recent_store;
   GtkFileChooserNative *chooser;
-  char                 *url_error;
   char                 *last_toast;
   char                 *state_text;
 
@@ -49,7 +47,6 @@ struct _DpxWindow
   guint64               last_in;
   guint64               last_out;
   gboolean              switching_server;
-  gboolean              setting_url;
 };
 
 /* dpx-window-actions.c */

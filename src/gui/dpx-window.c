@@ -1,12 +1,9 @@
 /* dpx-window.c: the main window
  *
- * The URL entry and its check, the connection's state in the header bar,
- * the message rates, the settings the window follows, and the properties.
- * The actions, shortcuts, import and export are in dpx-window-actions.c,
- * the local broadcast server in dpx-window-server.c.
- *
- * A little over 600 lines: two fifths of it are the GObject code of the
- * twelve properties, the template and the window's setup.
+ * The connection's state in the header bar, the URL to connect to (a
+ * DpxUrlEntry), the message rates, the settings the window follows, and the
+ * properties. The actions, shortcuts, import and export are in
+ * dpx-window-actions.c, the local broadcast server in dpx-window-server.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,8 +16,6 @@
 #include "dpx-close-code.h"
 #include "dpx-probe.h"
 #include "dpx-window-private.h"
-
-#define RECENT_URLS_MAX 10
 
 G_DEFINE_FINAL_TYPE (DpxWindow, dpx_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -72,76 +67,9 @@ dpx_window_show_toast (DpxWindow  *self,
 /* URL entry --------------------------------------------------------------- */
 
 static void
-load_recent (DpxWindow *self)
+on_url_error (DpxWindow *self)
 {
-  g_auto(GStrv) urls = g_settings_get_strv (self->settings, "recent-urls");
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_list_store_clear (self->recent_store);
-  for (guint i = 0; urls[i]; i++)
-    gtk_list_store_insert_with_values (self->recent_store, NULL, -1, 0, urls[i], -1);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
-static void
-remember_url (DpxWindow  *self,
-              const char *url)
-{
-  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-urls");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) urls = NULL;
-  guint n = 1;
-
-  g_strv_builder_add (builder, url);
-  for (guint i = 0; old[i] && n < RECENT_URLS_MAX; i++)
-    if (g_strcmp0 (old[i], url) != 0)
-      {
-        g_strv_builder_add (builder, old[i]);
-        n++;
-      }
-  urls = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "recent-urls", (const char * const *) urls);
-}
-
-static void
-on_url_changed (DpxWindow *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-  g_autofree char *old_error = NULL;
-
-  if (self->setting_url)
-    return;
-  old_error = g_steal_pointer (&self->url_error);
-
-  if (*stripped != '\0' && !dpx_client_check_url (stripped, &error))
-    self->url_error = g_strdup (error->message);
-  if (g_strcmp0 (old_error, self->url_error) != 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL_ERROR]);
-
-  if (self->url_error)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->url_entry), "error");
-      gtk_entry_set_icon_from_icon_name (self->url_entry, GTK_ENTRY_ICON_SECONDARY,
-                                         "dialog-warning-symbolic");
-      gtk_entry_set_icon_tooltip_text (self->url_entry, GTK_ENTRY_ICON_SECONDARY, self->url_error);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->url_entry), self->url_error);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->url_entry),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->url_error, -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->url_entry),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->url_entry), "error");
-      gtk_entry_set_icon_from_icon_name (self->url_entry, GTK_ENTRY_ICON_SECONDARY, NULL);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->url_entry),
-                                   _("The WebSocket URL, ws:// or wss:// (Ctrl+L)"));
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->url_entry),
-                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->url_entry), GTK_ACCESSIBLE_STATE_INVALID);
-    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL_ERROR]);
 }
 
 void
@@ -149,12 +77,7 @@ dpx_window_set_url (DpxWindow  *self,
                     const char *url)
 {
   g_return_if_fail (DPX_IS_WINDOW (self));
-
-  /* Replacing the text is a deletion and an insertion: check once. */
-  self->setting_url = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), url ? url : "");
-  self->setting_url = FALSE;
-  on_url_changed (self);
+  dpx_url_entry_set_url (self->url_entry, url);
 }
 
 /* Connection -------------------------------------------------------------- */
@@ -162,8 +85,7 @@ dpx_window_set_url (DpxWindow  *self,
 static void
 connect_to_entry (DpxWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
-  g_autofree char *url = g_strstrip (g_strdup (text));
+  g_autofree char *url = dpx_url_entry_dup_url (self->url_entry);
   g_autoptr(GError) error = NULL;
 
   if (!dpx_session_connect (self->session, url, &error))
@@ -314,7 +236,7 @@ update_state (DpxWindow *self)
                                  state != DPX_CONNECTION_STATE_CLOSING);
 
   if (state == DPX_CONNECTION_STATE_OPEN)
-    remember_url (self, dpx_session_get_url (self->session));
+    dpx_url_entry_remember (self->url_entry, dpx_session_get_url (self->session));
 }
 
 static void
@@ -357,8 +279,6 @@ on_settings_changed (GSettings  *settings,
 {
   if (g_str_equal (key, "log-max-entries"))
     dpx_log_set_max_entries (self->log, g_settings_get_uint (settings, key));
-  else if (g_str_equal (key, "recent-urls"))
-    load_recent (self);
   else if (g_str_equal (key, "accept-invalid-certificates"))
     gtk_revealer_set_reveal_child (self->tls_revealer, g_settings_get_boolean (settings, key));
   else if (g_str_equal (key, "server-lan"))
@@ -430,8 +350,6 @@ dpx_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->relay);
   g_clear_object (&self->log);
-  g_clear_object (&self->completion);
-  g_clear_object (&self->recent_store);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dpx_window_parent_class)->dispose (object);
@@ -442,7 +360,6 @@ dpx_window_finalize (GObject *object)
 {
   DpxWindow *self = DPX_WINDOW (object);
 
-  g_clear_pointer (&self->url_error, g_free);
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_pointer (&self->state_text, g_free);
 
@@ -478,7 +395,7 @@ dpx_window_get_property (GObject    *object,
       g_value_set_object (value, self->server_panel);
       break;
     case PROP_URL_ERROR:
-      g_value_set_string (value, self->url_error);
+      g_object_get_property (G_OBJECT (self->url_entry), "url-error", value);
       break;
     case PROP_CONNECT_LABEL:
       g_value_set_string (value, gtk_label_get_text (self->connect_label));
@@ -557,6 +474,7 @@ dpx_window_class_init (DpxWindowClass *klass)
   g_type_ensure (DPX_TYPE_LOG_VIEW);
   g_type_ensure (DPX_TYPE_COMPOSE);
   g_type_ensure (DPX_TYPE_SERVER_PANEL);
+  g_type_ensure (DPX_TYPE_URL_ENTRY);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-window.ui");
@@ -573,7 +491,7 @@ dpx_window_class_init (DpxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, compose);
-  gtk_widget_class_bind_template_callback (widget_class, on_url_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_url_error);
   gtk_widget_class_bind_template_callback (widget_class, dpx_window_toggle_connection);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_server_switch",
                                                 G_CALLBACK (dpx_window_on_server_switch));
@@ -606,19 +524,7 @@ dpx_window_init (DpxWindow *self)
   dpx_compose_set_session (self->compose, self->session);
   dpx_server_panel_set_relay (self->server_panel, self->relay);
 
-  /* Recent URLs complete the entry. GtkEntryCompletion is deprecated after
-   * 4.8 but is the only completion 4.8 has. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  self->recent_store = gtk_list_store_new (1, G_TYPE_STRING);
-  self->completion = gtk_entry_completion_new ();
-  gtk_entry_completion_set_model (self->completion, GTK_TREE_MODEL (self->recent_store));
-  gtk_entry_completion_set_text_column (self->completion, 0);
-  gtk_entry_completion_set_minimum_key_length (self->completion, 1);
-  gtk_entry_completion_set_popup_completion (self->completion, TRUE);
-  gtk_entry_completion_set_inline_completion (self->completion, FALSE);
-  gtk_entry_set_completion (self->url_entry, self->completion);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  load_recent (self);
+  dpx_url_entry_set_settings (self->url_entry, self->settings);
 
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_notify), self);
   g_signal_connect (self->session, "notify::reconnect-pending",
@@ -631,7 +537,6 @@ dpx_window_init (DpxWindow *self)
                                  g_settings_get_boolean (self->settings,
                                                          "accept-invalid-certificates"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server", FALSE);
-  on_url_changed (self);
   update_state (self);
 
   self->rate_source = g_timeout_add_seconds (1, rate_cb, self);
