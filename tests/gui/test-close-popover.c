@@ -94,7 +94,10 @@ test_properties (void)
     g_assert_cmpuint (dpx_notify_counter_take (error), ==, 1);
   }
 
+  g_value_unset (&some);
   g_assert_finalize_object (popover);
+  g_assert_finalize_object (g_steal_pointer (&session));
+  g_assert_finalize_object (g_steal_pointer (&log));
 }
 
 /* A good code and reason close the session's connection with them. */
@@ -128,6 +131,7 @@ test_close (void)
 
   g_assert_finalize_object (popover);
   g_assert_finalize_object (g_steal_pointer (&session));
+  g_assert_finalize_object (g_steal_pointer (&log));
   dpx_relay_stop (relay);
   dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 0, 5000);
   dpx_test_wait_until (G_OBJECT (relay)->ref_count == 1, 5000);

@@ -110,6 +110,10 @@ test_show (void)
 
   dpx_gui_test_destroy_toplevel (toplevel);
   g_assert_finalize_object (pane);
+  g_assert_finalize_object (g_steal_pointer (&text));
+  g_assert_finalize_object (g_steal_pointer (&json));
+  g_assert_finalize_object (g_steal_pointer (&binary));
+  g_assert_finalize_object (g_steal_pointer (&event));
 }
 
 static void
@@ -124,6 +128,7 @@ test_properties (void)
   g_value_init (&some, DPX_TYPE_LOG_ENTRY);
   g_value_set_object (&some, entry);
   dpx_test_assert_property_notify (pane, "entry", &none, &some);
+  g_value_unset (&some);
 
   {
     g_autoptr(DpxNotifyCounter) text = dpx_test_count_notify (pane, "text");
@@ -137,6 +142,7 @@ test_properties (void)
   }
 
   g_assert_finalize_object (pane);
+  g_assert_finalize_object (g_steal_pointer (&entry));
 }
 
 int

@@ -44,6 +44,8 @@ test_properties (void)
   g_value_set_object (&first, log);
   g_value_set_object (&second, other);
   dpx_test_assert_property_notify (view, "log", &first, &second);
+  g_value_unset (&first);
+  g_value_unset (&second);
 
   assert_boolean_notify (view, "paused");
   assert_boolean_notify (view, "show-sent");
@@ -69,6 +71,8 @@ test_properties (void)
 
   dpx_gui_test_destroy_toplevel (toplevel);
   g_assert_finalize_object (view);
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&other));
 }
 
 /* In a window ------------------------------------------------------------- */

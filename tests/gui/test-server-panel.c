@@ -80,8 +80,12 @@ test_properties (void)
   g_value_set_object (&a, first);
   g_value_set_object (&b, second);
   dpx_test_assert_property_notify (panel, "relay", &a, &b);
+  g_value_unset (&a);
+  g_value_unset (&b);
 
   g_assert_finalize_object (panel);
+  g_assert_finalize_object (g_steal_pointer (&first));
+  g_assert_finalize_object (g_steal_pointer (&second));
 }
 
 int
