@@ -125,7 +125,8 @@ show_error (DpxUrlEntry *self)
   if (self->error)
     {
       gtk_widget_add_css_class (widget, "error");
-      gtk_entry_set_icon_from_icon_name (entry, GTK_ENTRY_ICON_SECONDARY, "dialog-warning-symbolic");
+      gtk_entry_set_icon_from_icon_name (entry, GTK_ENTRY_ICON_SECONDARY,
+                                         "dialog-warning-symbolic");
       gtk_entry_set_icon_tooltip_text (entry, GTK_ENTRY_ICON_SECONDARY, self->error);
       gtk_widget_set_tooltip_text (widget, self->error);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
