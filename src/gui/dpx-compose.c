@@ -1,20 +1,29 @@
 /* dpx-compose.c: the box where messages are written and sent
  *
+ * The mode (text, JSON, binary) and the binary encoding are properties; the
+ * mode toggles are the property action compose.mode. What is written is
+ * checked as it is typed and again when sent; a file's bytes can stand in
+ * for the text in binary mode. The messages sent before are in a
+ * DpxSentHistory; the Close button's popover is a DpxClosePopover.
+ *
+ * Over 600 lines, on purpose: the modes, their checks, the chosen file and
+ * the repeat timer all read and change the same text and Send button, and
+ * a third of the file is the six properties' GObject code.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-Compose"
 
 #include "config.h"
 
-#include <string.h>
-
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "dpx-close-popover.h"
+#include "dpx-sent-history.h"
 #include "dpx-compose.h"
 #include "dpx-format.h"
-#include "dpx-close-code.h"
 #include "dpx-json-check.h"
 #include "dpx-parse.h"
 
@@ -22,70 +31,67 @@
 /* Live validation stops past this; the check still runs when sending. */
 #define LIVE_CHECK_MAX (1024 * 1024)
 
-typedef struct {
-  DpxComposeMode mode;
-  char          *text;
-} HistoryItem;
-
 struct _DpxCompose
 {
-  GtkWidget          parent_instance;
+  GtkWidget             parent_instance;
 
   /* template widgets */
-  GtkToggleButton   *text_mode;
-  GtkToggleButton   *json_mode;
-  GtkToggleButton   *binary_mode;
-  GtkButton         *format_button;
-  GtkDropDown       *encoding_dropdown;
-  GtkButton         *file_button;
-  GtkCheckButton    *repeat_check;
-  GtkSpinButton     *repeat_spin;
-  GtkMenuButton     *close_menu;
-  GtkPopover        *close_popover;
-  GtkSpinButton     *close_code;
-  GtkLabel          *close_code_description;
-  GtkEntry          *close_reason;
-  GtkLabel          *close_error;
-  GtkButton         *close_button;
-  GtkTextView       *text_view;
-  GtkButton         *send_button;
-  AdwButtonContent  *send_content;
-  GtkBox            *file_box;
-  GtkLabel          *file_label;
-  GtkButton         *file_clear;
-  GtkLabel          *message_label;
+  GtkButton            *format_button;
+  GtkDropDown          *encoding_dropdown;
+  GtkButton            *file_button;
+  GtkCheckButton       *repeat_check;
+  GtkSpinButton        *repeat_spin;
+  GtkMenuButton        *close_menu;
+  DpxClosePopover      *close_popover;
+  GtkTextView          *text_view;
+  GtkButton            *send_button;
+  AdwButtonContent     *send_content;
+  GtkBox               *file_box;
+  GtkLabel             *file_label;
+  GtkLabel             *message_label;
 
   /* owned */
-  DpxSession        *session;
-  GArray            *history;       /* HistoryItem, oldest first */
-  char              *draft;         /* what was being written before Alt+Up */
-  GBytes            *file_bytes;
-  char              *close_error_text;
+  DpxSession           *session;
+  DpxSentHistory    *history;
+  GBytes               *file_bytes;
   GtkFileChooserNative *chooser;
 
-  guint              repeat_source;
-  guint              history_pos;   /* == history->len when not browsing */
-  gboolean           message_is_error;
-  gboolean           browsing;
+  DpxComposeMode        mode;
+  DpxBinaryEncoding     encoding;
+  guint                 repeat_source;
+  gboolean              message_is_error;
+  gboolean              browsing;
+  gboolean              setting_text;
 };
 
 G_DEFINE_FINAL_TYPE (DpxCompose, dpx_compose, GTK_TYPE_WIDGET)
 
-static void
-history_item_clear (gpointer data)
-{
-  HistoryItem *item = data;
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_MODE,
+  PROP_ENCODING,
+  PROP_MESSAGE,
+  PROP_MESSAGE_IS_ERROR,
+  PROP_REPEATING,
+  N_PROPS
+};
 
-  g_clear_pointer (&item->text, g_free);
-}
+static GParamSpec *properties[N_PROPS];
 
 static void
 set_message (DpxCompose *self,
              const char *text,
              gboolean    is_error)
 {
+  gboolean was_error = self->message_is_error;
+
   self->message_is_error = is_error && text && *text;
-  gtk_label_set_text (self->message_label, text ? text : "");
+  if (g_strcmp0 (gtk_label_get_text (self->message_label), text ? text : "") != 0)
+    {
+      gtk_label_set_text (self->message_label, text ? text : "");
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), text && *text);
   if (self->message_is_error)
     {
@@ -97,21 +103,11 @@ set_message (DpxCompose *self,
       gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->text_view), "invalid");
     }
+  if (was_error != self->message_is_error)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE_IS_ERROR]);
 }
 
-const char *
-dpx_compose_get_message (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), NULL);
-  return gtk_label_get_text (self->message_label);
-}
-
-gboolean
-dpx_compose_get_message_is_error (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), FALSE);
-  return self->message_is_error;
-}
+static void on_buffer_changed (DpxCompose *self);
 
 char *
 dpx_compose_dup_text (DpxCompose *self)
@@ -131,46 +127,12 @@ dpx_compose_set_text (DpxCompose *self,
                       const char *text)
 {
   g_return_if_fail (DPX_IS_COMPOSE (self));
+
+  /* Replacing the text is a deletion and an insertion: check once. */
+  self->setting_text = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text ? text : "", -1);
-}
-
-DpxComposeMode
-dpx_compose_get_mode (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), DPX_COMPOSE_MODE_TEXT);
-
-  if (gtk_toggle_button_get_active (self->json_mode))
-    return DPX_COMPOSE_MODE_JSON;
-  if (gtk_toggle_button_get_active (self->binary_mode))
-    return DPX_COMPOSE_MODE_BINARY;
-  return DPX_COMPOSE_MODE_TEXT;
-}
-
-void
-dpx_compose_set_mode (DpxCompose     *self,
-                      DpxComposeMode  mode)
-{
-  GtkToggleButton *buttons[] = { self->text_mode, self->json_mode, self->binary_mode };
-
-  g_return_if_fail (DPX_IS_COMPOSE (self));
-  g_return_if_fail (mode <= DPX_COMPOSE_MODE_BINARY);
-
-  gtk_toggle_button_set_active (buttons[mode], TRUE);
-}
-
-void
-dpx_compose_set_encoding (DpxCompose        *self,
-                          DpxBinaryEncoding  encoding)
-{
-  g_return_if_fail (DPX_IS_COMPOSE (self));
-  gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
-}
-
-static DpxBinaryEncoding
-get_encoding (DpxCompose *self)
-{
-  return gtk_drop_down_get_selected (self->encoding_dropdown) == 1 ? DPX_BINARY_ENCODING_BASE64
-                                                                    : DPX_BINARY_ENCODING_HEX;
+  self->setting_text = FALSE;
+  on_buffer_changed (self);
 }
 
 /* Validation -------------------------------------------------------------- */
@@ -182,7 +144,7 @@ parse_binary (DpxCompose  *self,
 {
   if (self->file_bytes)
     return g_bytes_ref (self->file_bytes);
-  if (get_encoding (self) == DPX_BINARY_ENCODING_BASE64)
+  if (self->encoding == DPX_BINARY_ENCODING_BASE64)
     return dpx_parse_base64 (text, error);
   return dpx_parse_hex (text, error);
 }
@@ -201,7 +163,7 @@ validate (DpxCompose *self)
     }
 
   text = dpx_compose_dup_text (self);
-  switch (dpx_compose_get_mode (self))
+  switch (self->mode)
     {
     case DPX_COMPOSE_MODE_JSON:
       if (*text == '\0' || dpx_parse_json_message (text, &error))
@@ -236,46 +198,80 @@ validate (DpxCompose *self)
 }
 
 static void
-on_buffer_changed (GtkTextBuffer *buffer,
-                   DpxCompose    *self)
+on_buffer_changed (DpxCompose *self)
 {
-  if (!self->browsing)
-    self->history_pos = self->history->len;
-  validate (self);
-}
-
-static void
-on_mode_toggled (GtkToggleButton *button,
-                 DpxCompose      *self)
-{
-  DpxComposeMode mode;
-
-  if (!gtk_toggle_button_get_active (button))
+  if (self->setting_text)
     return;
-
-  mode = dpx_compose_get_mode (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->format_button), mode == DPX_COMPOSE_MODE_JSON);
-  gtk_widget_set_visible (GTK_WIDGET (self->encoding_dropdown), mode == DPX_COMPOSE_MODE_BINARY);
-  gtk_widget_set_visible (GTK_WIDGET (self->file_button), mode == DPX_COMPOSE_MODE_BINARY);
-  gtk_widget_set_visible (GTK_WIDGET (self->file_box),
-                          mode == DPX_COMPOSE_MODE_BINARY && self->file_bytes != NULL);
-  /* A chosen file stands in for the text only in binary mode. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->text_view),
-                            mode != DPX_COMPOSE_MODE_BINARY || self->file_bytes == NULL);
+  if (!self->browsing)
+    dpx_sent_history_rewind (self->history);
   validate (self);
 }
 
+/* What shows depends on the mode and on a chosen file. */
 static void
-on_encoding_changed (GtkDropDown *dropdown,
-                     GParamSpec  *pspec,
-                     DpxCompose  *self)
+update_mode_widgets (DpxCompose *self)
 {
+  gboolean binary = self->mode == DPX_COMPOSE_MODE_BINARY;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->format_button), self->mode == DPX_COMPOSE_MODE_JSON);
+  gtk_widget_set_visible (GTK_WIDGET (self->encoding_dropdown), binary);
+  gtk_widget_set_visible (GTK_WIDGET (self->file_button), binary);
+  gtk_widget_set_visible (GTK_WIDGET (self->file_box), self->file_bytes != NULL);
+  /* A chosen file stands in for the text only in binary mode. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->text_view), !binary || self->file_bytes == NULL);
+}
+
+DpxComposeMode
+dpx_compose_get_mode (DpxCompose *self)
+{
+  g_return_val_if_fail (DPX_IS_COMPOSE (self), DPX_COMPOSE_MODE_TEXT);
+  return self->mode;
+}
+
+void
+dpx_compose_set_mode (DpxCompose     *self,
+                      DpxComposeMode  mode)
+{
+  g_return_if_fail (DPX_IS_COMPOSE (self));
+  g_return_if_fail (mode <= DPX_COMPOSE_MODE_BINARY);
+
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  update_mode_widgets (self);
   validate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+
+void
+dpx_compose_set_encoding (DpxCompose        *self,
+                          DpxBinaryEncoding  encoding)
+{
+  g_return_if_fail (DPX_IS_COMPOSE (self));
+  g_return_if_fail (encoding <= DPX_BINARY_ENCODING_BASE64);
+
+  if (self->encoding == encoding)
+    return;
+  self->encoding = encoding;
+  /* The drop-down's rows follow DpxBinaryEncoding. */
+  gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
+  validate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCODING]);
 }
 
 static void
-on_format_clicked (GtkButton  *button,
-                   DpxCompose *self)
+on_encoding_selected (DpxCompose *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->encoding_dropdown);
+
+  dpx_compose_set_encoding (self, selected == DPX_BINARY_ENCODING_BASE64
+                                  ? DPX_BINARY_ENCODING_BASE64
+                                  : DPX_BINARY_ENCODING_HEX);
+}
+
+static void
+on_format_clicked (DpxCompose *self)
 {
   g_autofree char *text = dpx_compose_dup_text (self);
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -286,7 +282,8 @@ on_format_clicked (GtkButton  *button,
   /* Formatting what json-glib tolerates would drop what follows the first
    * value: format only strict JSON. */
   if (!dpx_json_check (text, -1, NULL) ||
-      !json_parser_load_from_data (parser, text, -1, &error) || json_parser_get_root (parser) == NULL)
+      !json_parser_load_from_data (parser, text, -1, &error) ||
+      json_parser_get_root (parser) == NULL)
     {
       validate (self);
       return;
@@ -318,9 +315,7 @@ dpx_compose_set_file_bytes (DpxCompose *self,
       gtk_label_set_text (self->file_label, text);
       dpx_compose_set_mode (self, DPX_COMPOSE_MODE_BINARY);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->file_box), bytes != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->text_view),
-                            bytes == NULL || dpx_compose_get_mode (self) != DPX_COMPOSE_MODE_BINARY);
+  update_mode_widgets (self);
   validate (self);
 }
 
@@ -354,57 +349,34 @@ on_file_response (GtkNativeDialog *dialog,
 {
   g_autoptr(GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))))
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file)
     g_file_load_contents_async (file, NULL, on_file_loaded, g_object_ref (self));
   g_clear_object (&self->chooser);
 }
 
 static void
-on_file_clicked (GtkButton  *button,
-                 DpxCompose *self)
+on_file_clicked (DpxCompose *self)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Send a File"),
-                                               GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  self->chooser = gtk_file_chooser_native_new (_("Send a File"), GTK_WINDOW (root),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_file_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
-on_file_clear (GtkButton  *button,
-               DpxCompose *self)
+on_file_clear (DpxCompose *self)
 {
   dpx_compose_set_file_bytes (self, NULL, NULL);
 }
 
 /* History ----------------------------------------------------------------- */
-
-static void
-history_push (DpxCompose     *self,
-              DpxComposeMode  mode,
-              const char     *text)
-{
-  HistoryItem item;
-
-  if (self->history->len > 0)
-    {
-      HistoryItem *last = &g_array_index (self->history, HistoryItem, self->history->len - 1);
-
-      if (last->mode == mode && g_strcmp0 (last->text, text) == 0)
-        {
-          self->history_pos = self->history->len;
-          return;
-        }
-    }
-  if (self->history->len >= HISTORY_MAX)
-    g_array_remove_index (self->history, 0);
-  item.mode = mode;
-  item.text = g_strdup (text);
-  g_array_append_val (self->history, item);
-  self->history_pos = self->history->len;
-}
 
 /**
  * dpx_compose_history_move:
@@ -414,36 +386,28 @@ void
 dpx_compose_history_move (DpxCompose *self,
                           int         delta)
 {
-  guint pos;
+  g_autofree char *current = NULL;
+  DpxComposeMode mode;
+  const char *text;
 
   g_return_if_fail (DPX_IS_COMPOSE (self));
 
-  if (self->history->len == 0)
+  current = dpx_compose_dup_text (self);
+  mode = self->mode;
+  if (!dpx_sent_history_move (self->history, delta, current, &mode, &text))
     return;
-  if (delta < 0 && self->history_pos == 0)
-    return;
-  if (delta > 0 && self->history_pos >= self->history->len)
-    return;
-
-  if (self->history_pos == self->history->len)
-    {
-      g_free (self->draft);
-      self->draft = dpx_compose_dup_text (self);
-    }
-
-  pos = self->history_pos + delta;
   self->browsing = TRUE;
-  if (pos >= self->history->len)
-    dpx_compose_set_text (self, self->draft);
-  else
-    {
-      HistoryItem *item = &g_array_index (self->history, HistoryItem, pos);
-
-      dpx_compose_set_mode (self, item->mode);
-      dpx_compose_set_text (self, item->text);
-    }
+  dpx_compose_set_mode (self, mode);
+  dpx_compose_set_text (self, text);
   self->browsing = FALSE;
-  self->history_pos = pos;
+}
+
+static void
+history_move_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  dpx_compose_history_move (DPX_COMPOSE (widget), g_variant_get_int32 (param));
 }
 
 /* Sending ----------------------------------------------------------------- */
@@ -454,7 +418,7 @@ send_current (DpxCompose  *self,
               GError     **error)
 {
   g_autofree char *text = dpx_compose_dup_text (self);
-  DpxComposeMode mode = dpx_compose_get_mode (self);
+  DpxComposeMode mode = self->mode;
 
   if (self->session == NULL)
     {
@@ -488,28 +452,8 @@ send_current (DpxCompose  *self,
     }
 
   if (remember && self->file_bytes == NULL)
-    history_push (self, mode, text);
+    dpx_sent_history_push (self->history, mode, text);
   return TRUE;
-}
-
-static void stop_repeat (DpxCompose *self);
-
-static gboolean
-repeat_cb (gpointer data)
-{
-  DpxCompose *self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!send_current (self, FALSE, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Repeating stopped: %s"), error->message);
-
-      self->repeat_source = 0;
-      stop_repeat (self);
-      set_message (self, text, TRUE);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -527,7 +471,8 @@ update_send_button (DpxCompose *self)
     {
       adw_button_content_set_label (self->send_content, _("_Send"));
       adw_button_content_set_icon_name (self->send_content, "document-send-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), _("Send the message (Ctrl+Enter)"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button),
+                                   _("Send the message (Ctrl+Enter)"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->send_button), "destructive-action");
       gtk_widget_add_css_class (GTK_WIDGET (self->send_button), "suggested-action");
     }
@@ -536,8 +481,28 @@ update_send_button (DpxCompose *self)
 static void
 stop_repeat (DpxCompose *self)
 {
+  if (self->repeat_source == 0)
+    return;
   g_clear_handle_id (&self->repeat_source, g_source_remove);
   update_send_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPEATING]);
+}
+
+static gboolean
+repeat_cb (gpointer data)
+{
+  DpxCompose *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!send_current (self, FALSE, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Repeating stopped: %s"), error->message);
+
+      stop_repeat (self);
+      set_message (self, text, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 /**
@@ -575,8 +540,17 @@ dpx_compose_send (DpxCompose *self)
       self->repeat_source = g_timeout_add (MAX (interval, 10), repeat_cb, self);
       g_source_set_name_by_id (self->repeat_source, "[duplex] repeat");
       update_send_button (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPEATING]);
     }
   return TRUE;
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  dpx_compose_send (DPX_COMPOSE (widget));
 }
 
 void
@@ -590,27 +564,14 @@ dpx_compose_set_repeat (DpxCompose *self,
   gtk_check_button_set_active (self->repeat_check, repeat);
 }
 
-gboolean
-dpx_compose_get_repeating (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), FALSE);
-  return self->repeat_source != 0;
-}
-
 static void
-on_repeat_toggled (GtkCheckButton *check,
-                   DpxCompose     *self)
+on_repeat_toggled (DpxCompose *self)
 {
-  if (!gtk_check_button_get_active (check))
+  if (!gtk_check_button_get_active (self->repeat_check))
     stop_repeat (self);
 }
 
-static void
-on_send_clicked (GtkButton  *button,
-                 DpxCompose *self)
-{
-  dpx_compose_send (self);
-}
+/* Session ----------------------------------------------------------------- */
 
 static void
 on_session_state (DpxSession *session,
@@ -626,148 +587,31 @@ on_session_state (DpxSession *session,
     validate (self);
 }
 
+
 void
 dpx_compose_set_session (DpxCompose *self,
                          DpxSession *session)
 {
   g_return_if_fail (DPX_IS_COMPOSE (self));
+  g_return_if_fail (session == NULL || DPX_IS_SESSION (session));
 
+  if (self->session == session)
+    return;
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  dpx_close_popover_set_session (self->close_popover, session);
   if (session)
     {
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
       on_session_state (session, NULL, self);
     }
-}
-
-void
-dpx_compose_focus (DpxCompose *self)
-{
-  g_return_if_fail (DPX_IS_COMPOSE (self));
-  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
-}
-
-/* Closing ----------------------------------------------------------------- */
-
-static void
-set_close_error (DpxCompose *self,
-                 const char *text)
-{
-  g_free (self->close_error_text);
-  self->close_error_text = g_strdup (text);
-  gtk_label_set_text (self->close_error, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->close_error), text != NULL);
-}
-
-const char *
-dpx_compose_get_close_error (DpxCompose *self)
-{
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), NULL);
-  return self->close_error_text;
-}
-
-/**
- * dpx_compose_close_connection:
- *
- * Closes with @code and @reason after checking both; a problem is shown
- * under the fields and nothing is sent.
- */
-gboolean
-dpx_compose_close_connection (DpxCompose *self,
-                              int         code,
-                              const char *reason)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_return_val_if_fail (DPX_IS_COMPOSE (self), FALSE);
-
-  if (!dpx_close_check (code, reason, &error))
-    {
-      set_close_error (self, error->message);
-      return FALSE;
-    }
-  if (self->session == NULL ||
-      !dpx_session_disconnect (self->session, (gushort) code, reason, &error))
-    {
-      set_close_error (self, error ? error->message : _("Not connected"));
-      return FALSE;
-    }
-  set_close_error (self, NULL);
-  gtk_popover_popdown (self->close_popover);
-  return TRUE;
-}
-
-static void
-on_close_clicked (GtkButton  *button,
-                  DpxCompose *self)
-{
-  dpx_compose_close_connection (self, gtk_spin_button_get_value_as_int (self->close_code),
-                                gtk_editable_get_text (GTK_EDITABLE (self->close_reason)));
-}
-
-static void
-on_close_reason_activate (GtkEntry   *entry,
-                          DpxCompose *self)
-{
-  on_close_clicked (self->close_button, self);
-}
-
-static void
-on_close_code_changed (GtkSpinButton *spin,
-                       DpxCompose    *self)
-{
-  g_autoptr(GError) error = NULL;
-  int code = gtk_spin_button_get_value_as_int (spin);
-
-  gtk_label_set_text (self->close_code_description, dpx_close_code_describe ((gushort) code));
-  if (dpx_close_check (code, gtk_editable_get_text (GTK_EDITABLE (self->close_reason)), &error))
-    set_close_error (self, NULL);
   else
-    set_close_error (self, error->message);
-}
-
-static void
-on_close_reason_changed (GtkEditable *editable,
-                         DpxCompose  *self)
-{
-  on_close_code_changed (self->close_code, self);
-}
-
-/* Keys -------------------------------------------------------------------- */
-
-static gboolean
-send_shortcut (GtkWidget *widget,
-               GVariant  *args,
-               gpointer   user_data)
-{
-  dpx_compose_send (DPX_COMPOSE (user_data));
-  return TRUE;
-}
-
-static gboolean
-history_shortcut (GtkWidget *widget,
-                  GVariant  *args,
-                  gpointer   user_data)
-{
-  dpx_compose_history_move (DPX_COMPOSE (user_data), g_variant_get_int32 (args));
-  return TRUE;
-}
-
-static void
-add_shortcut (GtkEventController *controller,
-              const char         *trigger,
-              GtkShortcutFunc     func,
-              gpointer            data,
-              GVariant           *args)
-{
-  GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (trigger),
-                                            gtk_callback_action_new (func, data, NULL));
-
-  if (args)
-    gtk_shortcut_set_arguments (shortcut, args);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    {
+      stop_repeat (self);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->close_menu), FALSE);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -797,12 +641,67 @@ dpx_compose_finalize (GObject *object)
 {
   DpxCompose *self = DPX_COMPOSE (object);
 
-  g_clear_pointer (&self->history, g_array_unref);
-  g_clear_pointer (&self->draft, g_free);
+  g_clear_pointer (&self->history, dpx_sent_history_free);
   g_clear_pointer (&self->file_bytes, g_bytes_unref);
-  g_clear_pointer (&self->close_error_text, g_free);
 
   G_OBJECT_CLASS (dpx_compose_parent_class)->finalize (object);
+}
+
+static void
+dpx_compose_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  DpxCompose *self = DPX_COMPOSE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_ENCODING:
+      g_value_set_enum (value, self->encoding);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, gtk_label_get_text (self->message_label));
+      break;
+    case PROP_MESSAGE_IS_ERROR:
+      g_value_set_boolean (value, self->message_is_error);
+      break;
+    case PROP_REPEATING:
+      g_value_set_boolean (value, self->repeat_source != 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_compose_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  DpxCompose *self = DPX_COMPOSE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      dpx_compose_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_MODE:
+      dpx_compose_set_mode (self, g_value_get_enum (value));
+      break;
+    case PROP_ENCODING:
+      dpx_compose_set_encoding (self, g_value_get_enum (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -813,13 +712,35 @@ dpx_compose_class_init (DpxComposeClass *klass)
 
   object_class->dispose = dpx_compose_dispose;
   object_class->finalize = dpx_compose_finalize;
+  object_class->get_property = dpx_compose_get_property;
+  object_class->set_property = dpx_compose_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, DPX_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL, DPX_TYPE_COMPOSE_MODE, DPX_COMPOSE_MODE_TEXT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENCODING] =
+    g_param_spec_enum ("encoding", NULL, NULL, DPX_TYPE_BINARY_ENCODING, DPX_BINARY_ENCODING_HEX,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The line under the text: what is wrong with it, or what will be sent. */
+  properties[PROP_MESSAGE] =
+    g_param_spec_string ("message", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MESSAGE_IS_ERROR] =
+    g_param_spec_boolean ("message-is-error", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPEATING] =
+    g_param_spec_boolean ("repeating", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
+  g_type_ensure (DPX_TYPE_CLOSE_POPOVER);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/duplexws/Duplex/dpx-compose.ui");
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, text_mode);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, json_mode);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, binary_mode);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/duplexws/Duplex/dpx-compose.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, format_button);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_button);
@@ -827,18 +748,24 @@ dpx_compose_class_init (DpxComposeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, repeat_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_menu);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_popover);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_code);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_code_description);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_reason);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_error);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_button);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, text_view);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, send_button);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, send_content);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_box);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_label);
-  gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_clear);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, message_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_buffer_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_encoding_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_format_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_file_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_file_clear);
+  gtk_widget_class_bind_template_callback (widget_class, on_repeat_toggled);
+
+  /* Ctrl+Enter and Alt+Up/Down are bound on the text view in the template,
+   * in the capture phase: the text view would take Ctrl+Enter as a newline. */
+  gtk_widget_class_install_action (widget_class, "compose.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "compose.history-move", "i", history_move_action);
+  gtk_widget_class_install_property_action (widget_class, "compose.mode", "mode");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "compose");
@@ -847,42 +774,16 @@ dpx_compose_class_init (DpxComposeClass *klass)
 static void
 dpx_compose_init (DpxCompose *self)
 {
-  GtkEventController *shortcuts;
+  GtkLayoutManager *layout;
+
+  self->history = dpx_sent_history_new (HISTORY_MAX);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
 
-  self->history = g_array_new (FALSE, TRUE, sizeof (HistoryItem));
-  g_array_set_clear_func (self->history, history_item_clear);
-
-  /* Capture phase: the text view would take Ctrl+Enter as a newline. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
-  add_shortcut (shortcuts, "<Control>Return", send_shortcut, self, NULL);
-  add_shortcut (shortcuts, "<Control>KP_Enter", send_shortcut, self, NULL);
-  add_shortcut (shortcuts, "<Alt>Up", history_shortcut, self, g_variant_new_int32 (-1));
-  add_shortcut (shortcuts, "<Alt>Down", history_shortcut, self, g_variant_new_int32 (1));
-  gtk_widget_add_controller (GTK_WIDGET (self->text_view), shortcuts);
-
-  g_signal_connect (gtk_text_view_get_buffer (self->text_view), "changed",
-                    G_CALLBACK (on_buffer_changed), self);
-  g_signal_connect (self->text_mode, "toggled", G_CALLBACK (on_mode_toggled), self);
-  g_signal_connect (self->json_mode, "toggled", G_CALLBACK (on_mode_toggled), self);
-  g_signal_connect (self->binary_mode, "toggled", G_CALLBACK (on_mode_toggled), self);
-  g_signal_connect (self->encoding_dropdown, "notify::selected", G_CALLBACK (on_encoding_changed), self);
-  g_signal_connect (self->format_button, "clicked", G_CALLBACK (on_format_clicked), self);
-  g_signal_connect (self->file_button, "clicked", G_CALLBACK (on_file_clicked), self);
-  g_signal_connect (self->file_clear, "clicked", G_CALLBACK (on_file_clear), self);
-  g_signal_connect (self->repeat_check, "toggled", G_CALLBACK (on_repeat_toggled), self);
-  g_signal_connect (self->send_button, "clicked", G_CALLBACK (on_send_clicked), self);
-  g_signal_connect (self->close_button, "clicked", G_CALLBACK (on_close_clicked), self);
-  g_signal_connect (self->close_code, "value-changed", G_CALLBACK (on_close_code_changed), self);
-  g_signal_connect (self->close_reason, "changed", G_CALLBACK (on_close_reason_changed), self);
-  g_signal_connect (self->close_reason, "activate", G_CALLBACK (on_close_reason_activate), self);
-
-  on_close_code_changed (self->close_code, self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->close_menu), FALSE);
+  update_mode_widgets (self);
   set_message (self, NULL, FALSE);
 }

@@ -20,7 +20,6 @@ struct _DpxConnectionDialog
 
   /* template widgets */
   AdwPreferencesGroup  *headers_group;
-  GtkButton            *add_header_button;
   AdwEntryRow          *protocols_row;
   AdwEntryRow          *origin_row;
   GtkSwitch            *deflate_switch;
@@ -96,17 +95,15 @@ on_header_remove (GtkButton           *button,
   save_headers (self);
 }
 
-void
-dpx_connection_dialog_add_header (DpxConnectionDialog *self,
-                                  const char          *name,
-                                  const char          *value)
+static void
+add_header (DpxConnectionDialog *self,
+            const char          *name,
+            const char          *value)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *name_entry = gtk_entry_new ();
   GtkWidget *value_entry = gtk_entry_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-
-  g_return_if_fail (DPX_IS_CONNECTION_DIALOG (self));
 
   gtk_entry_set_placeholder_text (GTK_ENTRY (name_entry), _("Name"));
   gtk_editable_set_width_chars (GTK_EDITABLE (name_entry), 16);
@@ -146,23 +143,22 @@ dpx_connection_dialog_add_header (DpxConnectionDialog *self,
 }
 
 static void
-on_add_header (GtkButton           *button,
-               DpxConnectionDialog *self)
+on_add_header (DpxConnectionDialog *self)
 {
-  dpx_connection_dialog_add_header (self, NULL, NULL);
+  add_header (self, NULL, NULL);
 }
 
 /* Other keys -------------------------------------------------------------- */
 
 static void
-on_protocols_changed (GtkEditable         *editable,
-                      DpxConnectionDialog *self)
+on_protocols_changed (DpxConnectionDialog *self)
 {
-  g_auto(GStrv) parts = g_strsplit (gtk_editable_get_text (editable), ",", -1);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->protocols_row));
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) protocols = NULL;
 
-  if (self->loading)
+  if (self->loading || self->settings == NULL)
     return;
   for (guint i = 0; parts[i]; i++)
     {
@@ -175,11 +171,9 @@ on_protocols_changed (GtkEditable         *editable,
 }
 
 static void
-on_tls_changed (GtkSwitch           *sw,
-                GParamSpec          *pspec,
-                DpxConnectionDialog *self)
+on_tls_changed (DpxConnectionDialog *self)
 {
-  gtk_widget_set_visible (self->tls_warning, gtk_switch_get_active (sw));
+  gtk_widget_set_visible (self->tls_warning, gtk_switch_get_active (self->tls_switch));
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -207,7 +201,6 @@ dpx_connection_dialog_class_init (DpxConnectionDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-connection-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, headers_group);
-  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, add_header_button);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, protocols_row);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, origin_row);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, deflate_switch);
@@ -217,6 +210,9 @@ dpx_connection_dialog_class_init (DpxConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, max_size_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, keepalive_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, reconnect_switch);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_header);
+  gtk_widget_class_bind_template_callback (widget_class, on_protocols_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_tls_changed);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -248,7 +244,7 @@ dpx_connection_dialog_new (GSettings *settings)
   headers = g_settings_get_value (settings, "request-headers");
   g_variant_iter_init (&iter, headers);
   while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
-    dpx_connection_dialog_add_header (self, name, value);
+    add_header (self, name, value);
 
   protocols = g_settings_get_strv (settings, "subprotocols");
   joined = g_strjoinv (", ", protocols);
@@ -258,18 +254,20 @@ dpx_connection_dialog_new (GSettings *settings)
   self->loading = FALSE;
 
   g_settings_bind (settings, "origin", self->origin_row, "text", G_SETTINGS_BIND_SET);
-  g_settings_bind (settings, "permessage-deflate", self->deflate_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "permessage-deflate", self->deflate_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "max-message-size", self->max_size_spin, "value",
-                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib, NULL, NULL);
-  g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active", G_SETTINGS_BIND_DEFAULT);
-
-  g_signal_connect (self->protocols_row, "changed", G_CALLBACK (on_protocols_changed), self);
-  g_signal_connect (self->add_header_button, "clicked", G_CALLBACK (on_add_header), self);
-  g_signal_connect (self->tls_switch, "notify::active", G_CALLBACK (on_tls_changed), self);
-  on_tls_changed (self->tls_switch, NULL, self);
+                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib,
+                                NULL, NULL);
+  g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  on_tls_changed (self);
 
   return GTK_WIDGET (self);
 }

@@ -10,11 +10,9 @@ G_BEGIN_DECLS
 
 #define DPX_TYPE_CONNECTION_DIALOG (dpx_connection_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, DPX, CONNECTION_DIALOG, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, DPX, CONNECTION_DIALOG,
+                      AdwPreferencesWindow)
 
-GtkWidget *dpx_connection_dialog_new        (GSettings           *settings);
-void       dpx_connection_dialog_add_header (DpxConnectionDialog *self,
-                                             const char          *name,
-                                             const char          *value);
+GtkWidget *dpx_connection_dialog_new (GSettings *settings);
 
 G_END_DECLS

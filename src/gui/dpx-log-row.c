@@ -75,8 +75,8 @@ struct _DpxLogRow
 
 G_DEFINE_FINAL_TYPE (DpxLogRow, dpx_log_row, GTK_TYPE_WIDGET)
 
-const char *
-dpx_direction_icon_name (DpxDirection direction)
+static const char *
+direction_icon_name (DpxDirection direction)
 {
   switch (direction)
     {
@@ -254,7 +254,7 @@ style_ensure (DpxLogRowStyle *style,
   theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
   for (guint i = 0; i < G_N_ELEMENTS (style->icons); i++)
     {
-      GtkIconPaintable *icon = gtk_icon_theme_lookup_icon (theme, dpx_direction_icon_name (i), NULL,
+      GtkIconPaintable *icon = gtk_icon_theme_lookup_icon (theme, direction_icon_name (i), NULL,
                                                            ICON_SIZE,
                                                            gtk_widget_get_scale_factor (widget),
                                                            gtk_widget_get_direction (widget), 0);

@@ -31,6 +31,4 @@ void         dpx_log_row_set_entry    (DpxLogRow      *self,
 DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow      *self);
 gboolean     dpx_log_row_get_drawn    (DpxLogRow      *self);
 
-const char  *dpx_direction_icon_name  (DpxDirection    direction);
-
 G_END_DECLS

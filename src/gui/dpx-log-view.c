@@ -1,11 +1,18 @@
-/* dpx-log-view.c: the message list, its filters and the detail pane
+/* dpx-log-view.c: the message list, its filters and the detail pane beside it
  *
  * The list view shows the core's DpxLog through a DpxPacedModel (the log's
  * changes, passed on at most every UPDATE_INTERVAL_MS) and a
  * GtkFilterListModel. With no filter set the filter model is a pass-through
  * (no filter object at all), so a flood costs the view one removal at the
  * front and one addition at the end per update. Pausing freezes the paced
- * model; the log itself keeps capturing.
+ * model; the log itself keeps capturing. The filters and the pause are
+ * properties, and the toolbar's toggles are their property actions. The
+ * selected entry is shown by a DpxDetailPane.
+ *
+ * Over 600 lines, on purpose: the filters, the pacing and following the
+ * end act on one filter model and one list view, and GTK 4.8's list view
+ * stays fast only when the three work together (docs/PERFORMANCE-GUI.md);
+ * a quarter of the file is the seven properties' GObject code.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,19 +24,14 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
+#include "dpx-detail-pane.h"
 #include "dpx-format.h"
 #include "dpx-log-row.h"
 #include "dpx-log-view.h"
 #include "dpx-paced-model.h"
 #include "dpx-probe.h"
 
-/* Past these, the detail pane shows a prefix: a text view with megabytes of
- * text is slow to lay out. */
-#define DETAIL_MAX_TEXT  (512 * 1024)
-#define DETAIL_MAX_HEX   (64 * 1024)
-#define DETAIL_MAX_JSON  (2 * 1024 * 1024)
 #define SEARCH_MAX_BYTES (64 * 1024)
 
 /* The list view is told about new messages at most this often: each update
@@ -42,23 +44,16 @@ struct _DpxLogView
   GtkWidget            parent_instance;
 
   /* template widgets */
-  GtkToggleButton     *sent_toggle;
-  GtkToggleButton     *received_toggle;
-  GtkToggleButton     *events_toggle;
   GtkDropDown         *kind_dropdown;
   GtkSearchEntry      *search_entry;
   GtkLabel            *rate_label;
   GtkToggleButton     *pause_button;
   GtkRevealer         *dropped_revealer;
   GtkLabel            *dropped_label;
-  GtkButton           *dropped_close;
   GtkStack            *list_stack;
   GtkScrolledWindow   *scroller;
   GtkListView         *list_view;
-  GtkLabel            *detail_title;
-  GtkLabel            *detail_subtitle;
-  GtkStack            *detail_stack;
-  GtkTextView         *detail_text;
+  DpxDetailPane       *detail_pane;
 
   /* owned */
   DpxLog              *log;
@@ -68,20 +63,35 @@ struct _DpxLogView
   DpxLogRowStyle      *row_style;
   DpxPacedModel       *paced;       /* the log, at the pace of the view */
   char                *search;      /* ASCII-folded, or NULL */
-  GtkFileChooserNative *chooser;
   GdkFrameClock       *frame_clock;
 
   guint                dropped_source;
   gint64               dropped_updated;
   int                  kind;        /* a DpxEntryKind, or -1 for all */
   guint64              dropped_seen;
-  gboolean             show[3];     /* by DpxDirection */
+  gboolean             show_sent;
+  gboolean             show_received;
+  gboolean             show_events;
   gboolean             sticky;
   gboolean             scroll_pending;  /* follow the end after the next layout */
   gboolean             paused;
 };
 
 G_DEFINE_FINAL_TYPE (DpxLogView, dpx_log_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOG,
+  PROP_PAUSED,
+  PROP_SHOW_SENT,
+  PROP_SHOW_RECEIVED,
+  PROP_SHOW_EVENTS,
+  PROP_KIND_FILTER,
+  PROP_STICKY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Filtering --------------------------------------------------------------- */
 
@@ -109,6 +119,22 @@ contains_folded (const guint8 *data,
 }
 
 static gboolean
+show_direction (DpxLogView   *self,
+                DpxDirection  direction)
+{
+  switch (direction)
+    {
+    case DPX_DIRECTION_SENT:
+      return self->show_sent;
+    case DPX_DIRECTION_RECEIVED:
+      return self->show_received;
+    case DPX_DIRECTION_EVENT:
+    default:
+      return self->show_events;
+    }
+}
+
+static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
@@ -119,7 +145,7 @@ filter_func (gpointer item,
   gsize size;
   const guint8 *data;
 
-  if (!self->show[direction])
+  if (!show_direction (self, direction))
     return FALSE;
   if (self->kind >= 0 && (int) dpx_log_entry_get_kind (entry) != self->kind)
     return FALSE;
@@ -142,7 +168,8 @@ filter_func (gpointer item,
 static gboolean
 filter_is_empty (DpxLogView *self)
 {
-  return self->show[0] && self->show[1] && self->show[2] && self->kind < 0 && self->search == NULL;
+  return self->show_sent && self->show_received && self->show_events && self->kind < 0 &&
+         self->search == NULL;
 }
 
 static void update_stack (DpxLogView *self);
@@ -160,32 +187,48 @@ refilter (DpxLogView *self)
 }
 
 static void
-on_direction_toggled (GtkToggleButton *button,
-                      DpxLogView      *self)
+set_show (DpxLogView *self,
+          gboolean   *field,
+          gboolean    show,
+          guint       prop_id)
 {
-  self->show[DPX_DIRECTION_SENT] = gtk_toggle_button_get_active (self->sent_toggle);
-  self->show[DPX_DIRECTION_RECEIVED] = gtk_toggle_button_get_active (self->received_toggle);
-  self->show[DPX_DIRECTION_EVENT] = gtk_toggle_button_get_active (self->events_toggle);
+  show = !!show;
+  if (*field == show)
+    return;
+  *field = show;
   refilter (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
-on_kind_selected (GtkDropDown *dropdown,
-                  GParamSpec  *pspec,
-                  DpxLogView  *self)
+set_kind_filter (DpxLogView *self,
+                 int         kind)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
+  kind = CLAMP (kind, -1, DPX_ENTRY_KIND_INFO);
+  if (self->kind == kind)
+    return;
+  self->kind = kind;
   /* Row 0 is "all kinds"; the others follow DpxEntryKind. */
-  self->kind = (selected == 0 || selected == GTK_INVALID_LIST_POSITION) ? -1 : (int) selected - 1;
+  gtk_drop_down_set_selected (self->kind_dropdown, (guint) (kind + 1));
   refilter (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND_FILTER]);
 }
 
 static void
-on_search_changed (GtkSearchEntry *entry,
-                   DpxLogView     *self)
+on_kind_selected (DpxLogView *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  guint selected = gtk_drop_down_get_selected (self->kind_dropdown);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    set_kind_filter (self, -1);
+  else
+    set_kind_filter (self, (int) selected - 1);
+}
+
+static void
+on_search_changed (DpxLogView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
   g_clear_pointer (&self->search, g_free);
   if (text && *text)
@@ -194,6 +237,16 @@ on_search_changed (GtkSearchEntry *entry,
 }
 
 /* Following the end ------------------------------------------------------- */
+
+static void
+set_sticky (DpxLogView *self,
+            gboolean    sticky)
+{
+  if (self->sticky == sticky)
+    return;
+  self->sticky = sticky;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STICKY]);
+}
 
 static gboolean
 at_bottom (DpxLogView *self)
@@ -251,11 +304,10 @@ static void
 on_value_changed (GtkAdjustment *adj,
                   DpxLogView    *self)
 {
-
   /* Scrolling up stops following; coming back to the end resumes it. Our
    * own scroll to the end is pending while scroll_pending is set. */
   if (!self->scroll_pending)
-    self->sticky = at_bottom (self);
+    set_sticky (self, at_bottom (self));
 }
 
 static void
@@ -269,13 +321,6 @@ on_items_changed (GListModel *model,
 
   if (added > 0 && self->sticky)
     self->scroll_pending = TRUE;
-}
-
-gboolean
-dpx_log_view_get_sticky (DpxLogView *self)
-{
-  g_return_val_if_fail (DPX_IS_LOG_VIEW (self), FALSE);
-  return self->sticky;
 }
 
 /* States ------------------------------------------------------------------ */
@@ -358,8 +403,7 @@ on_dropped (DpxLog     *log,
 }
 
 static void
-on_dropped_close (GtkButton  *button,
-                  DpxLogView *self)
+on_dropped_close (DpxLogView *self)
 {
   self->dropped_seen = self->log ? dpx_log_get_dropped (self->log) : 0;
   gtk_revealer_set_reveal_child (self->dropped_revealer, FALSE);
@@ -379,79 +423,16 @@ dpx_log_view_set_rates (DpxLogView *self,
   gtk_label_set_text (self->rate_label, text);
 }
 
-/* Detail pane ------------------------------------------------------------- */
-
-static void
-show_entry (DpxLogView  *self,
-            DpxLogEntry *entry)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *time = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *size = NULL;
-  gboolean is_json = FALSE;
-  DpxEntryKind kind;
-  gboolean has_payload;
-
-  if (entry == NULL)
-    {
-      gtk_label_set_text (self->detail_title, _("Details"));
-      gtk_label_set_text (self->detail_subtitle, "");
-      gtk_stack_set_visible_child_name (self->detail_stack, "none");
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->detail_text), "", 0);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "logview.copy", FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "logview.save-payload", FALSE);
-      return;
-    }
-
-  kind = dpx_log_entry_get_kind (entry);
-  has_payload = kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY;
-  text = dpx_format_entry_detail (entry, &is_json);
-  time = dpx_format_time (dpx_log_entry_get_time (entry));
-  size = dpx_format_size (dpx_log_entry_get_size (entry));
-
-  switch (dpx_log_entry_get_direction (entry))
-    {
-    case DPX_DIRECTION_SENT:
-      title = g_strdup (is_json ? _("Sent JSON") : kind == DPX_ENTRY_KIND_BINARY
-                               ? _("Sent binary") : _("Sent text"));
-      break;
-    case DPX_DIRECTION_RECEIVED:
-      title = g_strdup (is_json ? _("Received JSON") : kind == DPX_ENTRY_KIND_BINARY
-                               ? _("Received binary") : _("Received text"));
-      break;
-    case DPX_DIRECTION_EVENT:
-    default:
-      title = g_strdup_printf (_("Event: %s"), dpx_entry_kind_label (kind));
-      break;
-    }
-  if (has_payload)
-    subtitle = g_strdup_printf ("%s · %s", time, size);
-  else
-    subtitle = g_strdup_printf ("%s · %s", time, dpx_log_entry_get_connection (entry));
-
-  gtk_label_set_text (self->detail_title, title);
-  gtk_label_set_text (self->detail_subtitle, subtitle);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->detail_text), text, -1);
-  gtk_stack_set_visible_child_name (self->detail_stack, "text");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logview.copy", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logview.save-payload", TRUE);
-}
+/* Selection --------------------------------------------------------------- */
 
 static void
 on_selection_changed (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
                       DpxLogView         *self)
 {
-  show_entry (self, gtk_single_selection_get_selected_item (selection));
-}
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (selection);
 
-DpxLogEntry *
-dpx_log_view_get_selected (DpxLogView *self)
-{
-  g_return_val_if_fail (DPX_IS_LOG_VIEW (self), NULL);
-  return gtk_single_selection_get_selected_item (self->selection);
+  dpx_detail_pane_set_entry (self->detail_pane, entry);
 }
 
 void
@@ -462,133 +443,7 @@ dpx_log_view_select (DpxLogView *self,
   gtk_single_selection_set_selected (self->selection, position);
 }
 
-char *
-dpx_log_view_dup_detail_text (DpxLogView *self)
-{
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
-  g_return_val_if_fail (DPX_IS_LOG_VIEW (self), NULL);
-
-  buffer = gtk_text_view_get_buffer (self->detail_text);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* Actions ----------------------------------------------------------------- */
-
-void
-dpx_log_view_copy_selected (DpxLogView *self)
-{
-  DpxLogEntry *entry;
-  GBytes *payload;
-  gsize size;
-  const guint8 *data;
-  GdkClipboard *clipboard;
-
-  g_return_if_fail (DPX_IS_LOG_VIEW (self));
-
-  if (!(entry = dpx_log_view_get_selected (self)))
-    return;
-
-  payload = dpx_log_entry_get_payload (entry);
-  data = g_bytes_get_data (payload, &size);
-  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
-    {
-      g_autofree char *hex = dpx_format_hex (data, size);
-
-      gdk_clipboard_set_text (clipboard, hex);
-    }
-  else
-    {
-      g_autofree char *text = g_utf8_make_valid ((const char *) data, size);
-
-      gdk_clipboard_set_text (clipboard, text);
-    }
-}
-
-static void
-copy_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  dpx_log_view_copy_selected (DPX_LOG_VIEW (widget));
-}
-
-static void
-toast (DpxLogView *self,
-       const char *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
-}
-
-static void
-on_payload_saved (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(DpxLogView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_file_get_basename (G_FILE (source));
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
-
-      toast (self, text);
-    }
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_("Saved the payload as “%s”"), name);
-
-      toast (self, text);
-    }
-}
-
-static void
-on_save_response (GtkNativeDialog *dialog,
-                  int              response,
-                  DpxLogView      *self)
-{
-  g_autoptr(GFile) file = NULL;
-  DpxLogEntry *entry = dpx_log_view_get_selected (self);
-
-  if (response == GTK_RESPONSE_ACCEPT && entry &&
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))))
-    g_file_replace_contents_bytes_async (file, dpx_log_entry_get_payload (entry), NULL, FALSE,
-                                         G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                         on_payload_saved, g_object_ref (self));
-  g_clear_object (&self->chooser);
-}
-
-static void
-save_payload_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
-{
-  DpxLogView *self = DPX_LOG_VIEW (widget);
-  DpxLogEntry *entry = dpx_log_view_get_selected (self);
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (entry == NULL)
-    return;
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Save Payload"), GTK_WINDOW (root),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
-                                     dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY
-                                     ? "message.bin" : "message.txt");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
+/* Pause and clear --------------------------------------------------------- */
 
 static void
 clear_action (GtkWidget  *widget,
@@ -602,7 +457,7 @@ clear_action (GtkWidget  *widget,
   /* Cleared at once, paused or not. */
   if (self->paced)
     dpx_paced_model_publish (self->paced);
-  self->sticky = TRUE;
+  set_sticky (self, TRUE);
 }
 
 gboolean
@@ -635,9 +490,7 @@ dpx_log_view_set_paused (DpxLogView *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
                                paused ? _("Resume the view: messages are still being captured")
                                       : _("Pause the view (capture goes on)"));
-
-  if (gtk_toggle_button_get_active (self->pause_button) != paused)
-    gtk_toggle_button_set_active (self->pause_button, paused);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
 /**
@@ -658,21 +511,7 @@ dpx_log_view_sync (DpxLogView *self)
     dpx_paced_model_publish (self->paced);
 }
 
-static void
-on_pause_toggled (GtkToggleButton *button,
-                  DpxLogView      *self)
-{
-  dpx_log_view_set_paused (self, gtk_toggle_button_get_active (button));
-}
-
 /* Public ------------------------------------------------------------------ */
-
-DpxLog *
-dpx_log_view_get_log (DpxLogView *self)
-{
-  g_return_val_if_fail (DPX_IS_LOG_VIEW (self), NULL);
-  return self->log;
-}
 
 void
 dpx_log_view_set_log (DpxLogView *self,
@@ -681,6 +520,8 @@ dpx_log_view_set_log (DpxLogView *self,
   g_return_if_fail (DPX_IS_LOG_VIEW (self));
   g_return_if_fail (DPX_IS_LOG (log));
 
+  if (self->log == log)
+    return;
   if (self->log)
     g_signal_handlers_disconnect_by_data (self->log, self);
   dpx_log_view_set_paused (self, FALSE);
@@ -691,6 +532,7 @@ dpx_log_view_set_log (DpxLogView *self,
   g_signal_connect_object (log, "notify::dropped", G_CALLBACK (on_dropped), self, 0);
   on_dropped (log, NULL, self);
   update_stack (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG]);
 }
 
 /* The rows on screen: the log, filtered. */
@@ -702,34 +544,13 @@ dpx_log_view_get_model (DpxLogView *self)
 }
 
 void
-dpx_log_view_set_show_direction (DpxLogView   *self,
-                                 DpxDirection  direction,
-                                 gboolean      show)
-{
-  GtkToggleButton *buttons[] = { self->sent_toggle, self->received_toggle, self->events_toggle };
-
-  g_return_if_fail (DPX_IS_LOG_VIEW (self));
-  g_return_if_fail (direction <= DPX_DIRECTION_EVENT);
-
-  gtk_toggle_button_set_active (buttons[direction], show);
-}
-
-void
-dpx_log_view_set_kind_filter (DpxLogView *self,
-                              int         kind)
-{
-  g_return_if_fail (DPX_IS_LOG_VIEW (self));
-  gtk_drop_down_set_selected (self->kind_dropdown, kind < 0 ? 0 : (guint) kind + 1);
-}
-
-void
 dpx_log_view_set_search_text (DpxLogView *self,
                               const char *text)
 {
   g_return_if_fail (DPX_IS_LOG_VIEW (self));
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
   /* The entry waits before it signals; the caller wants it now. */
-  on_search_changed (self->search_entry, self);
+  on_search_changed (self);
 }
 
 void
@@ -766,6 +587,7 @@ unbind_row (GtkSignalListItemFactory *factory,
   dpx_log_row_set_entry (DPX_LOG_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -774,15 +596,14 @@ dpx_log_view_dispose (GObject *object)
   DpxLogView *self = DPX_LOG_VIEW (object);
 
   g_clear_handle_id (&self->dropped_source, g_source_remove);
-  if (self->chooser)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_LOG_VIEW);
   /* Children not bound to a field are left by the template: unparent them. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
   if (self->log)
     g_signal_handlers_disconnect_by_data (self->log, self);
+  if (self->selection)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
@@ -803,6 +624,75 @@ dpx_log_view_finalize (GObject *object)
   G_OBJECT_CLASS (dpx_log_view_parent_class)->finalize (object);
 }
 
+static void
+dpx_log_view_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  DpxLogView *self = DPX_LOG_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG:
+      g_value_set_object (value, self->log);
+      break;
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+    case PROP_SHOW_SENT:
+      g_value_set_boolean (value, self->show_sent);
+      break;
+    case PROP_SHOW_RECEIVED:
+      g_value_set_boolean (value, self->show_received);
+      break;
+    case PROP_SHOW_EVENTS:
+      g_value_set_boolean (value, self->show_events);
+      break;
+    case PROP_KIND_FILTER:
+      g_value_set_int (value, self->kind);
+      break;
+    case PROP_STICKY:
+      g_value_set_boolean (value, self->sticky);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_log_view_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  DpxLogView *self = DPX_LOG_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG:
+      dpx_log_view_set_log (self, g_value_get_object (value));
+      break;
+    case PROP_PAUSED:
+      dpx_log_view_set_paused (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_SENT:
+      set_show (self, &self->show_sent, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_SHOW_RECEIVED:
+      set_show (self, &self->show_received, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_SHOW_EVENTS:
+      set_show (self, &self->show_events, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_KIND_FILTER:
+      set_kind_filter (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 /* The rows draw themselves with fonts and colours from the theme: a new
  * theme, dark style or font reaches them here. */
 static void
@@ -816,42 +706,62 @@ dpx_log_view_css_changed (GtkWidget         *widget,
   gtk_widget_queue_resize (GTK_WIDGET (self->list_view));
 }
 
+
 static void
 dpx_log_view_class_init (DpxLogViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = dpx_log_view_dispose;
   object_class->finalize = dpx_log_view_finalize;
+  object_class->get_property = dpx_log_view_get_property;
+  object_class->set_property = dpx_log_view_set_property;
   widget_class->css_changed = dpx_log_view_css_changed;
   widget_class->realize = dpx_log_view_realize;
   widget_class->unrealize = dpx_log_view_unrealize;
 
-  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  properties[PROP_LOG] = g_param_spec_object ("log", NULL, NULL, DPX_TYPE_LOG, flags);
+  /* The view keeps showing what it showed; the log goes on capturing. */
+  properties[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE, flags);
+  properties[PROP_SHOW_SENT] = g_param_spec_boolean ("show-sent", NULL, NULL, TRUE, flags);
+  properties[PROP_SHOW_RECEIVED] = g_param_spec_boolean ("show-received", NULL, NULL, TRUE, flags);
+  properties[PROP_SHOW_EVENTS] = g_param_spec_boolean ("show-events", NULL, NULL, TRUE, flags);
+  /* A DpxEntryKind, or -1 for every kind. */
+  properties[PROP_KIND_FILTER] =
+    g_param_spec_int ("kind-filter", NULL, NULL, -1, DPX_ENTRY_KIND_INFO, -1, flags);
+  /* Whether the view follows the end as messages arrive. */
+  properties[PROP_STICKY] =
+    g_param_spec_boolean ("sticky", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/duplexws/Duplex/dpx-log-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, sent_toggle);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, received_toggle);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, events_toggle);
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (DPX_TYPE_DETAIL_PANE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/duplexws/Duplex/dpx-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, rate_label);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, pause_button);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, dropped_revealer);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, dropped_label);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, dropped_close);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, scroller);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, list_view);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, detail_title);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, detail_subtitle);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, detail_stack);
-  gtk_widget_class_bind_template_child (widget_class, DpxLogView, detail_text);
+  gtk_widget_class_bind_template_child (widget_class, DpxLogView, detail_pane);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_dropped_close);
 
-  gtk_widget_class_install_action (widget_class, "logview.copy", NULL, copy_action);
-  gtk_widget_class_install_action (widget_class, "logview.save-payload", NULL, save_payload_action);
   gtk_widget_class_install_action (widget_class, "logview.clear", NULL, clear_action);
+  gtk_widget_class_install_property_action (widget_class, "logview.pause", "paused");
+  gtk_widget_class_install_property_action (widget_class, "logview.show-sent", "show-sent");
+  gtk_widget_class_install_property_action (widget_class, "logview.show-received",
+                                            "show-received");
+  gtk_widget_class_install_property_action (widget_class, "logview.show-events", "show-events");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "logview");
@@ -860,15 +770,15 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
 static void
 dpx_log_view_init (DpxLogView *self)
 {
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-
-  self->show[0] = self->show[1] = self->show[2] = TRUE;
+  self->show_sent = self->show_received = self->show_events = TRUE;
   self->kind = -1;
   self->sticky = TRUE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 
   self->row_style = dpx_log_row_style_new ();
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
@@ -885,19 +795,11 @@ dpx_log_view_init (DpxLogView *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_items_changed), self);
-  g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect (self->selection, "notify::selected-item",
+                    G_CALLBACK (on_selection_changed), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                     G_CALLBACK (on_value_changed), self);
 
-  g_signal_connect (self->sent_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
-  g_signal_connect (self->received_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
-  g_signal_connect (self->events_toggle, "toggled", G_CALLBACK (on_direction_toggled), self);
-  g_signal_connect (self->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_selected), self);
-  g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
-  g_signal_connect (self->pause_button, "toggled", G_CALLBACK (on_pause_toggled), self);
-  g_signal_connect (self->dropped_close, "clicked", G_CALLBACK (on_dropped_close), self);
-
   dpx_log_view_set_rates (self, 0, 0);
-  show_entry (self, NULL);
   update_stack (self);
 }

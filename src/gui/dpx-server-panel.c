@@ -1,7 +1,8 @@
 /* dpx-server-panel.c: what the local broadcast server is doing
  *
- * Peers have plain getters without notifications, so the counters on screen
- * are refreshed once a second, for the rows that are bound only.
+ * The server's address, its clients and what they sent. Peers have plain
+ * getters without notifications, so the counters on screen are refreshed
+ * once a second, for the rows that are bound only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,7 +31,6 @@ struct _DpxServerPanel
   GtkLabel       *count_label;
   GtkLabel       *url_label;
   GtkLabel       *note_label;
-  GtkButton      *copy_button;
   GtkWidget      *lan_warning;
   GtkStack       *peers_stack;
   GtkColumnView  *peers_view;
@@ -44,6 +44,30 @@ struct _DpxServerPanel
 };
 
 G_DEFINE_FINAL_TYPE (DpxServerPanel, dpx_server_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_RELAY,
+  PROP_URL_TEXT,
+  PROP_COUNT_TEXT,
+  PROP_LAN_WARNING_VISIBLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_label (DpxServerPanel *self,
+           GtkLabel       *label,
+           const char     *text,
+           guint           prop_id)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
+    return;
+  gtk_label_set_text (label, text);
+  if (prop_id != PROP_0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
 
 static char *
 format_since (gint64 since_us)
@@ -159,7 +183,9 @@ update (DpxServerPanel *self)
   guint n;
   g_autofree char *count = NULL;
   g_autofree char *url = NULL;
+  const char *note = "";
   gboolean running;
+  gboolean lan;
 
   if (self->relay == NULL)
     return;
@@ -167,23 +193,26 @@ update (DpxServerPanel *self)
   running = dpx_relay_get_running (self->relay);
   n = dpx_relay_get_n_peers (self->relay);
   count = g_strdup_printf (ngettext ("%u client", "%u clients", n), n);
-  gtk_label_set_text (self->count_label, count);
+  set_label (self, self->count_label, count, PROP_COUNT_TEXT);
 
   url = running ? dpx_relay_dup_url (self->relay) : NULL;
-  gtk_label_set_text (self->url_label, url ? url : _("Stopped"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), running);
+  set_label (self, self->url_label, url ? url : _("Stopped"), PROP_URL_TEXT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.copy-url", running);
 
-  gtk_widget_set_visible (self->lan_warning, running && !dpx_relay_get_loopback_only (self->relay));
-  if (running && dpx_relay_get_loopback_only (self->relay))
-    gtk_label_set_text (self->note_label,
-                        dpx_relay_get_echo (self->relay)
-                        ? _("Only this computer can connect. Every message goes to every client, the sender too.")
-                        : _("Only this computer can connect. Every message goes to every other client."));
+  lan = running && !dpx_relay_get_loopback_only (self->relay);
+  if (gtk_widget_get_visible (self->lan_warning) != lan)
+    {
+      gtk_widget_set_visible (self->lan_warning, lan);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAN_WARNING_VISIBLE]);
+    }
+  if (running && dpx_relay_get_loopback_only (self->relay) && dpx_relay_get_echo (self->relay))
+    note = _("Only this computer can connect. Every message goes to every client, "
+             "the sender too.");
+  else if (running && dpx_relay_get_loopback_only (self->relay))
+    note = _("Only this computer can connect. Every message goes to every other client.");
   else if (running)
-    gtk_label_set_text (self->note_label,
-                        _("Other computers connect with this computer’s network address and the same port."));
-  else
-    gtk_label_set_text (self->note_label, "");
+    note = _("Other computers connect with this computer’s network address and the same port.");
+  set_label (self, self->note_label, note, PROP_0);
 
   gtk_stack_set_visible_child_name (self->peers_stack, n > 0 ? "peers" : "empty");
 }
@@ -197,9 +226,11 @@ on_relay_notify (DpxRelay       *relay,
 }
 
 static void
-on_copy_clicked (GtkButton      *button,
-                 DpxServerPanel *self)
+copy_url_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
   g_autofree char *url = self->relay ? dpx_relay_dup_url (self->relay) : NULL;
 
   if (url)
@@ -211,7 +242,10 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
                             DpxRelay       *relay)
 {
   g_return_if_fail (DPX_IS_SERVER_PANEL (self));
+  g_return_if_fail (relay == NULL || DPX_IS_RELAY (relay));
 
+  if (self->relay == relay)
+    return;
   if (self->relay)
     g_signal_handlers_disconnect_by_data (self->relay, self);
   g_set_object (&self->relay, relay);
@@ -225,28 +259,9 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
       g_signal_connect_object (relay, "notify::echo", G_CALLBACK (on_relay_notify), self, 0);
       update (self);
     }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY]);
 }
 
-const char *
-dpx_server_panel_get_url_text (DpxServerPanel *self)
-{
-  g_return_val_if_fail (DPX_IS_SERVER_PANEL (self), NULL);
-  return gtk_label_get_text (self->url_label);
-}
-
-const char *
-dpx_server_panel_get_count_text (DpxServerPanel *self)
-{
-  g_return_val_if_fail (DPX_IS_SERVER_PANEL (self), NULL);
-  return gtk_label_get_text (self->count_label);
-}
-
-gboolean
-dpx_server_panel_get_lan_warning_visible (DpxServerPanel *self)
-{
-  g_return_val_if_fail (DPX_IS_SERVER_PANEL (self), FALSE);
-  return gtk_widget_get_visible (self->lan_warning);
-}
 
 static void
 add_column (DpxServerPanel *self,
@@ -307,12 +322,72 @@ dpx_server_panel_dispose (GObject *object)
 }
 
 static void
+dpx_server_panel_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_RELAY:
+      g_value_set_object (value, self->relay);
+      break;
+    case PROP_URL_TEXT:
+      g_value_set_string (value, gtk_label_get_text (self->url_label));
+      break;
+    case PROP_COUNT_TEXT:
+      g_value_set_string (value, gtk_label_get_text (self->count_label));
+      break;
+    case PROP_LAN_WARNING_VISIBLE:
+      g_value_set_boolean (value, gtk_widget_get_visible (self->lan_warning));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dpx_server_panel_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_RELAY:
+      dpx_server_panel_set_relay (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 dpx_server_panel_class_init (DpxServerPanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = dpx_server_panel_dispose;
+  object_class->get_property = dpx_server_panel_get_property;
+  object_class->set_property = dpx_server_panel_set_property;
+
+  properties[PROP_RELAY] =
+    g_param_spec_object ("relay", NULL, NULL, DPX_TYPE_RELAY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The server's address as shown, or "Stopped". */
+  properties[PROP_URL_TEXT] = g_param_spec_string ("url-text", NULL, NULL, "", ro);
+  /* How many clients, in words. */
+  properties[PROP_COUNT_TEXT] = g_param_spec_string ("count-text", NULL, NULL, "", ro);
+  /* Whether the warning that other computers can connect shows. */
+  properties[PROP_LAN_WARNING_VISIBLE] =
+    g_param_spec_boolean ("lan-warning-visible", NULL, NULL, FALSE, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = dpx_server_panel_map;
   widget_class->unmap = dpx_server_panel_unmap;
 
@@ -321,10 +396,11 @@ dpx_server_panel_class_init (DpxServerPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, count_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, url_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, note_label);
-  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, copy_button);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, lan_warning);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_view);
+
+  gtk_widget_class_install_action (widget_class, "serverpanel.copy-url", NULL, copy_url_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "serverpanel");
@@ -349,6 +425,5 @@ dpx_server_panel_init (DpxServerPanel *self)
   add_column (self, _("Connected for"), COLUMN_SINCE, FALSE);
   add_column (self, _("Messages in"), COLUMN_IN, FALSE);
   add_column (self, _("Messages out"), COLUMN_OUT, FALSE);
-
-  g_signal_connect (self->copy_button, "clicked", G_CALLBACK (on_copy_clicked), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.copy-url", FALSE);
 }

@@ -14,11 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxServerPanel, dpx_server_panel, DPX, SERVER_PANEL, GtkWidget)
 
-void        dpx_server_panel_set_relay      (DpxServerPanel *self,
-                                             DpxRelay       *relay);
-const char *dpx_server_panel_get_url_text   (DpxServerPanel *self);
-const char *dpx_server_panel_get_count_text (DpxServerPanel *self);
-gboolean    dpx_server_panel_get_lan_warning_visible (DpxServerPanel *self);
-void        dpx_server_panel_refresh        (DpxServerPanel *self);
+void      dpx_server_panel_set_relay (DpxServerPanel *self,
+                                      DpxRelay       *relay);
+void      dpx_server_panel_refresh   (DpxServerPanel *self);
 
 G_END_DECLS

@@ -18,32 +18,21 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxWindow, dpx_window, DPX, WINDOW, AdwApplicationWindow)
 
-DpxWindow      *dpx_window_new                 (GtkApplication *application);
-DpxSession     *dpx_window_get_session         (DpxWindow      *self);
-DpxLog         *dpx_window_get_log             (DpxWindow      *self);
-DpxRelay       *dpx_window_get_relay           (DpxWindow      *self);
-DpxLogView     *dpx_window_get_log_view        (DpxWindow      *self);
-DpxCompose     *dpx_window_get_compose         (DpxWindow      *self);
-DpxServerPanel *dpx_window_get_server_panel    (DpxWindow      *self);
-
-void            dpx_window_set_url             (DpxWindow      *self,
-                                                const char     *url);
-const char     *dpx_window_get_url_error       (DpxWindow      *self);
-void            dpx_window_open_url            (DpxWindow      *self,
-                                                const char     *url);
-const char     *dpx_window_get_connect_label   (DpxWindow      *self);
-const char     *dpx_window_get_state_text      (DpxWindow      *self);
-void            dpx_window_set_server_enabled  (DpxWindow      *self,
-                                                gboolean        enabled);
-gboolean        dpx_window_get_server_enabled  (DpxWindow      *self);
-void            dpx_window_export_to_file      (DpxWindow      *self,
-                                                GFile          *file);
-void            dpx_window_import_from_file    (DpxWindow      *self,
-                                                GFile          *file);
-void            dpx_window_show_toast          (DpxWindow      *self,
-                                                const char     *text);
-const char     *dpx_window_get_last_toast      (DpxWindow      *self);
-guint           dpx_window_get_n_toasts        (DpxWindow      *self);
-GtkWidget      *dpx_window_show_connection_settings (DpxWindow *self);
+DpxWindow  *dpx_window_new                      (GtkApplication *application);
+DpxSession *dpx_window_get_session              (DpxWindow      *self);
+DpxLog     *dpx_window_get_log                  (DpxWindow      *self);
+void        dpx_window_set_url                  (DpxWindow      *self,
+                                                 const char     *url);
+void        dpx_window_open_url                 (DpxWindow      *self,
+                                                 const char     *url);
+void        dpx_window_set_server_enabled       (DpxWindow      *self,
+                                                 gboolean        enabled);
+void        dpx_window_show_toast               (DpxWindow      *self,
+                                                 const char     *text);
+void        dpx_window_export_to_file           (DpxWindow      *self,
+                                                 GFile          *file);
+void        dpx_window_import_from_file         (DpxWindow      *self,
+                                                 GFile          *file);
+GtkWidget  *dpx_window_show_connection_settings (DpxWindow      *self);
 
 G_END_DECLS

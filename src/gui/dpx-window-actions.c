@@ -1,0 +1,269 @@
+/* dpx-window-actions.c: the window's actions, shortcuts, import and export
+ *
+ * Part of DpxWindow (see dpx-window-private.h): the window.* actions, the
+ * keys bound to them, and exporting and importing the log as JSON Lines,
+ * with the file chooser that asks where.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Duplex-Window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dpx-connection-dialog.h"
+#include "dpx-window-private.h"
+
+/* Import and export ------------------------------------------------------- */
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DpxWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dpx_log_export_finish (DPX_LOG (source), result, &error))
+    dpx_window_show_toast (self, error->message);
+  else
+    dpx_window_show_toast (self, _("Log exported"));
+}
+
+void
+dpx_window_export_to_file (DpxWindow *self,
+                           GFile     *file)
+{
+  g_return_if_fail (DPX_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  dpx_log_export_async (self->log, file, NULL, on_exported, g_object_ref (self));
+}
+
+static void
+on_imported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DpxWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dpx_log_import_finish (DPX_LOG (source), result, &error))
+    dpx_window_show_toast (self, error->message);
+  else
+    dpx_window_show_toast (self, _("Log imported"));
+}
+
+void
+dpx_window_import_from_file (DpxWindow *self,
+                             GFile     *file)
+{
+  g_return_if_fail (DPX_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  dpx_log_import_async (self->log, file, NULL, on_imported, g_object_ref (self));
+}
+
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     DpxWindow       *self)
+{
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+  gboolean saving = gtk_file_chooser_get_action (chooser) == GTK_FILE_CHOOSER_ACTION_SAVE;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (chooser);
+  if (file)
+    {
+      if (saving)
+        dpx_window_export_to_file (self, file);
+      else
+        dpx_window_import_from_file (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+show_chooser (DpxWindow            *self,
+              GtkFileChooserAction  action)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  gboolean saving = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (saving ? _("Export Log") : _("Import Log"),
+                                               GTK_WINDOW (self), action,
+                                               saving ? _("_Export") : _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("JSON Lines"));
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_mime_type (filter, "application/jsonl");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  if (saving)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *name = g_date_time_format (now, "duplex-%Y%m%d-%H%M%S.jsonl");
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+    }
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* The chooser, if one is open, goes with the window. */
+void
+dpx_window_actions_dispose (DpxWindow *self)
+{
+  if (self->chooser)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+}
+
+GtkWidget *
+dpx_window_show_connection_settings (DpxWindow *self)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
+
+  dialog = dpx_connection_dialog_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+/* Actions ----------------------------------------------------------------- */
+
+static void
+toggle_connection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  dpx_window_toggle_connection (DPX_WINDOW (widget));
+}
+
+static void
+connect_to_server_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  DpxWindow *self = DPX_WINDOW (widget);
+  g_autofree char *url = NULL;
+  DpxConnectionState state = dpx_session_get_state (self->session);
+
+  if (!dpx_relay_get_running (self->relay))
+    return;
+  url = dpx_relay_dup_url (self->relay);
+  if (state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING)
+    {
+      if (g_strcmp0 (dpx_session_get_url (self->session), url) == 0)
+        return;
+      dpx_window_show_toast (self, _("Disconnect first to connect to the local server"));
+      return;
+    }
+  dpx_window_open_url (self, url);
+}
+
+static void
+focus_url_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (DPX_WINDOW (widget)->url_entry));
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  dpx_compose_send (DPX_WINDOW (widget)->compose);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  dpx_log_view_focus_search (DPX_WINDOW (widget)->log_view);
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  gtk_widget_activate_action (GTK_WIDGET (DPX_WINDOW (widget)->log_view), "logview.clear", NULL);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  show_chooser (DPX_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SAVE);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  show_chooser (DPX_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+static void
+connection_settings_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  dpx_window_show_connection_settings (DPX_WINDOW (widget));
+}
+
+/* Installs the window.* actions and the keys that trigger them, as listed
+ * in the shortcuts window and the README. The keys are class shortcuts in
+ * the bubble phase: no widget of the window takes these keys for itself,
+ * and the compose box's text view, which would take Ctrl+Enter as a
+ * newline, binds it to its own send action first. */
+void
+dpx_window_class_add_actions (GtkWidgetClass *widget_class)
+{
+  static const struct {
+    guint       key;  /* with Control */
+    const char *action;
+  } bindings[] = {
+    { GDK_KEY_l, "window.focus-url" },
+    { GDK_KEY_f, "window.search" },
+    { GDK_KEY_k, "window.clear" },
+    { GDK_KEY_s, "window.export" },
+    { GDK_KEY_o, "window.import" },
+    { GDK_KEY_Return, "window.send" },
+    { GDK_KEY_KP_Enter, "window.send" },
+    { GDK_KEY_comma, "window.connection-settings" },
+  };
+
+  gtk_widget_class_install_action (widget_class, "window.toggle-connection", NULL,
+                                   toggle_connection_action);
+  gtk_widget_class_install_action (widget_class, "window.connect-to-server", NULL,
+                                   connect_to_server_action);
+  gtk_widget_class_install_action (widget_class, "window.focus-url", NULL, focus_url_action);
+  gtk_widget_class_install_action (widget_class, "window.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "window.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "window.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "window.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "window.connection-settings", NULL,
+                                   connection_settings_action);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    gtk_widget_class_add_binding_action (widget_class, bindings[i].key, GDK_CONTROL_MASK,
+                                         bindings[i].action, NULL);
+}

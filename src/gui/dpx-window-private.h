@@ -1,0 +1,64 @@
+/* dpx-window-private.h: what dpx-window.c and dpx-window-actions.c share
+ *
+ * The window is one class in three files: dpx-window.c holds the window
+ * (the connection's state, settings and properties),
+ * dpx-window-actions.c its actions, keyboard shortcuts, and the log's
+ * import and export, dpx-window-server.c the local broadcast server.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "dpx-url-entry.h"
+#include "dpx-window.h"
+
+G_BEGIN_DECLS
+
+struct _DpxWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkSwitch            *server_switch;
+  DpxUrlEntry          *url_entry;
+  GtkLabel             *state_label;
+  GtkButton            *connect_button;
+  GtkSpinner           *connect_spinner;
+  GtkLabel             *connect_label;
+  GtkRevealer          *tls_revealer;
+  GtkRevealer          *server_revealer;
+  DpxServerPanel       *server_panel;
+  GtkPaned             *main_paned;
+  DpxLogView           *log_view;
+  DpxCompose           *compose;
+
+  /* owned */
+  GSettings            *settings;
+  DpxLog               *log;
+  DpxSession           *session;
+  DpxRelay             *relay;
+  GtkFileChooserNative *chooser;
+  char                 *last_toast;
+  char                 *state_text;
+
+  guint                 rate_source;
+  guint                 n_toasts;
+  guint64               last_in;
+  guint64               last_out;
+  gboolean              switching_server;
+};
+
+/* dpx-window-actions.c */
+void dpx_window_class_add_actions   (GtkWidgetClass *widget_class);
+void dpx_window_actions_dispose     (DpxWindow      *self);
+
+/* dpx-window-server.c */
+void dpx_window_watch_server        (DpxWindow      *self);
+void dpx_window_restart_server      (DpxWindow      *self);
+void dpx_window_on_server_switch    (DpxWindow      *self);
+
+/* dpx-window.c */
+void dpx_window_toggle_connection   (DpxWindow      *self);
+
+G_END_DECLS

@@ -1,0 +1,102 @@
+/* test-connection-dialog.c: the connection settings, saved as they change
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "dpx-connection-dialog.h"
+#include "dpx-gui-test.h"
+
+/* The entry showing @text, anywhere in @widget. */
+static GtkWidget *
+find_entry (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)),
+                                          text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry (child, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_loads_and_saves (void)
+{
+  GSettings *settings = dpx_gui_test_get_settings ();
+  GtkWidget *dialog;
+  GtkWidget *protocols;
+  GtkWidget *warning;
+  g_auto(GStrv) saved = NULL;
+  g_autoptr(GVariant) headers = NULL;
+
+  dpx_gui_test_reset_settings ();
+  g_settings_set_value (settings, "request-headers",
+                        g_variant_new_parsed ("[('Authorization', 'Bearer x'), "
+                                              "('X-Client', 'c3')]"));
+  g_settings_set_strv (settings, "subprotocols", (const char * const[]) { "chat.v2", "chat.v1",
+                                                                         NULL });
+
+  dialog = dpx_connection_dialog_new (settings);
+  g_object_ref (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  dpx_gui_test_wait_frames (dialog, 2);
+
+  /* Loading saves nothing back. */
+  headers = g_settings_get_value (settings, "request-headers");
+  g_assert_cmpuint (g_variant_n_children (headers), ==, 2);
+
+  protocols = dpx_gui_test_find (dialog, ADW_TYPE_ENTRY_ROW, NULL);
+  g_assert_nonnull (protocols);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (protocols)), ==, "chat.v2, chat.v1");
+  gtk_editable_set_text (GTK_EDITABLE (protocols), " mqtt ,, wamp.2.json ");
+  saved = g_settings_get_strv (settings, "subprotocols");
+  g_assert_cmpuint (g_strv_length (saved), ==, 2);
+  g_assert_cmpstr (saved[0], ==, "mqtt");
+  g_assert_cmpstr (saved[1], ==, "wamp.2.json");
+
+  /* A header's value, edited in place, is saved at once. */
+  g_assert_nonnull (find_entry (dialog, "Authorization"));
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, "Bearer x")), "Bearer y");
+  g_clear_pointer (&headers, g_variant_unref);
+  headers = g_settings_get_value (settings, "request-headers");
+  {
+    const char *name, *value;
+
+    g_variant_get_child (headers, 0, "(&s&s)", &name, &value);
+    g_assert_cmpstr (name, ==, "Authorization");
+    g_assert_cmpstr (value, ==, "Bearer y");
+  }
+
+  /* The warning under the TLS switch follows the setting. */
+  warning = dpx_gui_test_find (dialog, GTK_TYPE_BOX, "tls-warning");
+  g_assert_nonnull (warning);
+  g_assert_false (gtk_widget_get_visible (warning));
+  g_settings_set_boolean (settings, "accept-invalid-certificates", TRUE);
+  g_assert_true (gtk_widget_get_visible (warning));
+  g_settings_set_boolean (settings, "accept-invalid-certificates", FALSE);
+  g_assert_false (gtk_widget_get_visible (warning));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dpx_test_wait_until (G_OBJECT (dialog)->ref_count == 1, 5000);
+  g_assert_finalize_object (dialog);
+  dpx_gui_test_reset_settings ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  dpx_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/connection-dialog/loads-and-saves", test_loads_and_saves);
+
+  return g_test_run ();
+}

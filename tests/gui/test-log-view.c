@@ -1,0 +1,342 @@
+/* test-log-view.c: the message list, its filters, pause and following
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dpx-gui-test.h"
+#include "dpx-log-row.h"
+
+/* Standalone -------------------------------------------------------------- */
+
+static void
+assert_boolean_notify (gpointer    object,
+                       const char *property)
+{
+  g_auto(GValue) off = G_VALUE_INIT;
+  g_auto(GValue) on = G_VALUE_INIT;
+
+  g_value_init (&off, G_TYPE_BOOLEAN);
+  g_value_init (&on, G_TYPE_BOOLEAN);
+  g_value_set_boolean (&on, TRUE);
+  dpx_test_assert_property_notify (object, property, &on, &off);
+}
+
+/* The filters and the pause are properties that notify once per change;
+ * the toolbar's toggles are their property actions. */
+static void
+test_properties (void)
+{
+  DpxLogView *view = g_object_ref_sink (g_object_new (DPX_TYPE_LOG_VIEW, NULL));
+  GtkWidget *toplevel = dpx_gui_test_new_toplevel (GTK_WIDGET (view));
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autoptr(DpxLog) other = dpx_log_new ();
+  g_auto(GValue) all = G_VALUE_INIT;
+  g_auto(GValue) binary = G_VALUE_INIT;
+  g_auto(GValue) first = G_VALUE_INIT;
+  g_auto(GValue) second = G_VALUE_INIT;
+  GtkWidget *pause;
+
+  g_value_init (&first, DPX_TYPE_LOG);
+  g_value_init (&second, DPX_TYPE_LOG);
+  g_value_set_object (&first, log);
+  g_value_set_object (&second, other);
+  dpx_test_assert_property_notify (view, "log", &first, &second);
+  g_value_unset (&first);
+  g_value_unset (&second);
+
+  assert_boolean_notify (view, "paused");
+  assert_boolean_notify (view, "show-sent");
+  assert_boolean_notify (view, "show-received");
+  assert_boolean_notify (view, "show-events");
+
+  g_value_init (&all, G_TYPE_INT);
+  g_value_init (&binary, G_TYPE_INT);
+  g_value_set_int (&all, -1);
+  g_value_set_int (&binary, DPX_ENTRY_KIND_BINARY);
+  dpx_test_assert_property_notify (view, "kind-filter", &all, &binary);
+
+  /* The pause button follows the property and sets it. */
+  pause = dpx_gui_test_find_actionable (GTK_WIDGET (view), "logview.pause");
+  g_assert_nonnull (pause);
+  dpx_log_view_set_paused (view, TRUE);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (pause)));
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.pause", NULL);
+  g_assert_false (dpx_log_view_get_paused (view));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (pause)));
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-sent", NULL);
+  g_assert_false (dpx_gui_test_get_boolean (view, "show-sent"));
+
+  dpx_gui_test_destroy_toplevel (toplevel);
+  g_assert_finalize_object (view);
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&other));
+}
+
+/* In a window ------------------------------------------------------------- */
+
+static void
+test_filter_search (DpxWindowFixture *fixture,
+                    gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GListModel *model;
+  guint all;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "apple pie");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "banana split");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "ca fe");
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 3,
+                       5000);
+
+  model = dpx_gui_test_rows (window);
+  all = g_list_model_get_n_items (model);
+  g_assert_cmpuint (all, >=, 9);
+
+  g_object_set (view, "show-sent", FALSE, "show-events", FALSE, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, NULL), ==, 0);
+
+  g_object_set (view, "kind-filter", DPX_ENTRY_KIND_BINARY, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  g_object_set (view, "kind-filter", -1, NULL);
+  dpx_log_view_set_search_text (view, "BANANA");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                          "banana split"), ==, 0);
+
+  /* Binary payloads match on their hex too. */
+  dpx_log_view_set_search_text (view, "cafe");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  /* The toolbar's toggles are the same properties. */
+  dpx_log_view_set_search_text (view, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-sent", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-events", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, all);
+
+  /* New messages pass through the filter too. */
+  g_object_set (view, "show-received", FALSE, NULL);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "cherry");
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, "cherry") == 1,
+                       5000);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL), ==, 0);
+  g_object_set (view, "show-received", TRUE, NULL);
+}
+
+static void
+test_pause_and_clear (DpxWindowFixture *fixture,
+                      gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  DpxLog *log = dpx_window_get_log (window);
+  guint frozen;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "before");
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1,
+                                                "before") == 1, 5000);
+
+  dpx_log_view_set_paused (view, TRUE);
+  frozen = g_list_model_get_n_items (dpx_gui_test_rows (window));
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "during");
+  dpx_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (log)) >= frozen + 2, 5000);
+  g_assert_cmpuint (g_list_model_get_n_items (dpx_gui_test_rows (window)), ==, frozen);
+
+  dpx_log_view_set_paused (view, FALSE);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, "during"), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.clear", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (dpx_gui_test_rows (window)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+}
+
+static void
+test_log_cap (DpxWindowFixture *fixture,
+              gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLog *log = dpx_window_get_log (window);
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+
+  g_settings_set_uint (dpx_gui_test_get_settings (), "log-max-entries", 1000);
+  g_assert_cmpuint (dpx_log_get_max_entries (log), ==, 1000);
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+      g_autoptr(DpxLogEntry) entry = dpx_log_entry_new_event ("test", DPX_ENTRY_KIND_INFO, text);
+
+      dpx_log_append (log, entry);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (dpx_gui_test_rows (window)), ==, 1000);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 500);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 2);
+
+  /* Following the end: the view stays at the bottom as rows arrive. */
+  g_assert_true (dpx_gui_test_get_boolean (view, "sticky"));
+}
+
+/* A flood through the log's ring: the oldest rows leave the list in chunks
+ * while new ones arrive, the view following the end. GTK 4.8's list view
+ * must survive it. */
+static void
+test_flood_rows (DpxWindowFixture *fixture,
+                 gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLog *log = dpx_window_get_log (window);
+  guint64 appended = 0;
+  gint64 end;
+
+  g_settings_set_uint (dpx_gui_test_get_settings (), "log-max-entries", 5000);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      for (guint i = 0; i < 1500; i++)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_static ("{\"flood\":true}", 14);
+          g_autoptr(DpxLogEntry) entry = dpx_log_entry_new_now ("flood", DPX_DIRECTION_RECEIVED,
+                                                                DPX_ENTRY_KIND_TEXT, bytes);
+
+          dpx_log_append (log, entry);
+          appended++;
+        }
+      dpx_gui_test_wait_frames (GTK_WIDGET (window), 1);
+    }
+  dpx_log_flush (log);
+  g_assert_cmpuint (g_list_model_get_n_items (dpx_gui_test_rows (window)), ==, 5000);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, appended - 5000);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+}
+
+/* Every row the list view shows has drawn its entry; returns how many, and
+ * the text of the last one. */
+static guint
+assert_rows_drawn (GtkWidget  *list,
+                   char      **last_text)
+{
+  guint in_sight = 0;
+  double last_y = -1;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list);
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+      DpxLogEntry *entry;
+      graphene_rect_t bounds;
+
+      /* GTK 4.8 neither allocates nor draws rows out of sight. */
+      if (!DPX_IS_LOG_ROW (row) || !gtk_widget_get_child_visible (item) ||
+          !(entry = dpx_log_row_get_entry (DPX_LOG_ROW (row))))
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (row, list, &bounds));
+      if (bounds.origin.y + bounds.size.height <= 0 ||
+          bounds.origin.y >= gtk_widget_get_height (list))
+        continue;
+      in_sight++;
+      g_assert_true (dpx_log_row_get_drawn (DPX_LOG_ROW (row)));
+      if (last_text && bounds.origin.y > last_y)
+        {
+          gsize size;
+          const char *data = g_bytes_get_data (dpx_log_entry_get_payload (entry), &size);
+
+          last_y = bounds.origin.y;
+          g_free (*last_text);
+          *last_text = g_strndup (data, size);
+        }
+    }
+  return in_sight;
+}
+
+static void
+append_events (DpxLog *log,
+               guint   first,
+               guint   n)
+{
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("row %u", i);
+      g_autoptr(DpxLogEntry) entry = dpx_log_entry_new_event ("test", DPX_ENTRY_KIND_INFO, text);
+
+      dpx_log_append (log, entry);
+    }
+}
+
+/* A burst into an empty list, with the view following the end, then
+ * scrolled to the top, trimmed under the top, and scrolled half way: the
+ * rows in sight are drawn each time. (GTK 4.8 divides by zero if asked to
+ * scroll before the list has its size: the view must wait for a layout.) */
+static void
+test_rows_in_sight (DpxWindowFixture *fixture,
+                    gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLog *log = dpx_window_get_log (window);
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GtkWidget *list = dpx_gui_test_find (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW, "log-list");
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_autofree char *last = NULL;
+
+  g_settings_set_uint (dpx_gui_test_get_settings (), "log-max-entries", 5000);
+  append_events (log, 0, 3000);
+  dpx_gui_test_rows (window);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpuint (assert_rows_drawn (list, &last), >=, 5);
+  g_assert_cmpstr (last, ==, "row 2999");
+  g_assert_true (dpx_gui_test_get_boolean (view, "sticky"));
+
+  /* Up to the top: following stops. */
+  gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+  g_assert_cmpuint (assert_rows_drawn (list, NULL), >=, 5);
+  g_assert_false (dpx_gui_test_get_boolean (view, "sticky"));
+
+  /* The log trims the rows on screen: the next ones move up into sight. */
+  append_events (log, 3000, 2100);
+  dpx_gui_test_rows (window);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpuint (assert_rows_drawn (list, NULL), >=, 5);
+
+  /* Half way down, by the scroll bar. */
+  gtk_adjustment_set_value (adj,
+                            (gtk_adjustment_get_upper (adj) -
+                             gtk_adjustment_get_page_size (adj)) / 2);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpuint (assert_rows_drawn (list, NULL), >=, 5);
+
+  /* Back to the end: following resumes. */
+  gtk_widget_activate_action (list, "list.scroll-to-item", "u", 4999);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_true (dpx_gui_test_get_boolean (view, "sticky"));
+  append_events (log, 5100, 10);
+  dpx_gui_test_rows (window);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpuint (assert_rows_drawn (list, &last), >=, 5);
+  g_assert_cmpstr (last, ==, "row 5109");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  dpx_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/log-view/properties", test_properties);
+  DPX_WINDOW_TEST_ADD ("/log-view/filter-search", test_filter_search);
+  DPX_WINDOW_TEST_ADD ("/log-view/pause-and-clear", test_pause_and_clear);
+  DPX_WINDOW_TEST_ADD ("/log-view/log-cap", test_log_cap);
+  DPX_WINDOW_TEST_ADD ("/log-view/flood-rows", test_flood_rows);
+  DPX_WINDOW_TEST_ADD ("/log-view/rows-in-sight", test_rows_in_sight);
+
+  return g_test_run ();
+}
