@@ -422,7 +422,7 @@ send_current (DpxCompose  *self,
 
   if (self->session == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("Not connected"));
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_NOT_OPEN, _("Not connected"));
       return FALSE;
     }
 
