@@ -584,8 +584,8 @@ read_entries (GFile         *file,
                                                        G_FORMAT_SIZE_IEC_UNITS);
 
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                       _("“%s”, line %u: the line is longer than %s, more than any entry "
-                         "takes; nothing was imported"), name, line_number, limit);
+                       _("“%s”, line %u: the line is longer than %s, the most an import "
+                         "reads; nothing was imported"), name, line_number, limit);
           goto out;
         }
 
