@@ -628,6 +628,42 @@ test_log_times_in_every_year (void)
   g_assert_finalize_object (g_steal_pointer (&file));
 }
 
+/* An import of more than the log keeps, while live messages wait to be
+ * published: the log ends full, with the file's newest entries, and
+ * everything else counted as dropped. */
+static void
+test_log_import_fills_the_cap (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autofree char *path = temp_path ("many.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  ChangeCount count = { 0 };
+
+  dpx_log_set_max_entries (log, 100);
+  g_signal_connect (log, "items-changed", G_CALLBACK (count_changes), &count);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (5000 + i);
+      dpx_log_append (log, entry);
+    }
+  write_lines_then (path, 249, "");
+
+  g_assert_true (dpx_log_import (log, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100);
+  g_assert_cmpuint (count.added - count.removed, ==, 100);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 10 + 249 - 100);
+  first = entry_text (log, 0);
+  last = entry_text (log, 99);
+  g_assert_cmpstr (first, ==, "message 149");
+  g_assert_cmpstr (last, ==, "message 248");
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&file));
+}
+
 static void
 test_log_export_errors (void)
 {
@@ -710,6 +746,7 @@ main (int    argc,
   g_test_add_func ("/log/damaged-import", test_log_damaged_import);
   g_test_add_func ("/log/refuses-what-export-never-writes", test_log_refuses_what_export_never_writes);
   g_test_add_func ("/log/times-in-every-year", test_log_times_in_every_year);
+  g_test_add_func ("/log/import-fills-the-cap", test_log_import_fills_the_cap);
   g_test_add_func ("/log/export-errors", test_log_export_errors);
   g_test_add_func ("/log/export-failure-keeps-old-file", test_log_export_full_disk_keeps_old_file);
 

@@ -637,12 +637,15 @@ dpx_log_export (DpxLog        *self,
 }
 
 /* What was left out of the import's ring counts as dropped, as if every
- * entry of the file had been appended. */
+ * entry of the file had been appended. What is staged is published first,
+ * so a full log's worth of imported entries never trips the chunked drop
+ * of dpx_log_append() and the log ends exactly full. */
 static void
 append_all (DpxLog    *self,
             GPtrArray *entries,
             guint64    overflow)
 {
+  dpx_log_flush (self);
   for (guint i = 0; i < entries->len; i++)
     dpx_log_append (self, g_ptr_array_index (entries, i));
   add_dropped (self, overflow);
