@@ -10,28 +10,55 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dpx-test-support.h"
 
 #define MIB (1024 * 1024)
 
+/* A folder for one case's files, the same in the parent and in its child
+ * process, so the parent removes it even when the child failed. */
 static char *
-temp_dir (void)
+case_dir (const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("duplex-import-XXXXXX", &error);
+  int pid = g_test_subprocess () ? getppid () : getpid ();
+  g_autofree char *leaf = g_strdup_printf ("duplex-import-%d-%s", pid, name);
+  char *dir = g_build_filename (g_get_tmp_dir (), leaf, NULL);
 
-  g_assert_no_error (error);
+  if (g_test_subprocess ())
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   return dir;
 }
 
 static void
-remove_temp (const char *dir,
-             const char *path)
+remove_case_dir (const char *dir)
 {
-  g_unlink (path);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+  while ((name = g_dir_read_name (listing)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
   g_rmdir (dir);
 }
+
+/* Runs the calling case in a child process; the parent only checks that
+ * it passed and cleans up after it. */
+#define RUN_IN_CHILD(name, flags)                                              \
+  G_STMT_START {                                                              \
+    if (!g_test_subprocess ())                                                \
+      {                                                                       \
+        g_autofree char *_dir = case_dir (name);                             \
+        g_test_trap_subprocess (NULL, 0, (flags));                            \
+        remove_case_dir (_dir);                                               \
+        g_test_trap_assert_passed ();                                         \
+        return;                                                               \
+      }                                                                       \
+  } G_STMT_END
 
 static DpxLogEntry *
 numbered_entry (guint64 i)
@@ -134,14 +161,9 @@ test_import_deep_nesting (void)
   g_autoptr(GFile) file = NULL;
   g_autoptr(DpxLog) log = NULL;
 
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT);
-      g_test_trap_assert_passed ();
-      return;
-    }
+  RUN_IN_CHILD ("deep", G_TEST_SUBPROCESS_INHERIT_STDOUT);
 
-  dir = temp_dir ();
+  dir = case_dir ("deep");
   path = g_build_filename (dir, "deep.jsonl", NULL);
   file = g_file_new_for_path (path);
   log = dpx_log_new ();
@@ -161,7 +183,6 @@ test_import_deep_nesting (void)
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
     }
 
-  remove_temp (dir, path);
   g_assert_finalize_object (g_steal_pointer (&log));
   g_assert_finalize_object (g_steal_pointer (&file));
 }
@@ -184,16 +205,11 @@ test_import_overlong_line (void)
   const char *head = "{\"time\":\"2026-01-01T00:00:00.000000Z\",\"connection\":\"c\","
                      "\"direction\":\"received\",\"kind\":\"binary\",\"base64\":\"";
 
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT);
-      g_test_trap_assert_passed ();
-      return;
-    }
+  RUN_IN_CHILD ("long", G_TEST_SUBPROCESS_INHERIT_STDOUT);
 
   /* A well-formed entry whose base64 payload is 96 MiB: only its length
    * is wrong. */
-  dir = temp_dir ();
+  dir = case_dir ("long");
   path = g_build_filename (dir, "long.jsonl", NULL);
   out = create_file (path);
   {
@@ -220,12 +236,11 @@ test_import_overlong_line (void)
   g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE);
   g_assert_nonnull (strstr (error->message, "long.jsonl"));
   g_assert_nonnull (strstr (error->message, "line 2:"));
-  g_assert_nonnull (strstr (error->message, "longer than 32.0"));
+  g_assert_nonnull (strstr (error->message, "longer than 33.0"));
   g_assert_nonnull (strstr (error->message, "nothing was imported"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
   g_assert_cmpuint (growth_kib, <, line_size / 1024 / 2);
 
-  remove_temp (dir, path);
   g_assert_finalize_object (g_steal_pointer (&log));
   g_assert_finalize_object (g_steal_pointer (&file));
 }
@@ -265,20 +280,14 @@ test_import_streams_huge_file (void)
   gint64 started;
   double seconds;
 
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT |
-                                         G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
+  RUN_IN_CHILD ("huge", G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
 
   /* Text and binary entries of a few hundred bytes, as a busy server
    * sends them, each line numbered. */
   for (guint i = 0; i < sizeof binary_data; i++)
     binary_data[i] = i * 7;
   binary = g_bytes_new (binary_data, sizeof binary_data);
-  dir = temp_dir ();
+  dir = case_dir ("huge");
   path = g_build_filename (dir, "huge.jsonl", NULL);
   out = create_file (path);
   while (written < target)
@@ -341,7 +350,6 @@ test_import_streams_huge_file (void)
     g_assert_cmpint (dpx_log_entry_get_time (last), ==, 1700000000000000 + n_entries - 1);
   }
 
-  remove_temp (dir, path);
   g_assert_finalize_object (g_steal_pointer (&log));
   g_assert_finalize_object (g_steal_pointer (&file));
 }
@@ -351,16 +359,23 @@ test_import_streams_huge_file (void)
 static void
 test_import_damage_after_many_entries (void)
 {
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "late.jsonl", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(DpxLog) log = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
-  GOutputStream *out = create_file (path);
+  GOutputStream *out;
   const char *damaged = "{\"time\":\"2026-01-01T00:00:00.000000Z\",\"connection\":\"c\","
                         "\"direction\":\"sent\",\"kind\":\"text\",\"size\":2.9,\"text\":\"ab\"}\n";
 
+  RUN_IN_CHILD ("late", G_TEST_SUBPROCESS_INHERIT_STDOUT);
+
+  dir = case_dir ("late");
+  path = g_build_filename (dir, "late.jsonl", NULL);
+  file = g_file_new_for_path (path);
+  log = dpx_log_new ();
+  out = create_file (path);
   for (guint i = 0; i < 5000; i++)
     {
       g_autoptr(DpxLogEntry) entry = numbered_entry (i);
@@ -384,7 +399,6 @@ test_import_damage_after_many_entries (void)
   first = entry_text (log, 0);
   g_assert_cmpstr (first, ==, "message 99999");
 
-  remove_temp (dir, path);
   g_assert_finalize_object (g_steal_pointer (&log));
   g_assert_finalize_object (g_steal_pointer (&file));
 }

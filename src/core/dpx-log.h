@@ -17,10 +17,11 @@ G_BEGIN_DECLS
 /* The longest line dpx_log_import() reads, in bytes. A 16 MiB binary
  * message (the client's default DPX_CLIENT_DEFAULT_MAX_MESSAGE_SIZE) takes
  * 22.4 MiB in base64, and 16 MiB of text 32 MiB even if every byte is a
- * quote, a backslash or a newline (escaped in two characters); a longer
- * line is refused before it is read whole. (Messages accepted under a raised limit can be exported but are
+ * quote, a backslash or a newline (escaped in two characters); one more
+ * MiB holds the other members. A longer line is refused before it is read
+ * whole. (Messages accepted under a raised limit can be exported but may be
  * too long to import again.) */
-#define DPX_LOG_MAX_LINE_LENGTH (32 * 1024 * 1024)
+#define DPX_LOG_MAX_LINE_LENGTH (33 * 1024 * 1024)
 
 G_DECLARE_FINAL_TYPE (DpxLog, dpx_log, DPX, LOG, GObject)
 
