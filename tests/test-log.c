@@ -464,6 +464,7 @@ test_log_refuses_what_export_never_writes (void)
     const char *says;
   } cases[] = {
     /* base64 that g_base64_decode() would take anyway */
+    { GOOD_START "\"kind\":\"binary\",\"base64\":\"QQ\"}", "not padded correctly" },
     { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ\"}", "not padded correctly" },
     { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"Q===\"}", "not padded correctly" },
     { GOOD_START "\"kind\":\"binary\",\"size\":2,\"base64\":\"QU=B\"}", "not padded correctly" },
