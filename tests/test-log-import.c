@@ -135,9 +135,10 @@ write_deep_file (const char *path,
 {
   GOutputStream *out = create_file (path);
   g_autoptr(DpxLogEntry) entry = numbered_entry (0);
-  g_autoptr(GString) deep = g_string_new ("{\"time\":\"2026-01-01T00:00:00Z\",\"connection\":\"c\","
-                                          "\"direction\":\"sent\",\"kind\":\"text\",\"text\":\"x\","
-                                          "\"extra\":");
+  g_autoptr(GString) deep = NULL;
+
+  deep = g_string_new ("{\"time\":\"2026-01-01T00:00:00Z\",\"connection\":\"c\","
+                       "\"direction\":\"sent\",\"kind\":\"text\",\"text\":\"x\",\"extra\":");
 
   write_entry_line (out, entry);
   for (guint i = 0; i < depth; i++)
@@ -299,11 +300,12 @@ test_import_streams_huge_file (void)
 
       if (n_entries % 2 == 0)
         {
-          g_autofree char *text = g_strdup_printf ("message %" G_GUINT64_FORMAT " {\"price\": %"
-                                                   G_GUINT64_FORMAT ", \"note\": \"%s\"}",
-                                                   n_entries, n_entries * 3,
-                                                   "a line of text the size of a quote from a feed, "
-                                                   "with a \"quoted\" word and a tab\tto escape");
+          g_autofree char *text = NULL;
+
+          text = g_strdup_printf ("message %" G_GUINT64_FORMAT " {\"price\": %" G_GUINT64_FORMAT
+                                  ", \"note\": \"%s\"}", n_entries, n_entries * 3,
+                                  "a line of text the size of a quote from a feed, "
+                                  "with a \"quoted\" word and a tab\tto escape");
           g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
 
           entry = dpx_log_entry_new (1700000000000000 + n_entries, "ws://127.0.0.1:9001/feed",

@@ -448,7 +448,8 @@ write_lines_then (const char *path,
   g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
 }
 
-#define GOOD_START "{\"time\":\"2026-01-01T00:00:00.000000Z\",\"connection\":\"c\",\"direction\":\"sent\","
+#define GOOD_START \
+  "{\"time\":\"2026-01-01T00:00:00.000000Z\",\"connection\":\"c\",\"direction\":\"sent\","
 
 /* What dpx_log_export() never writes is refused, with the file and the
  * line, after more good lines than the log keeps: the log is left as it
@@ -468,16 +469,24 @@ test_log_refuses_what_export_never_writes (void)
     { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ\"}", "not padded correctly" },
     { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"Q===\"}", "not padded correctly" },
     { GOOD_START "\"kind\":\"binary\",\"size\":2,\"base64\":\"QU=B\"}", "not padded correctly" },
-    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QR==\"}", "bits that belong to no byte" },
-    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ==QQ==\"}", "not padded correctly" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QR==\"}",
+      "bits that belong to no byte" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ==QQ==\"}",
+      "not padded correctly" },
     /* a size that is not a whole number (json-glib reads 2.9 as 2) */
-    { GOOD_START "\"kind\":\"text\",\"size\":2.9,\"text\":\"ab\"}", "“size” is not a whole number" },
-    { GOOD_START "\"kind\":\"text\",\"size\":true,\"text\":\"a\"}", "“size” is not a whole number" },
-    { GOOD_START "\"kind\":\"text\",\"size\":\"2\",\"text\":\"ab\"}", "“size” is not a whole number" },
+    { GOOD_START "\"kind\":\"text\",\"size\":2.9,\"text\":\"ab\"}",
+      "“size” is not a whole number" },
+    { GOOD_START "\"kind\":\"text\",\"size\":true,\"text\":\"a\"}",
+      "“size” is not a whole number" },
+    { GOOD_START "\"kind\":\"text\",\"size\":\"2\",\"text\":\"ab\"}",
+      "“size” is not a whole number" },
     /* the payload in the member the export does not use for it */
-    { GOOD_START "\"kind\":\"binary\",\"size\":2,\"text\":\"ab\"}", "binary entry keeps its payload in “base64”" },
-    { GOOD_START "\"kind\":\"text\",\"size\":2,\"base64\":\"YWI=\"}", "text entry keeps its payload in “text”" },
-    { GOOD_START "\"kind\":\"text\",\"size\":2,\"text\":\"ab\",\"base64\":\"YWI=\"}", "both “text” and “base64”" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":2,\"text\":\"ab\"}",
+      "binary entry keeps its payload in “base64”" },
+    { GOOD_START "\"kind\":\"text\",\"size\":2,\"base64\":\"YWI=\"}",
+      "text entry keeps its payload in “text”" },
+    { GOOD_START "\"kind\":\"text\",\"size\":2,\"text\":\"ab\",\"base64\":\"YWI=\"}",
+      "both “text” and “base64”" },
     /* text that json-glib would cut at U+0000 or turn into invalid UTF-8 */
     { GOOD_START "\"kind\":\"text\",\"size\":3,\"text\":\"a\\u0000b\"}", "U+0000" },
     { GOOD_START "\"kind\":\"info\",\"text\":\"\\u0000\"}", "U+0000" },
@@ -745,7 +754,8 @@ main (int    argc,
   g_test_add_func ("/log/round-trip", test_log_round_trip);
   g_test_add_func ("/log/round-trip-async", test_log_round_trip_async);
   g_test_add_func ("/log/damaged-import", test_log_damaged_import);
-  g_test_add_func ("/log/refuses-what-export-never-writes", test_log_refuses_what_export_never_writes);
+  g_test_add_func ("/log/refuses-what-export-never-writes",
+                   test_log_refuses_what_export_never_writes);
   g_test_add_func ("/log/times-in-every-year", test_log_times_in_every_year);
   g_test_add_func ("/log/import-fills-the-cap", test_log_import_fills_the_cap);
   g_test_add_func ("/log/export-errors", test_log_export_errors);

@@ -653,7 +653,8 @@ dpx_log_entry_new_from_json (const char  *json,
   size_node = json_object_get_member (object, "size");
   if (size_node != NULL)
     {
-      if (!JSON_NODE_HOLDS_VALUE (size_node) || json_node_get_value_type (size_node) != G_TYPE_INT64)
+      if (!JSON_NODE_HOLDS_VALUE (size_node) ||
+          json_node_get_value_type (size_node) != G_TYPE_INT64)
         {
           g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                                _("“size” is not a whole number"));
