@@ -429,6 +429,251 @@ test_log_damaged_import (void)
   g_assert_finalize_object (g_steal_pointer (&file));
 }
 
+/* Writes @n_good exported lines and then @last into @path. */
+static void
+write_lines_then (const char *path,
+                  guint       n_good,
+                  const char *last)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_good; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (i);
+      g_autofree char *line = dpx_log_entry_to_json (entry);
+
+      g_string_append_printf (text, "%s\n", line);
+    }
+  g_string_append_printf (text, "%s\n", last);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+}
+
+#define GOOD_START \
+  "{\"time\":\"2026-01-01T00:00:00.000000Z\",\"connection\":\"c\",\"direction\":\"sent\","
+
+/* What dpx_log_export() never writes is refused, with the file and the
+ * line, after more good lines than the log keeps: the log is left as it
+ * was, its three entries there and nothing counted as dropped. */
+static void
+test_log_refuses_what_export_never_writes (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autofree char *path = temp_path ("strict.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const struct {
+    const char *line;
+    const char *says;
+  } cases[] = {
+    /* base64 that g_base64_decode() would take anyway */
+    { GOOD_START "\"kind\":\"binary\",\"base64\":\"QQ\"}", "not padded correctly" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ\"}", "not padded correctly" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"Q===\"}", "not padded correctly" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":2,\"base64\":\"QU=B\"}", "not padded correctly" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QR==\"}",
+      "bits that belong to no byte" },
+    { GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ==QQ==\"}",
+      "not padded correctly" },
+    /* a size that is not a whole number (json-glib reads 2.9 as 2) */
+    { GOOD_START "\"kind\":\"text\",\"size\":2.9,\"text\":\"ab\"}",
+      "“size” is not a whole number" },
+    { GOOD_START "\"kind\":\"text\",\"size\":true,\"text\":\"a\"}",
+      "“size” is not a whole number" },
+    { GOOD_START "\"kind\":\"text\",\"size\":\"2\",\"text\":\"ab\"}",
+      "“size” is not a whole number" },
+    /* the payload in the member the export does not use for it */
+    { GOOD_START "\"kind\":\"binary\",\"size\":2,\"text\":\"ab\"}",
+      "binary entry keeps its payload in “base64”" },
+    { GOOD_START "\"kind\":\"text\",\"size\":2,\"base64\":\"YWI=\"}",
+      "text entry keeps its payload in “text”" },
+    { GOOD_START "\"kind\":\"text\",\"size\":2,\"text\":\"ab\",\"base64\":\"YWI=\"}",
+      "both “text” and “base64”" },
+    /* text that json-glib would cut at U+0000 or turn into invalid UTF-8 */
+    { GOOD_START "\"kind\":\"text\",\"size\":3,\"text\":\"a\\u0000b\"}", "U+0000" },
+    { GOOD_START "\"kind\":\"info\",\"text\":\"\\u0000\"}", "U+0000" },
+    { GOOD_START "\"kind\":\"text\",\"text\":\"a\\ud800b\"}", "“text” is not valid Unicode" },
+    /* what only a lenient parser takes */
+    { GOOD_START "\"kind\":\"text\",\"text\":\"a\"} trailing", "more text follows the value" },
+    { GOOD_START "\"kind\":\"text\",\"text\":'a'}", "Invalid JSON" },
+  };
+
+  dpx_log_set_max_entries (log, 100);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (1000 + i);
+      dpx_log_append (log, entry);
+    }
+  dpx_log_flush (log);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *first = NULL;
+
+      write_lines_then (path, 250, cases[c].line);
+      g_assert_false (dpx_log_import (log, file, NULL, &error));
+      g_test_message ("case %u: %s", c, error ? error->message : "(imported)");
+      g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE);
+      g_assert_nonnull (strstr (error->message, "strict.jsonl"));
+      g_assert_nonnull (strstr (error->message, "line 251:"));
+      g_assert_nonnull (strstr (error->message, cases[c].says));
+      g_assert_nonnull (strstr (error->message, "nothing was imported"));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 3);
+      g_assert_cmpuint (dpx_log_get_dropped (log), ==, 0);
+      first = entry_text (log, 0);
+      g_assert_cmpstr (first, ==, "message 1000");
+    }
+
+  /* The same lines written the export's way are taken. */
+  {
+    const char *good[] = {
+      GOOD_START "\"kind\":\"binary\",\"size\":1,\"base64\":\"QQ==\"}",
+      GOOD_START "\"kind\":\"text\",\"size\":3,\"base64\":\"YQBi\"}",
+      GOOD_START "\"kind\":\"text\",\"size\":2,\"text\":\"ab\"}",
+      GOOD_START "\"kind\":\"text\",\"text\":\"\\ud83c\\udf89\"}",
+    };
+
+    for (guint g = 0; g < G_N_ELEMENTS (good); g++)
+      {
+        g_autoptr(GError) error = NULL;
+
+        write_lines_then (path, 0, good[g]);
+        g_assert_true (dpx_log_import (log, file, NULL, &error));
+        g_assert_no_error (error);
+      }
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 7);
+    {
+      g_autoptr(DpxLogEntry) nul = g_list_model_get_item (G_LIST_MODEL (log), 4);
+      g_autoptr(DpxLogEntry) emoji = g_list_model_get_item (G_LIST_MODEL (log), 6);
+
+      g_assert_cmpmem (g_bytes_get_data (dpx_log_entry_get_payload (nul), NULL), 3, "a\0b", 3);
+      g_assert_cmpmem (g_bytes_get_data (dpx_log_entry_get_payload (emoji), NULL),
+                       g_bytes_get_size (dpx_log_entry_get_payload (emoji)), "🎉", strlen ("🎉"));
+    }
+  }
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&file));
+}
+
+/* A log can hold any time a gint64 counts: each is written as a time a
+ * person and another program can read, and imported again to the same
+ * microsecond, before the year 1000 and past 9999 too. */
+static void
+test_log_times_in_every_year (void)
+{
+  const struct {
+    gint64      time_us;
+    const char *written;
+  } times[] = {
+    { 1764165600123456, "2025-11-26T14:00:00.123456Z" },
+    { 0, "1970-01-01T00:00:00.000000Z" },
+    { -750000, "1969-12-31T23:59:59.250000Z" },
+    { 951782400000000, "2000-02-29T00:00:00.000000Z" },
+    { -30610224000000000, "1000-01-01T00:00:00.000000Z" },
+    { -30610224000000001, "0999-12-31T23:59:59.999999Z" },
+    { -62135596800000000, "0001-01-01T00:00:00.000000Z" },
+    { -62167219200000000, "0000-01-01T00:00:00.000000Z" },
+    { -62167219200000001, "-000001-12-31T23:59:59.999999Z" },
+    { -62198755200000000, "-000001-01-01T00:00:00.000000Z" },
+    { 253402300799999999, "9999-12-31T23:59:59.999999Z" },
+    { 253402300800000000, "+010000-01-01T00:00:00.000000Z" },
+    { G_MAXINT64, "+294247-01-10T04:00:54.775807Z" },
+    { G_MININT64, "-290308-12-21T19:59:05.224192Z" },
+  };
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autoptr(DpxLog) back = dpx_log_new ();
+  g_autofree char *path = temp_path ("times.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static ("t", 1);
+      g_autoptr(DpxLogEntry) entry = dpx_log_entry_new (times[i].time_us, "c", DPX_DIRECTION_SENT,
+                                                        DPX_ENTRY_KIND_TEXT, bytes);
+      dpx_log_append (log, entry);
+    }
+  g_assert_true (dpx_log_export (log, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autofree char *member = g_strdup_printf ("\"time\":\"%s\"", times[i].written);
+
+      g_test_message ("%" G_GINT64_FORMAT ": %s", times[i].time_us, lines[i]);
+      g_assert_nonnull (strstr (lines[i], member));
+    }
+
+  g_assert_true (dpx_log_import (back, file, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_entries (log, back);
+
+  /* Beyond what a gint64 of microseconds holds, and dates that do not
+   * exist, are refused rather than wrapped or moved. */
+  {
+    const char *refused[] = {
+      "+294247-01-10T04:00:54.775808Z", "-290308-12-21T19:59:05.224191Z",
+      "2023-02-29T00:00:00Z", "1900-02-29T00:00:00.000000Z", "2026-13-01T00:00:00Z",
+      "999-01-01T00:00:00.000000Z",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_autofree char *line = g_strdup_printf ("{\"time\":\"%s\",\"connection\":\"c\","
+                                                 "\"direction\":\"sent\",\"kind\":\"text\","
+                                                 "\"text\":\"t\"}", refused[i]);
+        g_autoptr(DpxLogEntry) entry = NULL;
+
+        g_clear_error (&error);
+        entry = dpx_log_entry_new_from_json (line, &error);
+        g_assert_null (entry);
+        g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE);
+        g_assert_nonnull (strstr (error->message, "is not an ISO 8601 time"));
+      }
+  }
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&back));
+  g_assert_finalize_object (g_steal_pointer (&file));
+}
+
+/* An import of more than the log keeps, while live messages wait to be
+ * published: the log ends full, with the file's newest entries, and
+ * everything else counted as dropped. */
+static void
+test_log_import_fills_the_cap (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autofree char *path = temp_path ("many.jsonl");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  ChangeCount count = { 0 };
+
+  dpx_log_set_max_entries (log, 100);
+  g_signal_connect (log, "items-changed", G_CALLBACK (count_changes), &count);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = text_entry (5000 + i);
+      dpx_log_append (log, entry);
+    }
+  write_lines_then (path, 249, "");
+
+  g_assert_true (dpx_log_import (log, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100);
+  g_assert_cmpuint (count.added - count.removed, ==, 100);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 10 + 249 - 100);
+  first = entry_text (log, 0);
+  last = entry_text (log, 99);
+  g_assert_cmpstr (first, ==, "message 149");
+  g_assert_cmpstr (last, ==, "message 248");
+  g_assert_finalize_object (g_steal_pointer (&log));
+  g_assert_finalize_object (g_steal_pointer (&file));
+}
+
 static void
 test_log_export_errors (void)
 {
@@ -509,6 +754,10 @@ main (int    argc,
   g_test_add_func ("/log/round-trip", test_log_round_trip);
   g_test_add_func ("/log/round-trip-async", test_log_round_trip_async);
   g_test_add_func ("/log/damaged-import", test_log_damaged_import);
+  g_test_add_func ("/log/refuses-what-export-never-writes",
+                   test_log_refuses_what_export_never_writes);
+  g_test_add_func ("/log/times-in-every-year", test_log_times_in_every_year);
+  g_test_add_func ("/log/import-fills-the-cap", test_log_import_fills_the_cap);
   g_test_add_func ("/log/export-errors", test_log_export_errors);
   g_test_add_func ("/log/export-failure-keeps-old-file", test_log_export_full_disk_keeps_old_file);
 

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dpx-error.h"
+#include "dpx-json-check.h"
 #include "dpx-log-entry.h"
 
 /* Entries are created at message rate and never change, so they keep plain
@@ -174,19 +175,175 @@ dpx_entry_kind_from_string (const char   *str,
   return FALSE;
 }
 
+/* Times are written as RFC 3339 UTC with microseconds. GDateTime only knows
+ * the years 1 to 9999 and prints years before 1000 with fewer than four
+ * digits, so the calendar is computed here for the whole gint64 range:
+ * the proleptic Gregorian calendar with a year 0, four-digit years from
+ * 0000 to 9999 and, outside, a sign and six digits (ISO 8601's expanded
+ * years, as JavaScript writes them: "+010000", "-000001"). */
+
+#define SECONDS_PER_DAY 86400
+
+/* Days since 1970-01-01 of a date, and back. Eras of 400 years repeat
+ * exactly (146 097 days); within one, a year is counted from March so the
+ * leap day falls last. */
+static gint64
+days_from_civil (gint64 year,
+                 guint  month,
+                 guint  day)
+{
+  gint64 era, year_of_era, day_of_year, day_of_era;
+
+  year -= month <= 2;
+  era = (year >= 0 ? year : year - 399) / 400;
+  year_of_era = year - era * 400;
+  day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+static void
+civil_from_days (gint64  days,
+                 gint64 *year,
+                 guint  *month,
+                 guint  *day)
+{
+  gint64 z = days + 719468;
+  gint64 era = (z >= 0 ? z : z - 146096) / 146097;
+  gint64 day_of_era = z - era * 146097;
+  gint64 year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524
+                        - day_of_era / 146096) / 365;
+  gint64 day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  gint64 month_from_march = (5 * day_of_year + 2) / 153;
+
+  *day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+  *month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
+  *year = year_of_era + era * 400 + (*month <= 2);
+}
+
 static char *
 format_time (gint64 time_us)
 {
   /* Floor division, so a time before 1970 keeps a positive fraction. */
-  gint64 seconds = time_us / G_USEC_PER_SEC - (time_us % G_USEC_PER_SEC < 0);
-  gint64 micro = time_us - seconds * G_USEC_PER_SEC;
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
-  g_autofree char *base = NULL;
+  gint64 micro = time_us % G_USEC_PER_SEC;
+  gint64 seconds = time_us / G_USEC_PER_SEC;
+  gint64 days, second_of_day, year;
+  guint month, day;
+  char year_str[16];
 
-  if (dt == NULL)
-    return g_strdup ("1970-01-01T00:00:00.000000Z");
-  base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf ("%s.%06dZ", base, (int) micro);
+  if (micro < 0)
+    {
+      micro += G_USEC_PER_SEC;
+      seconds--;
+    }
+  days = seconds / SECONDS_PER_DAY;
+  second_of_day = seconds % SECONDS_PER_DAY;
+  if (second_of_day < 0)
+    {
+      second_of_day += SECONDS_PER_DAY;
+      days--;
+    }
+  civil_from_days (days, &year, &month, &day);
+
+  if (year >= 0 && year <= 9999)
+    g_snprintf (year_str, sizeof year_str, "%04d", (int) year);
+  else
+    g_snprintf (year_str, sizeof year_str, "%+07" G_GINT64_FORMAT, year);
+
+  return g_strdup_printf ("%s-%02u-%02uT%02d:%02d:%02d.%06dZ", year_str, month, day,
+                          (int) (second_of_day / 3600), (int) (second_of_day / 60 % 60),
+                          (int) (second_of_day % 60), (int) micro);
+}
+
+static gboolean
+read_digits (const char **p,
+             guint        n,
+             gint64      *value)
+{
+  *value = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit ((*p)[i]))
+        return FALSE;
+      *value = *value * 10 + ((*p)[i] - '0');
+    }
+  *p += n;
+  return TRUE;
+}
+
+static gboolean
+expect_char (const char **p,
+             char         c)
+{
+  if (**p != c)
+    return FALSE;
+  (*p)++;
+  return TRUE;
+}
+
+/* Reads exactly what format_time() writes (with 0 to 6 digits of fraction).
+ * Returns %FALSE for anything else, and for a time out of gint64's range. */
+static gboolean
+parse_time_utc (const char *str,
+                gint64     *time_us)
+{
+  const char *p = str;
+  gint64 year, month, day, hour, minute, second, micro = 0, days, seconds, result;
+  guint fraction_digits = 0;
+  static const guint8 month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  if (*p == '+' || *p == '-')
+    {
+      gboolean negative = *p++ == '-';
+
+      if (!read_digits (&p, 6, &year))
+        return FALSE;
+      if (negative)
+        year = -year;
+    }
+  else if (!read_digits (&p, 4, &year))
+    return FALSE;
+
+  if (!expect_char (&p, '-') || !read_digits (&p, 2, &month) ||
+      !expect_char (&p, '-') || !read_digits (&p, 2, &day) ||
+      !expect_char (&p, 'T') || !read_digits (&p, 2, &hour) ||
+      !expect_char (&p, ':') || !read_digits (&p, 2, &minute) ||
+      !expect_char (&p, ':') || !read_digits (&p, 2, &second))
+    return FALSE;
+  if (expect_char (&p, '.'))
+    {
+      while (g_ascii_isdigit (*p) && fraction_digits < 6)
+        {
+          micro = micro * 10 + (*p++ - '0');
+          fraction_digits++;
+        }
+      if (fraction_digits == 0)
+        return FALSE;
+      for (guint i = fraction_digits; i < 6; i++)
+        micro *= 10;
+    }
+  if (!expect_char (&p, 'Z') || *p != '\0')
+    return FALSE;
+
+  if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] ||
+      hour > 23 || minute > 59 || second > 59)
+    return FALSE;
+  if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+    return FALSE;
+
+  days = days_from_civil (year, month, day);
+  seconds = days * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+  if (__builtin_mul_overflow (seconds, G_USEC_PER_SEC, &result) ||
+      __builtin_add_overflow (result, micro, &result))
+    {
+      /* The earliest times only fit counted from the next second down. */
+      if (seconds >= 0 ||
+          __builtin_mul_overflow (seconds + 1, G_USEC_PER_SEC, &result) ||
+          __builtin_add_overflow (result, micro - G_USEC_PER_SEC, &result))
+        return FALSE;
+    }
+  *time_us = result;
+  return TRUE;
 }
 
 /* Text goes out as a JSON string only when it survives the trip: valid UTF-8
@@ -259,6 +416,7 @@ get_string_member (JsonObject  *object,
                    GError     **error)
 {
   JsonNode *node = json_object_get_member (object, name);
+  const char *value;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
@@ -267,13 +425,106 @@ get_string_member (JsonObject  *object,
                    _("the member “%s” is missing or not a string"), name);
       return NULL;
     }
-  return json_node_get_string (node);
+  /* json-glib turns a lone UTF-16 surrogate escape into bytes that are not
+   * UTF-8; nothing downstream may see those as text. */
+  value = json_node_get_string (node);
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                   _("the member “%s” is not valid Unicode"), name);
+      return NULL;
+    }
+  return value;
+}
+
+/* json-glib hands strings back NUL-terminated, so a \u0000 escape would
+ * silently cut the string short. In valid JSON a backslash only occurs
+ * inside strings, so a plain scan for the escape finds every one. */
+static gboolean
+has_nul_escape (const char *json,
+                gsize       length)
+{
+  const char *end = json + length;
+
+  for (const char *p = memchr (json, '\\', length); p != NULL && p + 1 < end;
+       p = memchr (p, '\\', end - p))
+    {
+      if (p[1] == 'u' && end - p >= 6 && memcmp (p + 2, "0000", 4) == 0)
+        return TRUE;
+      p += 2;  /* the backslash and the character it escapes */
+      if (p >= end)
+        break;
+    }
+  return FALSE;
+}
+
+static int
+base64_value (char c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '+')
+    return 62;
+  if (c == '/')
+    return 63;
+  return -1;
+}
+
+/* g_base64_decode() takes anything and makes bytes of it. Only the one
+ * spelling g_base64_encode() writes is accepted: the standard alphabet,
+ * groups of four, "=" only to pad the last group, and no stray bits in
+ * the last character, so an import gives back exactly the bytes exported. */
+static GBytes *
+decode_base64 (const char  *b64,
+               GError     **error)
+{
+  gsize length = strlen (b64);
+  gsize padding = 0;
+  gsize decoded_length;
+  guchar *data;
+
+  for (gsize i = 0; i < length; i++)
+    if (base64_value (b64[i]) < 0 && b64[i] != '=')
+      {
+        g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                             _("“base64” holds characters outside base64"));
+        return NULL;
+      }
+
+  if (length > 0 && b64[length - 1] == '=')
+    padding = length > 1 && b64[length - 2] == '=' ? 2 : 1;
+  if (length % 4 != 0 || memchr (b64, '=', length - padding) != NULL)
+    {
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                           _("“base64” is not padded correctly"));
+      return NULL;
+    }
+  if ((padding == 2 && (base64_value (b64[length - 3]) & 0x0f) != 0) ||
+      (padding == 1 && (base64_value (b64[length - 2]) & 0x03) != 0))
+    {
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                           _("“base64” ends with bits that belong to no byte"));
+      return NULL;
+    }
+
+  data = g_base64_decode (b64, &decoded_length);
+  g_assert (decoded_length == length / 4 * 3 - padding);
+  return g_bytes_new_take (data, decoded_length);
 }
 
 /**
  * dpx_log_entry_new_from_json:
  *
- * Parses one line written by dpx_log_entry_to_json().
+ * Parses one line written by dpx_log_entry_to_json(). The text is checked as
+ * strict JSON of limited depth before json-glib (which recurses without a
+ * limit) sees it, and each entry must be written the way the export writes
+ * it: a binary payload in “base64”, any other payload in “text” unless it
+ * holds a NUL byte or is not UTF-8, and “size”, when given, a whole number
+ * equal to the payload's.
  *
  * Returns: (transfer full) (nullable): the entry, or %NULL with @error set
  */
@@ -281,16 +532,36 @@ DpxLogEntry *
 dpx_log_entry_new_from_json (const char  *json,
                              GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonObject *object;
+  JsonNode *size_node;
   const char *time_str, *connection, *direction_str, *kind_str;
   DpxDirection direction;
   DpxEntryKind kind;
   gint64 time_us;
+  gsize length;
+  gboolean has_text, has_base64;
 
-  if (!json_parser_load_from_data (parser, json, -1, error))
+  g_return_val_if_fail (json != NULL, NULL);
+
+  length = strlen (json);
+  if (!dpx_json_check (json, length, &local_error))
+    {
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE, local_error->message);
+      return NULL;
+    }
+  if (has_nul_escape (json, length))
+    {
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                           _("a string holds U+0000, which would cut it short; "
+                             "a payload with NUL bytes belongs in “base64”"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, length, error))
     return NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -307,13 +578,20 @@ dpx_log_entry_new_from_json (const char  *json,
       !(kind_str = get_string_member (object, "kind", error)))
     return NULL;
 
-  if (!(dt = g_date_time_new_from_iso8601 (time_str, NULL)))
+  if (!parse_time_utc (time_str, &time_us))
     {
-      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                   _("“%s” is not an ISO 8601 time"), time_str);
-      return NULL;
+      g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (time_str, NULL);
+
+      /* Other ISO 8601 spellings (an offset, no fraction) within years 1 to
+       * 9999, as a person might write them by hand. */
+      if (dt == NULL)
+        {
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                       _("“%s” is not an ISO 8601 time"), time_str);
+          return NULL;
+        }
+      time_us = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
     }
-  time_us = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
 
   if (!dpx_direction_from_string (direction_str, &direction))
     {
@@ -328,7 +606,22 @@ dpx_log_entry_new_from_json (const char  *json,
       return NULL;
     }
 
-  if (json_object_has_member (object, "text"))
+  has_text = json_object_has_member (object, "text");
+  has_base64 = json_object_has_member (object, "base64");
+  if (has_text && has_base64)
+    {
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                           _("the entry has both “text” and “base64”"));
+      return NULL;
+    }
+  if (has_text && kind == DPX_ENTRY_KIND_BINARY)
+    {
+      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                           _("a binary entry keeps its payload in “base64”, not in “text”"));
+      return NULL;
+    }
+
+  if (has_text)
     {
       const char *text = get_string_member (object, "text", error);
 
@@ -336,25 +629,19 @@ dpx_log_entry_new_from_json (const char  *json,
         return NULL;
       payload = g_bytes_new (text, strlen (text));
     }
-  else if (json_object_has_member (object, "base64"))
+  else if (has_base64)
     {
       const char *b64 = get_string_member (object, "base64", error);
-      gsize len = 0;
-      guchar *data;
 
-      if (b64 == NULL)
+      if (b64 == NULL || !(payload = decode_base64 (b64, error)))
         return NULL;
-      /* g_base64_decode accepts anything; check the alphabet first so a
-       * damaged file is reported instead of importing garbage. */
-      for (const char *p = b64; *p; p++)
-        if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=')
-          {
-            g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                                 _("“base64” holds characters outside base64"));
-            return NULL;
-          }
-      data = g_base64_decode (b64, &len);
-      payload = g_bytes_new_take (data, len);
+      if (kind != DPX_ENTRY_KIND_BINARY && payload_fits_json_string (payload))
+        {
+          g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                               _("a text entry keeps its payload in “text”; “base64” is only "
+                                 "for text with NUL bytes or that is not UTF-8"));
+          return NULL;
+        }
     }
   else
     {
@@ -363,13 +650,23 @@ dpx_log_entry_new_from_json (const char  *json,
       return NULL;
     }
 
-  if (json_object_has_member (object, "size") &&
-      json_object_get_int_member (object, "size") != (gint64) g_bytes_get_size (payload))
+  size_node = json_object_get_member (object, "size");
+  if (size_node != NULL)
     {
-      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                   _("“size” says %lld bytes but the payload has %zu"),
-                   (long long) json_object_get_int_member (object, "size"), g_bytes_get_size (payload));
-      return NULL;
+      if (!JSON_NODE_HOLDS_VALUE (size_node) ||
+          json_node_get_value_type (size_node) != G_TYPE_INT64)
+        {
+          g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                               _("“size” is not a whole number"));
+          return NULL;
+        }
+      if (json_node_get_int (size_node) != (gint64) g_bytes_get_size (payload))
+        {
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                       _("“size” says %lld bytes but the payload has %zu"),
+                       (long long) json_node_get_int (size_node), g_bytes_get_size (payload));
+          return NULL;
+        }
     }
 
   return dpx_log_entry_new (time_us, connection, direction, kind, payload);

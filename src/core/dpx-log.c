@@ -399,17 +399,158 @@ fail:
   }
 }
 
+/* Import streams: the file is read in blocks, one line at a time, and only
+ * the newest max-entries entries are kept in a ring (the log would drop the
+ * older ones anyway). The log itself is touched once, at the end, so a
+ * damaged line anywhere leaves it as it was: memory is bounded by the cap
+ * and one line, never by the file, and the file is read only once. */
+
+#define READ_BLOCK_SIZE (64 * 1024)
+
+typedef enum {
+  LINE_READ,
+  LINE_END,
+  LINE_TOO_LONG,
+  LINE_FAILED,
+} LineStatus;
+
+typedef struct {
+  GInputStream *in;
+  guint8       *block;
+  gsize         pos;
+  gsize         len;
+  GByteArray   *line;
+} LineReader;
+
+static void
+line_reader_init (LineReader   *reader,
+                  GInputStream *in)
+{
+  reader->in = in;
+  reader->block = g_malloc (READ_BLOCK_SIZE);
+  reader->pos = reader->len = 0;
+  reader->line = g_byte_array_new ();
+}
+
+static void
+line_reader_clear (LineReader *reader)
+{
+  g_clear_pointer (&reader->block, g_free);
+  g_clear_pointer (&reader->line, g_byte_array_unref);
+}
+
+/* Reads up to the next "\n" (or the end) into reader->line, NUL-terminated,
+ * without the newline. A line longer than DPX_LOG_MAX_LINE_LENGTH is given
+ * up as soon as it passes the limit, before the rest of it is read. */
+static LineStatus
+line_reader_next (LineReader    *reader,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  /* A long line's buffer is not kept for the short ones after it. */
+  if (reader->line->len > READ_BLOCK_SIZE)
+    {
+      g_byte_array_unref (reader->line);
+      reader->line = g_byte_array_new ();
+    }
+  g_byte_array_set_size (reader->line, 0);
+
+  for (;;)
+    {
+      const guint8 *start, *newline;
+      gsize take;
+
+      if (reader->pos == reader->len)
+        {
+          gssize n = g_input_stream_read (reader->in, reader->block, READ_BLOCK_SIZE,
+                                          cancellable, error);
+
+          if (n < 0)
+            return LINE_FAILED;
+          if (n == 0)
+            {
+              if (reader->line->len == 0)
+                return LINE_END;
+              break;
+            }
+          reader->pos = 0;
+          reader->len = n;
+        }
+
+      start = reader->block + reader->pos;
+      newline = memchr (start, '\n', reader->len - reader->pos);
+      take = newline ? (gsize) (newline - start) : reader->len - reader->pos;
+      if (reader->line->len + take > DPX_LOG_MAX_LINE_LENGTH)
+        return LINE_TOO_LONG;
+      g_byte_array_append (reader->line, start, take);
+      reader->pos += take;
+      if (newline)
+        {
+          reader->pos++;
+          break;
+        }
+    }
+
+  g_byte_array_append (reader->line, (const guint8 *) "", 1);
+  g_byte_array_set_size (reader->line, reader->line->len - 1);
+  return LINE_READ;
+}
+
+/* The newest @capacity entries, oldest first once read_entries() is done. */
+typedef struct {
+  GPtrArray *entries;
+  guint      capacity;
+  guint      oldest;      /* where the next entry goes once full */
+  guint64    overflow;    /* entries pushed out: they count as dropped */
+} ImportRing;
+
+static void
+import_ring_push (ImportRing  *ring,
+                  DpxLogEntry *entry)
+{
+  if (ring->entries->len < ring->capacity)
+    {
+      g_ptr_array_add (ring->entries, entry);
+      return;
+    }
+  g_object_unref (g_ptr_array_index (ring->entries, ring->oldest));
+  ring->entries->pdata[ring->oldest] = entry;
+  ring->oldest = (ring->oldest + 1) % ring->capacity;
+  ring->overflow++;
+}
+
+static GPtrArray *
+import_ring_steal_in_order (ImportRing *ring)
+{
+  GPtrArray *ordered = g_ptr_array_new_full (ring->entries->len, g_object_unref);
+  guint n = ring->entries->len;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (ordered, ring->entries->pdata[(ring->oldest + i) % n]);
+  g_ptr_array_set_free_func (ring->entries, NULL);
+  g_clear_pointer (&ring->entries, g_ptr_array_unref);
+  return ordered;
+}
+
+/* Reads every entry of @file, keeping the newest @capacity of them.
+ * Returns them oldest first, with *@overflow set to how many older ones
+ * were left out, or %NULL with @error set if any line is damaged. */
 static GPtrArray *
 read_entries (GFile         *file,
+              guint          capacity,
+              guint64       *overflow,
               GCancellable  *cancellable,
               GError       **error)
 {
   g_autoptr(GFileInputStream) file_stream = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = g_file_get_parse_name (file);
+  ImportRing ring = { NULL, capacity, 0, 0 };
+  LineReader reader;
   guint line_number = 0;
+  GPtrArray *result = NULL;
+
+  g_assert (capacity > 0);
 
   if (!(file_stream = g_file_read (file, cancellable, &local_error)))
     {
@@ -417,37 +558,47 @@ read_entries (GFile         *file,
                                   _("Could not read “%s”: "), name);
       return NULL;
     }
-  in = g_data_input_stream_new (G_INPUT_STREAM (file_stream));
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (in), 64 * 1024);
+
+  line_reader_init (&reader, G_INPUT_STREAM (file_stream));
+  ring.entries = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (;;)
     {
-      g_autofree char *line = NULL;
-      gsize length;
+      LineStatus status = line_reader_next (&reader, cancellable, &local_error);
+      char *line = (char *) reader.line->data;
+      gsize length = reader.line->len;
       DpxLogEntry *entry;
 
-      line = g_data_input_stream_read_line (in, &length, cancellable, &local_error);
-      if (line == NULL)
+      if (status == LINE_END)
+        break;
+      if (status == LINE_FAILED)
         {
-          if (local_error == NULL)
-            break;
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       _("Could not read “%s”: "), name);
-          return NULL;
+          goto out;
         }
       line_number++;
+      if (status == LINE_TOO_LONG)
+        {
+          g_autofree char *limit = g_format_size_full (DPX_LOG_MAX_LINE_LENGTH,
+                                                       G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                       _("“%s”, line %u: the line is longer than %s, the most an import "
+                         "reads; nothing was imported"), name, line_number, limit);
+          goto out;
+        }
 
       if (length > 0 && line[length - 1] == '\r')
         line[--length] = '\0';
       if (length == 0)
         continue;
 
-      if (strlen (line) != length)
+      if (memchr (line, '\0', length) != NULL)
         {
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                        _("“%s”, line %u: the line contains a NUL byte"), name, line_number);
-          return NULL;
+          goto out;
         }
 
       entry = dpx_log_entry_new_from_json (line, &local_error);
@@ -456,12 +607,18 @@ read_entries (GFile         *file,
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                        _("“%s”, line %u: %s; nothing was imported"),
                        name, line_number, local_error->message);
-          return NULL;
+          goto out;
         }
-      g_ptr_array_add (entries, entry);
+      import_ring_push (&ring, entry);
     }
 
-  return g_steal_pointer (&entries);
+  *overflow = ring.overflow;
+  result = import_ring_steal_in_order (&ring);
+
+out:
+  line_reader_clear (&reader);
+  g_clear_pointer (&ring.entries, g_ptr_array_unref);
+  return result;
 }
 
 gboolean
@@ -479,12 +636,19 @@ dpx_log_export (DpxLog        *self,
   return write_entries (entries, file, cancellable, error);
 }
 
+/* What was left out of the import's ring counts as dropped, as if every
+ * entry of the file had been appended. What is staged is published first,
+ * so a full log's worth of imported entries never trips the chunked drop
+ * of dpx_log_append() and the log ends exactly full. */
 static void
 append_all (DpxLog    *self,
-            GPtrArray *entries)
+            GPtrArray *entries,
+            guint64    overflow)
 {
+  dpx_log_flush (self);
   for (guint i = 0; i < entries->len; i++)
     dpx_log_append (self, g_ptr_array_index (entries, i));
+  add_dropped (self, overflow);
   dpx_log_flush (self);
 }
 
@@ -492,7 +656,10 @@ append_all (DpxLog    *self,
  * dpx_log_import:
  *
  * Appends every entry of a JSON Lines file written by dpx_log_export(). The
- * whole file is checked first: on any error nothing is appended.
+ * whole file is checked first: on any error nothing is appended. The file
+ * is read as a stream; of its entries only the newest #DpxLog:max-entries
+ * are held (the older ones count as dropped), so memory does not grow with
+ * the file. A line longer than %DPX_LOG_MAX_LINE_LENGTH is refused unread.
  */
 gboolean
 dpx_log_import (DpxLog        *self,
@@ -501,19 +668,22 @@ dpx_log_import (DpxLog        *self,
                 GError       **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
+  guint64 overflow = 0;
 
   g_return_val_if_fail (DPX_IS_LOG (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  if (!(entries = read_entries (file, cancellable, error)))
+  if (!(entries = read_entries (file, self->capacity, &overflow, cancellable, error)))
     return FALSE;
-  append_all (self, entries);
+  append_all (self, entries, overflow);
   return TRUE;
 }
 
 typedef struct {
   GFile     *file;
   GPtrArray *entries;
+  guint      capacity;   /* import: the log's max-entries when it started */
+  guint64    overflow;   /* import: entries left out of the ring */
 } FileJob;
 
 static void
@@ -582,7 +752,7 @@ import_thread (GTask        *task,
   FileJob *job = task_data;
   GError *error = NULL;
 
-  job->entries = read_entries (job->file, cancellable, &error);
+  job->entries = read_entries (job->file, job->capacity, &job->overflow, cancellable, &error);
   if (job->entries)
     g_task_return_boolean (task, TRUE);
   else
@@ -604,6 +774,7 @@ dpx_log_import_async (DpxLog              *self,
 
   job = g_new0 (FileJob, 1);
   job->file = g_object_ref (file);
+  job->capacity = self->capacity;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dpx_log_import_async);
@@ -624,6 +795,6 @@ dpx_log_import_finish (DpxLog        *self,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   job = g_task_get_task_data (G_TASK (result));
-  append_all (self, job->entries);
+  append_all (self, job->entries, job->overflow);
   return TRUE;
 }

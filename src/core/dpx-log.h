@@ -14,6 +14,15 @@ G_BEGIN_DECLS
 #define DPX_TYPE_LOG (dpx_log_get_type ())
 #define DPX_LOG_DEFAULT_MAX_ENTRIES 100000
 
+/* The longest line dpx_log_import() reads, in bytes. A 16 MiB binary
+ * message (the client's default DPX_CLIENT_DEFAULT_MAX_MESSAGE_SIZE) takes
+ * 22.4 MiB in base64, and 16 MiB of text 32 MiB even if every byte is a
+ * quote, a backslash or a newline (escaped in two characters); one more
+ * MiB holds the other members. A longer line is refused before it is read
+ * whole. (Messages accepted under a raised limit can be exported but may be
+ * too long to import again.) */
+#define DPX_LOG_MAX_LINE_LENGTH (33 * 1024 * 1024)
+
 G_DECLARE_FINAL_TYPE (DpxLog, dpx_log, DPX, LOG, GObject)
 
 DpxLog    *dpx_log_new             (void);
