@@ -129,6 +129,14 @@ test_time_size_and_labels (void)
   g_assert_cmpint (g_ascii_strtoll (time, NULL, 10), ==, g_date_time_get_hour (now));
   g_date_time_unref (now);
 
+  /* Before 1970: a quarter of a second before the epoch is .750 of the
+   * second before it, not a negative fraction. */
+  {
+    g_autofree char *before = dpx_format_time (-250000);
+
+    g_assert_true (g_str_has_suffix (before, ".750"));
+  }
+
   /* One unit system everywhere: binary units, as the limits are set. */
   g_assert_cmpstr (size, ==, "4.5\u00a0MiB");
   g_assert_cmpstr (small, ==, "100 bytes");

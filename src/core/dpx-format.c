@@ -59,7 +59,10 @@ dpx_format_time (gint64 time_us)
 {
   static gint64 cached_second = G_MININT64;
   static char cached[16];
-  gint64 second = time_us / G_USEC_PER_SEC;
+  /* Rounded down, so a time before 1970 has its own second and a
+   * positive fraction. */
+  gint64 second = time_us / G_USEC_PER_SEC - (time_us % G_USEC_PER_SEC < 0);
+  gint64 fraction_us = time_us - second * G_USEC_PER_SEC;
 
   if (second != cached_second)
     {
@@ -75,7 +78,7 @@ dpx_format_time (gint64 time_us)
                   g_date_time_get_second (local));
       cached_second = second;
     }
-  return g_strdup_printf ("%s.%03d", cached, (int) ((time_us % G_USEC_PER_SEC) / 1000));
+  return g_strdup_printf ("%s.%03d", cached, (int) (fraction_us / 1000));
 }
 
 /* One unit system everywhere: binary units, as the size limits are set. */
