@@ -122,6 +122,13 @@ show_chooser (DpxWindow            *self,
 void
 dpx_window_actions_dispose (DpxWindow *self)
 {
+  if (self->connection_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->connection_dialog),
+                                    (gpointer *) &self->connection_dialog);
+      gtk_window_destroy (GTK_WINDOW (self->connection_dialog));
+      self->connection_dialog = NULL;
+    }
   if (self->chooser)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -134,8 +141,17 @@ dpx_window_show_connection_settings (DpxWindow *self)
 
   g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
 
+  /* A second dialog over the same settings would only fight the first. */
+  if (self->connection_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->connection_dialog));
+      return self->connection_dialog;
+    }
+
   dialog = dpx_connection_dialog_new (self->settings);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  self->connection_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->connection_dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }

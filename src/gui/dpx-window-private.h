@@ -39,6 +39,9 @@ struct _DpxWindow
   DpxSession           *session;
   DpxRelay             *relay;
   GtkFileChooserNative *chooser;
+
+  /* borrowed: the open connection settings, one at a time */
+  GtkWidget            *connection_dialog;
   char                 *last_toast;
   char                 *state_text;
 

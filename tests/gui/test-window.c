@@ -488,6 +488,92 @@ test_keyboard_shortcuts (DpxWindowFixture *fixture,
 /* Screenshots ------------------------------------------------------------- */
 
 static void
+collect_switches (GtkWidget *widget,
+                  GPtrArray *found)
+{
+  if (GTK_IS_SWITCH (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_switches (child, found);
+}
+
+/* The connection settings: one dialog at a time, and closing it leaves
+ * nothing behind that the next change of a setting could reach (each of
+ * these once logged a critical, then crashed on a freed dialog). */
+static void
+test_connection_settings_reopen (DpxWindowFixture *fixture,
+                                 gconstpointer     data)
+{
+  static const char * const switches[] = {
+    "accept-invalid-certificates", "permessage-deflate", "auto-reconnect",
+  };
+  GSettings *settings = dpx_gui_test_get_settings ();
+  GtkWidget *first;
+  GtkWidget *again;
+
+  for (guint round = 0; round < 3; round++)
+    {
+      first = dpx_window_show_connection_settings (fixture->window);
+      again = dpx_window_show_connection_settings (fixture->window);
+      g_assert_true (first == again);
+      dpx_gui_test_wait_frames (first, 2);
+      dpx_gui_test_destroy_toplevel (first);
+
+      /* Every setting the dialog showed changes with no dialog open. */
+      for (guint i = 0; i < G_N_ELEMENTS (switches); i++)
+        g_settings_set_boolean (settings, switches[i],
+                                !g_settings_get_boolean (settings, switches[i]));
+      g_settings_set_uint (settings, "handshake-timeout", 5 + round);
+      g_settings_set_uint (settings, "keepalive-interval", 7 + round);
+      g_settings_set_uint64 (settings, "max-message-size", (64 + round) * 1024);
+      g_settings_set_string (settings, "origin", round % 2 ? "http://a.test" : "");
+    }
+
+  /* Something else (an accessibility bridge, say) still holds a switch of
+   * a closed dialog: a change of its setting must not reach the dialog. */
+  {
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+
+    first = dpx_window_show_connection_settings (fixture->window);
+    dpx_gui_test_wait_frames (first, 2);
+    collect_switches (first, held);
+    g_ptr_array_foreach (held, (GFunc) (void (*) (void)) g_object_ref, NULL);
+    dpx_gui_test_destroy_toplevel (first);
+    for (guint i = 0; i < G_N_ELEMENTS (switches); i++)
+      g_settings_set_boolean (settings, switches[i],
+                              !g_settings_get_boolean (settings, switches[i]));
+  }
+
+  /* Open again, and flip every switch through the dialog itself. */
+  first = dpx_window_show_connection_settings (fixture->window);
+  dpx_gui_test_wait_frames (first, 2);
+  {
+    g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+    collect_switches (first, found);
+    g_assert_cmpuint (found->len, ==, G_N_ELEMENTS (switches));
+    for (guint i = 0; i < found->len; i++)
+      {
+        GtkSwitch *widget = found->pdata[i];
+        gboolean was = gtk_switch_get_active (widget);
+        guint changed = 0;
+
+        for (guint k = 0; k < G_N_ELEMENTS (switches); k++)
+          changed += g_settings_get_boolean (settings, switches[k]);
+        gtk_switch_set_active (widget, !was);
+        for (guint k = 0; k < G_N_ELEMENTS (switches); k++)
+          changed -= g_settings_get_boolean (settings, switches[k]);
+        /* Exactly one setting followed the switch. */
+        g_assert_cmpint (ABS ((int) changed), ==, 1);
+      }
+  }
+  dpx_gui_test_destroy_toplevel (first);
+  dpx_gui_test_reset_settings ();
+}
+
+static void
 test_screenshots (DpxWindowFixture *fixture,
                   gconstpointer     data)
 {
@@ -556,6 +642,7 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/window/reconnect", test_reconnect);
   DPX_WINDOW_TEST_ADD ("/window/error-toast", test_error_toast);
   DPX_WINDOW_TEST_ADD ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
+  DPX_WINDOW_TEST_ADD ("/window/connection-settings-reopen", test_connection_settings_reopen);
   DPX_WINDOW_TEST_ADD ("/window/screenshots", test_screenshots);
 
   return g_test_run ();
