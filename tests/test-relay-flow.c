@@ -478,6 +478,46 @@ test_flow_stop_during_flood (void)
     }
 }
 
+/* A noisy client is slowed to its rate; a neighbour is not. */
+static void
+test_flow_max_rate (void)
+{
+  const char *args[] = { "--max-rate", "20", NULL };
+  g_autoptr(DpxTestServer) server = dpx_test_server_spawn (args);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpxTestPeer) noisy = NULL;
+  g_autoptr(DpxTestPeer) neighbour = NULL;
+  g_autoptr(DpxTestPeer) reader = NULL;
+  gint64 start;
+
+  noisy = dpx_test_peer_new (dpx_test_connect (server->url, &error));
+  g_assert_no_error (error);
+  neighbour = dpx_test_peer_new (dpx_test_connect (server->url, &error));
+  g_assert_no_error (error);
+  reader = dpx_test_peer_new (dpx_test_connect (server->url, &error));
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("noisy %u", i);
+
+      soup_websocket_connection_send_text (noisy->conn, text);
+    }
+  soup_websocket_connection_send_text (neighbour->conn, "neighbour");
+
+  /* The neighbour's message passes the noisy client's backlog. */
+  dpx_test_wait_until (has_message (reader, "neighbour"), 10000);
+  g_assert_false (has_message (reader, "noisy 59"));
+  dpx_test_wait_until (has_message (reader, "noisy 59"), 10000);
+
+  /* 20 at once, then 20 a second: the last no sooner than 2 s in. */
+  g_test_message ("60 messages at 20/s took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1500 * 1000);
+  g_assert_false (noisy->closed);
+  g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,6 +531,7 @@ main (int    argc,
   g_test_add_func ("/relay-flow/handshake-timeout", test_flow_handshake_timeout);
   g_test_add_func ("/relay-flow/out-of-descriptors", test_flow_out_of_descriptors);
   g_test_add_func ("/relay-flow/stop-during-flood", test_flow_stop_during_flood);
+  g_test_add_func ("/relay-flow/max-rate", test_flow_max_rate);
 
   return g_test_run ();
 }

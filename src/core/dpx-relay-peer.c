@@ -52,7 +52,9 @@ struct _DpxRelayPeer
   guint64                  high_water;
   guint64                  low_water;
   guint                    max_rate;       /* messages a second, 0 for no limit */
-  gint64                   rate_next;      /* when the next message is due */
+  double                   rate_tokens;    /* messages it may send now */
+  gint64                   rate_time;      /* when rate_tokens was last topped up */
+  GQueue                   rate_backlog;   /* Delayed: read in the round that went over */
   gint64                   over_since;
   gboolean                 flush_pending;
   gboolean                 over_mark;
@@ -343,35 +345,107 @@ dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
   apply_pause (self);
 }
 
+typedef struct {
+  int     type;
+  GBytes *message;
+} Delayed;
+
+static void
+delayed_free (Delayed *delayed)
+{
+  g_bytes_unref (delayed->message);
+  g_free (delayed);
+}
+
+/* A token bucket holding a second's worth: TRUE if a message may go now. */
+static gboolean
+take_token (DpxRelayPeer *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  self->rate_tokens = MIN ((double) self->max_rate,
+                           self->rate_tokens + (now - self->rate_time) * (double) self->max_rate / G_USEC_PER_SEC);
+  self->rate_time = now;
+  if (self->rate_tokens < 1)
+    return FALSE;
+  self->rate_tokens -= 1;
+  return TRUE;
+}
+
+static gboolean rate_resume_cb (gpointer data);
+
+static void
+schedule_rate_resume (DpxRelayPeer *self)
+{
+  guint ms = (guint) ((1 - self->rate_tokens) * 1000 / self->max_rate) + 1;
+
+  self->rate_timeout = g_timeout_add (ms, rate_resume_cb, self);
+}
+
+/* Lets delayed messages go as the rate allows; reading resumes once none
+ * is left. */
 static gboolean
 rate_resume_cb (gpointer data)
 {
   DpxRelayPeer *self = data;
 
   self->rate_timeout = 0;
+  while (!g_queue_is_empty (&self->rate_backlog) && (self->max_rate == 0 || take_token (self)))
+    {
+      Delayed *delayed = g_queue_pop_head (&self->rate_backlog);
+
+      if (!self->closing)
+        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, delayed->type, delayed->message);
+      delayed_free (delayed);
+    }
+  if (!g_queue_is_empty (&self->rate_backlog))
+    {
+      schedule_rate_resume (self);
+      return G_SOURCE_REMOVE;
+    }
   self->rate_paused = FALSE;
   apply_pause (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Each message moves the client's next slot on by 1/rate; a second's worth
- * may come at once. Past that, its input waits for its slot. */
-static void
-count_for_rate (DpxRelayPeer *self)
+/* Messages a second this client may send; 0 lifts the limit at once. */
+void
+dpx_relay_peer_set_max_rate (DpxRelayPeer *self,
+                             guint         max_rate)
 {
-  gint64 now, interval;
+  self->max_rate = max_rate;
+  self->rate_tokens = max_rate;
+  self->rate_time = g_get_monotonic_time ();
+  if (self->rate_timeout != 0)
+    {
+      g_clear_handle_id (&self->rate_timeout, g_source_remove);
+      rate_resume_cb (self);
+    }
+}
 
-  if (self->max_rate == 0)
-    return;
-  now = g_get_monotonic_time ();
-  interval = MAX (1, G_USEC_PER_SEC / self->max_rate);
-  self->rate_next = MAX (self->rate_next, now - G_USEC_PER_SEC) + interval;
-  if (self->rate_next > now && self->rate_timeout == 0)
+/* Over its rate, a message waits and the client's input stops: what one
+ * read round brought in is all that can wait. */
+static gboolean
+rate_allows (DpxRelayPeer *self,
+             int           type,
+             GBytes       *message)
+{
+  Delayed *delayed;
+
+  if (self->max_rate == 0 || (g_queue_is_empty (&self->rate_backlog) && take_token (self)))
+    return TRUE;
+
+  delayed = g_new (Delayed, 1);
+  delayed->type = type;
+  delayed->message = g_bytes_ref (message);
+  g_queue_push_tail (&self->rate_backlog, delayed);
+  if (self->rate_timeout == 0)
     {
       self->rate_paused = TRUE;
       apply_pause (self);
-      self->rate_timeout = g_timeout_add ((self->rate_next - now) / 1000 + 1, rate_resume_cb, self);
+      schedule_rate_resume (self);
     }
+  return FALSE;
 }
 
 static void
@@ -387,8 +461,8 @@ on_message (SoupWebsocketConnection *conn,
   /* A client that starts publishing now joins those held back. */
   if (self->messages_in == 1 && self->relay_paused)
     apply_pause (self);
-  count_for_rate (self);
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
+  if (rate_allows (self, type, message))
+    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
 }
 
 /* libsoup closes on its own after a protocol error (invalid UTF-8 gets
@@ -418,6 +492,7 @@ on_closed (SoupWebsocketConnection *conn,
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_handle_id (&self->violation_idle, g_source_remove);
   g_clear_handle_id (&self->rate_timeout, g_source_remove);
+  g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
   self->closing = TRUE;
   update_pressure (self);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
@@ -456,6 +531,7 @@ dpx_relay_peer_finalize (GObject *object)
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->sent_close_reason, g_free);
   g_clear_pointer (&self->user_agent, g_free);
+  g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
 
   G_OBJECT_CLASS (dpx_relay_peer_parent_class)->finalize (object);
 }
@@ -540,7 +616,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
    * land past the mark without reaching it. */
   self->high_water = MAX (1, MIN (DPX_RELAY_PEER_HIGH_WATER, max_queued_bytes / 4));
   self->low_water = self->high_water / 2;
-  self->max_rate = max_rate;
+  dpx_relay_peer_set_max_rate (self, max_rate);
   self->user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
 
   address = soup_server_message_get_remote_address (msg);

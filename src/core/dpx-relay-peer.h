@@ -49,6 +49,8 @@ gboolean      dpx_relay_peer_is_stalled (DpxRelayPeer      *self,
                                          gint64             timeout_us);
 void          dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
                                          gboolean           paused);
+void          dpx_relay_peer_set_max_rate (DpxRelayPeer    *self,
+                                         guint              max_rate);
 void          dpx_relay_peer_close      (DpxRelayPeer      *self,
                                          gushort            code,
                                          const char        *reason);

@@ -899,8 +899,8 @@ dpx_relay_get_max_rate (DpxRelay *self)
 
 /**
  * dpx_relay_set_max_rate:
- * @max_rate: messages a second one client may send (0: no limit); applies
- *   to clients that connect after the change
+ * @max_rate: messages a second one client may send (0: no limit), for the
+ *   clients connected now and later
  */
 void
 dpx_relay_set_max_rate (DpxRelay *self,
@@ -911,6 +911,8 @@ dpx_relay_set_max_rate (DpxRelay *self,
   if (self->max_rate == max_rate)
     return;
   self->max_rate = max_rate;
+  for (guint i = 0; i < self->fanout->len; i++)
+    dpx_relay_peer_set_max_rate (g_ptr_array_index (self->fanout, i), max_rate);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_RATE]);
 }
 

@@ -19,6 +19,8 @@ void        dpx_server_panel_set_relay      (DpxServerPanel *self,
 const char *dpx_server_panel_get_url_text   (DpxServerPanel *self);
 const char *dpx_server_panel_get_count_text (DpxServerPanel *self);
 gboolean    dpx_server_panel_get_lan_warning_visible (DpxServerPanel *self);
+void        dpx_server_panel_bind_settings  (DpxServerPanel *self,
+                                             GSettings      *settings);
 void        dpx_server_panel_refresh        (DpxServerPanel *self);
 
 G_END_DECLS
