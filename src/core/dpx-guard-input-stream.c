@@ -69,6 +69,7 @@ struct _DpxGuardInputStream
   gsize                  round_bytes;  /* handed to the reader this round */
   gboolean               paused;
   GCancellable          *wake;         /* cancelled to wake a paused reader */
+  GSocket               *socket;       /* to see a paused peer hang up */
 
   guint64                pings;
   guint64                ping_bytes;
@@ -312,6 +313,12 @@ base_stream (DpxGuardInputStream *self)
   return g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (self));
 }
 
+static gboolean
+hung_up (DpxGuardInputStream *self)
+{
+  return self->socket != NULL && g_socket_condition_check (self->socket, G_IO_HUP | G_IO_ERR) != 0;
+}
+
 static gssize
 read_nonblocking (GPollableInputStream  *pollable,
                   void                  *buffer,
@@ -323,8 +330,9 @@ read_nonblocking (GPollableInputStream  *pollable,
   gssize n;
 
   /* Paused, or this round has had its share: libsoup sees an empty socket
-   * and waits for the source from create_source(). */
-  if (self->paused || self->round_bytes >= READ_ROUND_BYTES)
+   * and waits for the source from create_source(). A paused peer that hung
+   * up is read all the same, so libsoup sees the end and lets it go. */
+  if ((self->paused && !hung_up (self)) || self->round_bytes >= READ_ROUND_BYTES)
     {
       self->round_bytes = 0;
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
@@ -408,6 +416,13 @@ create_source (GPollableInputStream *pollable,
       if (self->wake == NULL)
         self->wake = g_cancellable_new ();
       base_source = g_cancellable_source_new (self->wake);
+      if (self->socket != NULL)
+        {
+          g_autoptr(GSource) hangup = g_socket_create_source (self->socket, G_IO_HUP | G_IO_ERR, NULL);
+
+          g_source_set_dummy_callback (hangup);
+          g_source_add_child_source (base_source, hangup);
+        }
     }
   else if (self->ready->len > self->ready_offset)
     base_source = g_timeout_source_new (0);
@@ -440,6 +455,7 @@ dpx_guard_input_stream_finalize (GObject *object)
   g_clear_pointer (&self->held, g_byte_array_unref);
   g_clear_pointer (&self->ready, g_byte_array_unref);
   g_clear_object (&self->wake);
+  g_clear_object (&self->socket);
 
   G_OBJECT_CLASS (dpx_guard_input_stream_parent_class)->finalize (object);
 }
@@ -545,4 +561,13 @@ dpx_guard_input_stream_set_ping_func (DpxGuardInputStream *self,
   g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
   self->ping_func = func;
   self->ping_data = user_data;
+}
+
+/* The client's socket, watched for a hang-up while reading is paused. */
+void
+dpx_guard_input_stream_set_socket (DpxGuardInputStream *self,
+                                   GSocket             *socket)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  g_set_object (&self->socket, socket);
 }

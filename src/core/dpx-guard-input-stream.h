@@ -28,6 +28,8 @@ GInputStream *dpx_guard_input_stream_new           (GInputStream          *base_
 void          dpx_guard_input_stream_set_violation_func (DpxGuardInputStream  *self,
                                                     DpxGuardViolationFunc  func,
                                                     gpointer               user_data);
+void          dpx_guard_input_stream_set_socket    (DpxGuardInputStream  *self,
+                                                    GSocket               *socket);
 void          dpx_guard_input_stream_set_paused    (DpxGuardInputStream  *self,
                                                     gboolean               paused);
 gboolean      dpx_guard_input_stream_get_paused    (DpxGuardInputStream  *self);

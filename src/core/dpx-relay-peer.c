@@ -641,6 +641,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   self->output = DPX_RELAY_OUTPUT_STREAM (output);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
   dpx_guard_input_stream_set_ping_func (DPX_GUARD_INPUT_STREAM (input), on_ping, self);
+  dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
   dpx_relay_output_stream_set_progress_func (self->output, on_progress, self);
   self->stream = dpx_guarded_io_stream_new (base, input, output);
 
