@@ -312,7 +312,16 @@ on_upgrade_written (SoupServerMessage *msg,
 
   /* The handshake is over: its deadline no longer applies. */
   handshake = g_hash_table_lookup (self->handshakes, soup_server_message_get_remote_address (msg));
-  g_assert (handshake != NULL && handshake->connection != NULL);
+  if (handshake == NULL || handshake->connection == NULL)
+    {
+      /* Its deadline passed while the 101 was on its way. */
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      if (stream != NULL)
+        g_io_stream_close (stream, NULL, NULL);
+      upgrade_free (upgrade);
+      return;
+    }
   socket = g_object_ref (g_socket_connection_get_socket (handshake->connection));
   g_hash_table_remove (self->handshakes, handshake->remote);
 
