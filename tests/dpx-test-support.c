@@ -188,8 +188,9 @@ stderr_read_cb (GObject      *source,
                 gpointer      user_data)
 {
   StderrReader *reader = user_data;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
 
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
   if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     {
       if (reader->orphaned)

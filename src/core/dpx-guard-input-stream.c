@@ -418,7 +418,9 @@ create_source (GPollableInputStream *pollable,
       base_source = g_cancellable_source_new (self->wake);
       if (self->socket != NULL)
         {
-          g_autoptr(GSource) hangup = g_socket_create_source (self->socket, G_IO_HUP | G_IO_ERR, NULL);
+          g_autoptr(GSource) hangup = NULL;
+
+          hangup = g_socket_create_source (self->socket, G_IO_HUP | G_IO_ERR, NULL);
 
           g_source_set_dummy_callback (hangup);
           g_source_add_child_source (base_source, hangup);

@@ -54,7 +54,7 @@ struct _DpxRelayPeer
   guint                    max_rate;       /* messages a second, 0 for no limit */
   double                   rate_tokens;    /* messages it may send now */
   gint64                   rate_time;      /* when rate_tokens was last topped up */
-  GQueue                   rate_backlog;   /* Delayed: read in the round that went over */
+  GQueue                   rate_backlog;   /* of Delayed: read past the rate */
   gint64                   over_since;
   gboolean                 flush_pending;
   gboolean                 over_mark;
@@ -109,7 +109,9 @@ held_bytes (DpxRelayPeer *self)
   dpx_guard_input_stream_get_pings (guard (self), &pings, &ping_bytes);
   dpx_relay_output_stream_get_pongs (self->output, &pongs, &pong_bytes);
   if (pings > pongs)
-    held += (pings - pongs) * PONG_OVERHEAD + (ping_bytes > pong_bytes ? ping_bytes - pong_bytes : 0);
+    held += (pings - pongs) * PONG_OVERHEAD;
+  if (ping_bytes > pong_bytes)
+    held += ping_bytes - pong_bytes;
   return held;
 }
 
@@ -362,9 +364,9 @@ static gboolean
 take_token (DpxRelayPeer *self)
 {
   gint64 now = g_get_monotonic_time ();
+  double earned = (now - self->rate_time) * (double) self->max_rate / G_USEC_PER_SEC;
 
-  self->rate_tokens = MIN ((double) self->max_rate,
-                           self->rate_tokens + (now - self->rate_time) * (double) self->max_rate / G_USEC_PER_SEC);
+  self->rate_tokens = MIN ((double) self->max_rate, self->rate_tokens + earned);
   self->rate_time = now;
   if (self->rate_tokens < 1)
     return FALSE;
