@@ -31,6 +31,7 @@
 /* How long accepting waits after running out of file descriptors, unless a
  * client leaves first. */
 #define ACCEPT_RETRY_MS 200
+#define ACCEPT_RETRY_SHORT_MS 10
 
 struct _DpxRelay
 {
@@ -571,24 +572,30 @@ on_incoming (GSocket      *listener,
         }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
+
+      /* The connection stays in the backlog; try again in a while, or as
+       * soon as a client leaves, without spinning meanwhile. Out of
+       * descriptors (EMFILE, ENFILE) or memory, say so once; anything else
+       * (a client that reset first, ENOBUFS) is retried shortly. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
         {
-          /* The connection stays in the backlog; try again in a while, or
-           * as soon as a client leaves, without spinning meanwhile. */
           if (!self->out_of_files)
             {
               self->out_of_files = TRUE;
               g_printerr (_("Cannot accept new clients: %s. They wait until descriptors are free.\n"),
                           error->message);
             }
-          g_source_destroy (self->accept_source);
-          g_clear_pointer (&self->accept_source, g_source_unref);
           self->accept_retry = g_timeout_add (ACCEPT_RETRY_MS, accept_retry_cb, self);
-          return G_SOURCE_REMOVE;
         }
-      /* A client that reset before it was taken, and the like. */
-      g_debug ("accept failed: %s", error->message);
+      else
+        {
+          g_debug ("accept failed: %s", error->message);
+          self->accept_retry = g_timeout_add (ACCEPT_RETRY_SHORT_MS, accept_retry_cb, self);
+        }
+      g_source_destroy (self->accept_source);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+      return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
 }
