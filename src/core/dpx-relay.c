@@ -44,7 +44,7 @@ struct _DpxRelay
   GListStore *peers;        /* the public model, in connection order */
   GPtrArray  *fanout;       /* the same peers, for the hot loop */
   GPtrArray  *to_flush;     /* peers with frames queued in this batch */
-  GHashTable *handshakes;   /* remote GSocketAddress -> Handshake */
+  GHashTable *handshakes;   /* remote address as text -> Handshake */
   guint       flush_source;
   guint       stall_source;
   guint       accept_retry;
@@ -262,9 +262,22 @@ upgrade_free (Upgrade *upgrade)
 typedef struct {
   DpxRelay          *relay;
   GSocketConnection *connection;   /* weak */
-  GSocketAddress    *remote;       /* the key: libsoup hands the same object back */
+  char              *remote;       /* the key, from address_key() */
   guint              timeout;
 } Handshake;
+
+/* An address as text: libsoup hands back the address it was given, but
+ * not always the same object. */
+static char *
+address_key (GSocketAddress *address)
+{
+  g_autofree char *ip = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("%s %u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
 
 static void
 handshake_connection_gone (gpointer  data,
@@ -282,7 +295,7 @@ handshake_free (Handshake *handshake)
   g_clear_handle_id (&handshake->timeout, g_source_remove);
   if (handshake->connection != NULL)
     g_object_weak_unref (G_OBJECT (handshake->connection), handshake_connection_gone, handshake);
-  g_object_unref (handshake->remote);
+  g_free (handshake->remote);
   g_free (handshake);
 }
 
@@ -307,12 +320,14 @@ on_upgrade_written (SoupServerMessage *msg,
   Upgrade *upgrade = g_object_steal_data (G_OBJECT (msg), "dpx-upgrade");
   g_autoptr(DpxRelayPeer) peer = NULL;
   g_autoptr(GSocket) socket = NULL;
+  g_autofree char *key = NULL;
   Handshake *handshake;
 
   g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
 
   /* The handshake is over: its deadline no longer applies. */
-  handshake = g_hash_table_lookup (self->handshakes, soup_server_message_get_remote_address (msg));
+  key = address_key (soup_server_message_get_remote_address (msg));
+  handshake = key ? g_hash_table_lookup (self->handshakes, key) : NULL;
   if (handshake == NULL || handshake->connection == NULL)
     {
       /* Its deadline passed while the 101 was on its way. */
@@ -506,11 +521,13 @@ hand_over (DpxRelay *self,
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
   Handshake *handshake;
 
   remote = g_socket_get_remote_address (client, NULL);
   local = g_socket_get_local_address (client, NULL);
-  if (remote == NULL || local == NULL)
+  key = remote ? address_key (remote) : NULL;
+  if (key == NULL || local == NULL)
     {
       /* Gone before it was taken. */
       g_socket_close (client, NULL);
@@ -522,7 +539,7 @@ hand_over (DpxRelay *self,
   handshake = g_new0 (Handshake, 1);
   handshake->relay = self;
   handshake->connection = connection;
-  handshake->remote = g_object_ref (remote);
+  handshake->remote = g_steal_pointer (&key);
   g_object_weak_ref (G_OBJECT (connection), handshake_connection_gone, handshake);
   handshake->timeout = g_timeout_add (self->handshake_timeout_ms, handshake_timeout_cb, handshake);
   g_hash_table_replace (self->handshakes, handshake->remote, handshake);
@@ -1176,7 +1193,7 @@ dpx_relay_init (DpxRelay *self)
   self->max_queued_bytes = DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES;
   self->stall_timeout_ms = DPX_RELAY_DEFAULT_STALL_TIMEOUT_MS;
   self->handshake_timeout_ms = DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS;
-  self->handshakes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) handshake_free);
+  self->handshakes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) handshake_free);
   self->peers = g_list_store_new (DPX_TYPE_RELAY_PEER);
   self->fanout = g_ptr_array_new_with_free_func (g_object_unref);
   self->to_flush = g_ptr_array_new_with_free_func (g_object_unref);
