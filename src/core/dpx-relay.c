@@ -271,12 +271,14 @@ typedef struct {
 static char *
 address_key (GSocketAddress *address)
 {
+  GInetSocketAddress *inet;
   g_autofree char *ip = NULL;
 
   if (!G_IS_INET_SOCKET_ADDRESS (address))
     return NULL;
-  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  return g_strdup_printf ("%s %u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  inet = G_INET_SOCKET_ADDRESS (address);
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  return g_strdup_printf ("%s %u", ip, g_inet_socket_address_get_port (inet));
 }
 
 static void
@@ -330,7 +332,8 @@ on_upgrade_written (SoupServerMessage *msg,
   handshake = key ? g_hash_table_lookup (self->handshakes, key) : NULL;
   if (handshake == NULL || handshake->connection == NULL)
     {
-      /* Its deadline passed while the 101 was on its way. */
+      /* Its deadline passed, or the relay stopped, while the 101 was on
+       * its way. */
       g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
       if (stream != NULL)
