@@ -239,6 +239,14 @@ dpx_server_panel_bind_settings (DpxServerPanel *self,
   g_settings_bind (settings, "server-max-rate", self->rate_spin, "value", G_SETTINGS_BIND_DEFAULT);
 }
 
+/* The messages-a-second setting, for tests that act as a user would. */
+GtkSpinButton *
+dpx_server_panel_get_rate_spin (DpxServerPanel *self)
+{
+  g_return_val_if_fail (DPX_IS_SERVER_PANEL (self), NULL);
+  return self->rate_spin;
+}
+
 const char *
 dpx_server_panel_get_url_text (DpxServerPanel *self)
 {

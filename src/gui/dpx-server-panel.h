@@ -21,6 +21,7 @@ const char *dpx_server_panel_get_count_text (DpxServerPanel *self);
 gboolean    dpx_server_panel_get_lan_warning_visible (DpxServerPanel *self);
 void        dpx_server_panel_bind_settings  (DpxServerPanel *self,
                                              GSettings      *settings);
+GtkSpinButton *dpx_server_panel_get_rate_spin (DpxServerPanel *self);
 void        dpx_server_panel_refresh        (DpxServerPanel *self);
 
 G_END_DECLS

@@ -601,6 +601,27 @@ test_server_lan (Fixture       *fixture,
   dpx_window_set_server_enabled (window, FALSE);
 }
 
+/* The rate limit set in the server panel reaches the running relay. */
+static void
+test_server_rate (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  DpxWindow *window = fixture->window;
+  DpxRelay *relay = dpx_window_get_relay (window);
+  GtkSpinButton *spin = dpx_server_panel_get_rate_spin (dpx_window_get_server_panel (window));
+
+  dpx_window_set_server_enabled (window, TRUE);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 0);
+
+  gtk_spin_button_set_value (spin, 50);
+  g_assert_cmpuint (g_settings_get_uint (dpx_application_get_settings (app), "server-max-rate"), ==, 50);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 50);
+
+  gtk_spin_button_set_value (spin, 0);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 0);
+  dpx_window_set_server_enabled (window, FALSE);
+}
+
 static void
 test_two_windows (Fixture       *fixture,
                   gconstpointer  data)
@@ -1207,6 +1228,7 @@ main (int    argc,
   ADD ("/window/export-import", test_export_import);
   ADD ("/window/server-switch", test_server_switch);
   ADD ("/window/server-lan", test_server_lan);
+  ADD ("/window/server-rate", test_server_rate);
   ADD ("/window/two-windows", test_two_windows);
   ADD ("/window/reconnect", test_reconnect);
   ADD ("/window/close-code", test_close_code);
