@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "dpx-test-support.h"
 
@@ -182,11 +183,65 @@ dpx_test_run_duplex (const char * const  *args,
 static void
 die_with_parent (gpointer user_data)
 {
+  guint max_files = GPOINTER_TO_UINT (user_data);
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Soft and hard both, as the relay raises its soft limit to the hard. */
+  if (max_files > 0)
+    {
+      struct rlimit limit = { max_files, max_files };
+
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
+/* Reads the child's stderr into a string that lives until the pipe ends,
+ * however long the server struct lives. */
+typedef struct {
+  GString  *text;
+  gboolean  orphaned;
+} StderrReader;
+
+static void
+stderr_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StderrReader *reader = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      if (reader->orphaned)
+        {
+          g_string_free (reader->text, TRUE);
+          g_free (reader);
+        }
+      else
+        reader->orphaned = TRUE;
+      return;
+    }
+  g_string_append_len (reader->text, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL,
+                                   stderr_read_cb, reader);
 }
 
 DpxTestServer *
 dpx_test_server_spawn (const char * const *extra_args)
+{
+  return dpx_test_server_spawn_full (extra_args, 0, FALSE);
+}
+
+/**
+ * dpx_test_server_spawn_full:
+ * @max_files: the child's RLIMIT_NOFILE, or 0 to leave it
+ * @capture_stderr: collect the child's stderr in server->stderr_text
+ */
+DpxTestServer *
+dpx_test_server_spawn_full (const char * const *extra_args,
+                            guint               max_files,
+                            gboolean            capture_stderr)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -205,9 +260,10 @@ dpx_test_server_spawn (const char * const *extra_args)
   g_ptr_array_add (argv, NULL);
 
   g_assert_nonnull (g_getenv ("DUPLEX"));
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                       (capture_stderr ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0));
   /* A failed assertion aborts the test: the relay must not outlive it. */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, GUINT_TO_POINTER (max_files), NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
@@ -221,6 +277,16 @@ dpx_test_server_spawn (const char * const *extra_args)
   g_assert_no_error (error);
   server->port = g_uri_get_port (uri);
   g_assert_cmpuint (server->port, >, 0);
+
+  if (capture_stderr)
+    {
+      StderrReader *reader = g_new0 (StderrReader, 1);
+
+      reader->text = server->stderr_text = g_string_new (NULL);
+      server->stderr_reader = reader;
+      g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (server->process), 4096,
+                                       G_PRIORITY_DEFAULT, NULL, stderr_read_cb, reader);
+    }
   return server;
 }
 
@@ -267,6 +333,19 @@ dpx_test_server_free (DpxTestServer *server)
     }
   g_object_unref (server->process);
   g_free (server->url);
+  if (server->stderr_reader != NULL)
+    {
+      StderrReader *reader = server->stderr_reader;
+
+      /* Whichever of the pipe's end and this comes last frees it. */
+      if (reader->orphaned)
+        {
+          g_string_free (reader->text, TRUE);
+          g_free (reader);
+        }
+      else
+        reader->orphaned = TRUE;
+    }
   g_free (server);
 }
 

@@ -86,10 +86,14 @@ typedef struct {
   GSubprocess *process;
   char        *url;
   guint        port;
-  GString     *stderr_text;
+  GString     *stderr_text;   /* with capture_stderr, what it wrote so far */
+  gpointer     stderr_reader;
 } DpxTestServer;
 
 DpxTestServer *dpx_test_server_spawn     (const char * const *extra_args);
+DpxTestServer *dpx_test_server_spawn_full (const char * const *extra_args,
+                                           guint               max_files,
+                                           gboolean            capture_stderr);
 gsize          dpx_test_server_rss_kib   (DpxTestServer      *server,
                                           gboolean            peak);
 int            dpx_test_server_stop      (DpxTestServer      *server);

@@ -216,7 +216,7 @@ test_limits_compressed (void)
 static void
 test_limits_stalled_reader (void)
 {
-  const char *args[] = { "--max-queued", "2M", NULL };
+  const char *args[] = { "--max-queued", "2M", "--stall-timeout", "1", NULL };
   g_autoptr(DpxTestServer) server = dpx_test_server_spawn (args);
   g_autoptr(GError) error = NULL;
   g_autoptr(DpxRawClient) stalled = NULL;

@@ -91,6 +91,7 @@ test_settings_map_to_options (void)
   g_settings_set_boolean (settings, "server-echo", FALSE);
   g_settings_set_uint (settings, "server-max-clients", 7);
   g_settings_set_uint64 (settings, "server-max-message-size", 2048);
+  g_settings_set_uint (settings, "server-max-rate", 30);
 
   /* Loopback unless the user allowed other computers. */
   g_settings_set_boolean (settings, "server-lan", FALSE);
@@ -101,6 +102,7 @@ test_settings_map_to_options (void)
   g_assert_false (dpx_relay_get_echo (relay));
   g_assert_cmpuint (dpx_relay_get_max_clients (relay), ==, 7);
   g_assert_cmpuint (dpx_relay_get_max_message_size (relay), ==, 2048);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 30);
 
   g_settings_set_boolean (settings, "server-lan", TRUE);
   dpx_relay_apply_settings (relay, settings);

@@ -119,6 +119,9 @@ dpx_cli_serve (int    argc,
   g_autoptr(GError) error = NULL;
   int port = DPX_RELAY_DEFAULT_PORT;
   int max_clients = DPX_RELAY_DEFAULT_MAX_CLIENTS;
+  int max_rate = 0;
+  double stall_timeout = DPX_RELAY_DEFAULT_STALL_TIMEOUT_MS / 1000.0;
+  double handshake_timeout = DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS / 1000.0;
   gboolean no_echo = FALSE;
   gboolean deflate = FALSE;
   guint64 size;
@@ -133,6 +136,14 @@ dpx_cli_serve (int    argc,
       N_("Close clients that send a larger message, with 1009 (default 1M)"), N_("BYTES") },
     { "max-queued", 0, 0, G_OPTION_ARG_STRING, &max_queued,
       N_("Close clients that leave more than this unread, with 4008 (default 8M)"), N_("BYTES") },
+    { "stall-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &stall_timeout,
+      N_("Close a client with 4008 when its queue is full and it reads nothing for this long (default 10)"),
+      N_("SECONDS") },
+    { "max-rate", 0, 0, G_OPTION_ARG_INT, &max_rate,
+      N_("Read at most this many messages a second from each client (default 0: no limit)"), N_("MSGS") },
+    { "handshake-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &handshake_timeout,
+      N_("Close connections that have not finished the WebSocket handshake after this long (default 10)"),
+      N_("SECONDS") },
     { "deflate", 0, 0, G_OPTION_ARG_NONE, &deflate, N_("Offer permessage-deflate compression"), NULL },
     { NULL }
   };
@@ -160,6 +171,17 @@ dpx_cli_serve (int    argc,
       dpx_cli_usage_error (context, _("--max-clients must be at least 1"));
       return DPX_EXIT_USAGE;
     }
+  if (max_rate < 0)
+    {
+      dpx_cli_usage_error (context, _("--max-rate must be 0 or more"));
+      return DPX_EXIT_USAGE;
+    }
+  if (!(stall_timeout >= 0.001 && stall_timeout <= 86400) ||
+      !(handshake_timeout >= 0.001 && handshake_timeout <= 86400))
+    {
+      dpx_cli_usage_error (context, _("Timeouts must be between 0.001 and 86400 seconds"));
+      return DPX_EXIT_USAGE;
+    }
 
   relay = dpx_relay_new ();
   if (host)
@@ -168,6 +190,9 @@ dpx_cli_serve (int    argc,
   dpx_relay_set_echo (relay, !no_echo);
   dpx_relay_set_max_clients (relay, max_clients);
   dpx_relay_set_deflate (relay, deflate);
+  dpx_relay_set_max_rate (relay, max_rate);
+  dpx_relay_set_stall_timeout (relay, (guint) (stall_timeout * 1000 + 0.5));
+  dpx_relay_set_handshake_timeout (relay, (guint) (handshake_timeout * 1000 + 0.5));
   if (max_message)
     {
       if (!dpx_parse_size (max_message, &size, &error) || size == 0 || size > G_MAXUINT32)

@@ -29,6 +29,13 @@
 
 #define READ_CHUNK (16 * 1024)
 
+/* What one round of libsoup's reads may take before it has to come back to
+ * the main loop: the relay judges its queues between rounds, so this bounds
+ * how far a fast publisher can run past a full queue. */
+#define READ_ROUND_BYTES (64 * 1024)
+
+#define DPX_FRAME_OPCODE_PING 0x9
+
 typedef enum {
   ACTION_FORWARD,
   ACTION_HOLD,
@@ -58,6 +65,16 @@ struct _DpxGuardInputStream
   gboolean               violated;
   DpxGuardViolationFunc  violation_func;
   gpointer               violation_data;
+
+  gsize                  round_bytes;  /* handed to the reader this round */
+  gboolean               paused;
+  GCancellable          *wake;         /* cancelled to wake a paused reader */
+  GSocket               *socket;       /* to see a paused peer hang up */
+
+  guint64                pings;
+  guint64                ping_bytes;
+  GFunc                  ping_func;
+  gpointer               ping_data;
 };
 
 static void pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -125,6 +142,15 @@ begin_frame (DpxGuardInputStream *self)
 
   if (dpx_frame_scanner_is_control (s))
     {
+      /* Each ping makes libsoup queue a pong the relay cannot see: count
+       * them, so an unread flood of pongs counts against the peer's share. */
+      if (s->opcode == DPX_FRAME_OPCODE_PING)
+        {
+          self->pings++;
+          self->ping_bytes += s->payload_len;
+          if (self->ping_func)
+            self->ping_func (self, self->ping_data);
+        }
       self->action = ACTION_FORWARD;
       return;
     }
@@ -287,6 +313,12 @@ base_stream (DpxGuardInputStream *self)
   return g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (self));
 }
 
+static gboolean
+hung_up (DpxGuardInputStream *self)
+{
+  return self->socket != NULL && g_socket_condition_check (self->socket, G_IO_HUP | G_IO_ERR) != 0;
+}
+
 static gssize
 read_nonblocking (GPollableInputStream  *pollable,
                   void                  *buffer,
@@ -295,19 +327,36 @@ read_nonblocking (GPollableInputStream  *pollable,
 {
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
   guint8 chunk[READ_CHUNK];
+  gssize n;
+
+  /* Paused, or this round has had its share: libsoup sees an empty socket
+   * and waits for the source from create_source(). A paused peer that hung
+   * up is read all the same, so libsoup sees the end and lets it go. */
+  if ((self->paused && !hung_up (self)) || self->round_bytes >= READ_ROUND_BYTES)
+    {
+      self->round_bytes = 0;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                           self->paused ? "reading is paused" : "read round is over");
+      return -1;
+    }
 
   /* Keep reading until something is cleared for the reader: returning 0
    * would mean end of stream, and a dropped frame is not that. */
   while (self->ready->len == self->ready_offset)
     {
-      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (base_stream (self)),
-                                                           chunk, sizeof chunk, NULL, error);
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (base_stream (self)),
+                                                    chunk, sizeof chunk, NULL, error);
       if (n <= 0)
-        return n;
+        {
+          self->round_bytes = 0;
+          return n;
+        }
       process (self, chunk, n);
     }
 
-  return take_ready (self, buffer, count);
+  n = take_ready (self, buffer, count);
+  self->round_bytes += n;
+  return n;
 }
 
 static gssize
@@ -346,6 +395,8 @@ is_readable (GPollableInputStream *pollable)
 {
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
 
+  if (self->paused)
+    return FALSE;
   return self->ready->len > self->ready_offset ||
          g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (base_stream (self)));
 }
@@ -358,8 +409,24 @@ create_source (GPollableInputStream *pollable,
   g_autoptr(GSource) base_source = NULL;
   GSource *source;
 
-  /* Bytes already cleared must wake the reader even if the socket is idle. */
-  if (self->ready->len > self->ready_offset)
+  /* A paused reader wakes only when resumed; bytes already cleared must
+   * wake it even if the socket is idle. */
+  if (self->paused)
+    {
+      if (self->wake == NULL)
+        self->wake = g_cancellable_new ();
+      base_source = g_cancellable_source_new (self->wake);
+      if (self->socket != NULL)
+        {
+          g_autoptr(GSource) hangup = NULL;
+
+          hangup = g_socket_create_source (self->socket, G_IO_HUP | G_IO_ERR, NULL);
+
+          g_source_set_dummy_callback (hangup);
+          g_source_add_child_source (base_source, hangup);
+        }
+    }
+  else if (self->ready->len > self->ready_offset)
     base_source = g_timeout_source_new (0);
   else
     base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (base_stream (self)),
@@ -389,6 +456,8 @@ dpx_guard_input_stream_finalize (GObject *object)
     inflateEnd (&self->inflater);
   g_clear_pointer (&self->held, g_byte_array_unref);
   g_clear_pointer (&self->ready, g_byte_array_unref);
+  g_clear_object (&self->wake);
+  g_clear_object (&self->socket);
 
   G_OBJECT_CLASS (dpx_guard_input_stream_parent_class)->finalize (object);
 }
@@ -441,4 +510,66 @@ dpx_guard_input_stream_set_violation_func (DpxGuardInputStream   *self,
   g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
   self->violation_func = func;
   self->violation_data = user_data;
+}
+
+/**
+ * dpx_guard_input_stream_set_paused:
+ *
+ * While paused the reader is told the socket is empty, so the client's
+ * bytes wait in the kernel and TCP slows the client down.
+ */
+void
+dpx_guard_input_stream_set_paused (DpxGuardInputStream *self,
+                                   gboolean             paused)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+  self->paused = paused;
+  if (!paused && self->wake != NULL)
+    {
+      /* Only a reader that tried while paused waits on this. */
+      g_cancellable_cancel (self->wake);
+      g_clear_object (&self->wake);
+    }
+}
+
+gboolean
+dpx_guard_input_stream_get_paused (DpxGuardInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), FALSE);
+  return self->paused;
+}
+
+/* Pings seen so far, and their payload bytes. */
+void
+dpx_guard_input_stream_get_pings (DpxGuardInputStream *self,
+                                  guint64             *pings,
+                                  guint64             *bytes)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  *pings = self->pings;
+  *bytes = self->ping_bytes;
+}
+
+/* @func runs from inside a read each time a ping goes by. */
+void
+dpx_guard_input_stream_set_ping_func (DpxGuardInputStream *self,
+                                      GFunc                func,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->ping_func = func;
+  self->ping_data = user_data;
+}
+
+/* The client's socket, watched for a hang-up while reading is paused. */
+void
+dpx_guard_input_stream_set_socket (DpxGuardInputStream *self,
+                                   GSocket             *socket)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  g_set_object (&self->socket, socket);
 }

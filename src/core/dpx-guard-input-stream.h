@@ -28,5 +28,16 @@ GInputStream *dpx_guard_input_stream_new           (GInputStream          *base_
 void          dpx_guard_input_stream_set_violation_func (DpxGuardInputStream  *self,
                                                     DpxGuardViolationFunc  func,
                                                     gpointer               user_data);
+void          dpx_guard_input_stream_set_socket    (DpxGuardInputStream  *self,
+                                                    GSocket               *socket);
+void          dpx_guard_input_stream_set_paused    (DpxGuardInputStream  *self,
+                                                    gboolean               paused);
+gboolean      dpx_guard_input_stream_get_paused    (DpxGuardInputStream  *self);
+void          dpx_guard_input_stream_get_pings     (DpxGuardInputStream  *self,
+                                                    guint64               *pings,
+                                                    guint64               *bytes);
+void          dpx_guard_input_stream_set_ping_func (DpxGuardInputStream  *self,
+                                                    GFunc                  func,
+                                                    gpointer               user_data);
 
 G_END_DECLS

@@ -19,6 +19,14 @@ void           dpx_relay_output_stream_flush_queue (DpxRelayOutputStream *self);
 void           dpx_relay_output_stream_drop_queue  (DpxRelayOutputStream *self);
 guint64        dpx_relay_output_stream_get_queued  (DpxRelayOutputStream *self);
 guint          dpx_relay_output_stream_get_queued_frames (DpxRelayOutputStream *self);
+guint64        dpx_relay_output_stream_get_held    (DpxRelayOutputStream *self);
+gint64         dpx_relay_output_stream_get_last_progress (DpxRelayOutputStream *self);
+void           dpx_relay_output_stream_get_pongs   (DpxRelayOutputStream *self,
+                                                    guint64              *pongs,
+                                                    guint64              *bytes);
+void           dpx_relay_output_stream_set_progress_func (DpxRelayOutputStream *self,
+                                                    GFunc                 func,
+                                                    gpointer              user_data);
 
 
 G_END_DECLS

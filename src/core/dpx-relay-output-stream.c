@@ -26,6 +26,13 @@
 
 #define MAX_VECTORS 64
 
+/* What one queued frame holds besides its bytes: its ring slot, the GBytes
+ * and the allocator's rounding of both blocks. Counted, so a flood of empty
+ * messages weighs what it really costs. */
+#define FRAME_OVERHEAD (sizeof (gpointer) + 96)
+
+#define DPX_FRAME_OPCODE_PONG 0xa
+
 struct _DpxRelayOutputStream
 {
   GFilterOutputStream  parent_instance;
@@ -45,6 +52,12 @@ struct _DpxRelayOutputStream
   gboolean             soup_closed;    /* libsoup wrote its close frame */
   gboolean             broken;
   GSource             *writable_source;
+
+  gint64               last_progress;  /* monotonic time the socket last took bytes */
+  guint64              pongs;          /* written by libsoup */
+  guint64              pong_bytes;
+  GFunc                progress_func;
+  gpointer             progress_data;
 };
 
 static void pollable_iface_init (GPollableOutputStreamInterface *iface);
@@ -203,6 +216,8 @@ write_frames (DpxRelayOutputStream  *self,
         return TRUE;
       if (ret == G_POLLABLE_RETURN_FAILED)
         return FALSE;
+      if (written > 0)
+        self->last_progress = g_get_monotonic_time ();
       consume_written (self, written);
       if (head_only && self->head_offset == 0)
         return TRUE;
@@ -248,6 +263,13 @@ dpx_relay_output_stream_flush_queue (DpxRelayOutputStream *self)
     watch_writable (self);
 }
 
+static void
+report_progress (DpxRelayOutputStream *self)
+{
+  if (self->progress_func)
+    self->progress_func (self, self->progress_data);
+}
+
 static gboolean
 on_writable (GObject  *stream,
              gpointer  user_data)
@@ -256,6 +278,7 @@ on_writable (GObject  *stream,
 
   g_clear_pointer (&self->writable_source, g_source_unref);
   dpx_relay_output_stream_flush_queue (self);
+  report_progress (self);
   /* flush_queue watched again if needed: that is a new source. */
   return G_SOURCE_REMOVE;
 }
@@ -288,6 +311,45 @@ dpx_relay_output_stream_get_queued (DpxRelayOutputStream *self)
   return self->queued;
 }
 
+/* The memory the queue holds: its bytes and what each frame costs. */
+guint64
+dpx_relay_output_stream_get_held (DpxRelayOutputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self), 0);
+  return self->queued + (guint64) self->len * FRAME_OVERHEAD;
+}
+
+/* When the socket last took bytes (g_get_monotonic_time()), 0 if never. */
+gint64
+dpx_relay_output_stream_get_last_progress (DpxRelayOutputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self), 0);
+  return self->last_progress;
+}
+
+/* The pongs libsoup has written whole, and their payload bytes. */
+void
+dpx_relay_output_stream_get_pongs (DpxRelayOutputStream *self,
+                                   guint64              *pongs,
+                                   guint64              *bytes)
+{
+  g_return_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self));
+  *pongs = self->pongs;
+  *bytes = self->pong_bytes;
+}
+
+/* @func runs after the socket took queued bytes outside a flush the owner
+ * asked for, so the owner can tell when the queue has drained. */
+void
+dpx_relay_output_stream_set_progress_func (DpxRelayOutputStream *self,
+                                           GFunc                 func,
+                                           gpointer              user_data)
+{
+  g_return_if_fail (DPX_IS_RELAY_OUTPUT_STREAM (self));
+  self->progress_func = func;
+  self->progress_data = user_data;
+}
+
 guint
 dpx_relay_output_stream_get_queued_frames (DpxRelayOutputStream *self)
 {
@@ -305,6 +367,12 @@ follow_soup_frames (DpxRelayOutputStream *self,
       gsize consumed;
 
       dpx_frame_scanner_step (&self->soup_frames, data, length, &consumed);
+      if (dpx_frame_scanner_frame_done (&self->soup_frames) &&
+          self->soup_frames.opcode == DPX_FRAME_OPCODE_PONG)
+        {
+          self->pongs++;
+          self->pong_bytes += self->soup_frames.payload_len;
+        }
       if (dpx_frame_scanner_frame_done (&self->soup_frames) &&
           self->soup_frames.opcode == DPX_FRAME_OPCODE_CLOSE)
         {
@@ -341,12 +409,17 @@ write_nonblocking (GPollableOutputStream  *pollable,
 
   n = g_pollable_output_stream_write_nonblocking (base_pollable (self), buffer, count, NULL, error);
   if (n > 0)
-    follow_soup_frames (self, buffer, n);
+    {
+      self->last_progress = g_get_monotonic_time ();
+      follow_soup_frames (self, buffer, n);
+    }
   if (n > 0 && !soup_mid_frame (self))
     self->soup_waiting = FALSE;
   /* A control frame may have held relayed frames back: let them go. */
   if (!soup_mid_frame (self) && self->len > 0)
     watch_writable (self);
+  if (n > 0)
+    report_progress (self);
   return n;
 }
 

@@ -10,15 +10,25 @@
 
 G_BEGIN_DECLS
 
-/* For the relay that owns the peer. */
 DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
+                                         GSocket           *socket,
                                          GList             *extensions,
                                          guint64            max_message_size,
-                                         guint64            max_queued_bytes);
+                                         guint64            max_queued_bytes,
+                                         guint              max_rate);
 gboolean      dpx_relay_peer_queue      (DpxRelayPeer      *self,
                                          GBytes            *frame,
                                          gsize              payload_size);
 void          dpx_relay_peer_flush      (DpxRelayPeer      *self);
+void          dpx_relay_peer_evict      (DpxRelayPeer      *self);
+gboolean      dpx_relay_peer_get_over_mark (DpxRelayPeer   *self);
+gboolean      dpx_relay_peer_is_stalled (DpxRelayPeer      *self,
+                                         gint64             now,
+                                         gint64             timeout_us);
+void          dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
+                                         gboolean           paused);
+void          dpx_relay_peer_set_max_rate (DpxRelayPeer    *self,
+                                         guint              max_rate);
 void          dpx_relay_peer_close      (DpxRelayPeer      *self,
                                          gushort            code,
                                          const char        *reason);

@@ -20,6 +20,10 @@
 /* Frames one flush writes at most before the batch is written anyway. */
 #define FLUSH_BATCH_FRAMES 16
 
+/* What a pong waiting in libsoup's private queue holds besides its payload:
+ * its frame, the GBytes, the queue entry and the allocator's rounding. */
+#define PONG_OVERHEAD 160
+
 struct _DpxRelayPeer
 {
   GObject                  parent_instance;
@@ -33,6 +37,7 @@ struct _DpxRelayPeer
   char                    *user_agent;
   guint                    close_timeout;
   guint                    violation_idle;
+  guint                    rate_timeout;
 
   /* borrowed */
   DpxRelayOutputStream    *output;         /* the output side of stream */
@@ -44,7 +49,17 @@ struct _DpxRelayPeer
   guint64                  bytes_out;
 
   guint64                  max_queued_bytes;
+  guint64                  high_water;
+  guint64                  low_water;
+  guint                    max_rate;       /* messages a second, 0 for no limit */
+  double                   rate_tokens;    /* messages it may send now */
+  gint64                   rate_time;      /* when rate_tokens was last topped up */
+  GQueue                   rate_backlog;   /* of Delayed: read past the rate */
+  gint64                   over_since;
   gboolean                 flush_pending;
+  gboolean                 over_mark;
+  gboolean                 relay_paused;
+  gboolean                 rate_paused;
 
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
@@ -54,12 +69,97 @@ struct _DpxRelayPeer
 enum {
   SIGNAL_MESSAGE,
   SIGNAL_CLOSED,
+  SIGNAL_PRESSURE,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DpxRelayPeer, dpx_relay_peer, G_TYPE_OBJECT)
+
+static DpxGuardInputStream *
+guard (DpxRelayPeer *self)
+{
+  return DPX_GUARD_INPUT_STREAM (g_io_stream_get_input_stream (self->stream));
+}
+
+/* Reading stops for a client over its rate, and, while the relay holds
+ * publishers back, for one that publishes or whose own queue is full (its
+ * pings make pongs). A closing client is always read: its close reply must
+ * get through. */
+static void
+apply_pause (DpxRelayPeer *self)
+{
+  gboolean paused;
+
+  paused = !self->closing &&
+           (self->rate_paused ||
+            (self->relay_paused && (self->messages_in > 0 || self->over_mark)));
+  dpx_guard_input_stream_set_paused (guard (self), paused);
+}
+
+/* The memory held for this client: its queue, and the pongs libsoup owes
+ * it for pings it sent. */
+static guint64
+held_bytes (DpxRelayPeer *self)
+{
+  guint64 pings, ping_bytes, pongs, pong_bytes;
+  guint64 held = dpx_relay_output_stream_get_held (self->output);
+
+  dpx_guard_input_stream_get_pings (guard (self), &pings, &ping_bytes);
+  dpx_relay_output_stream_get_pongs (self->output, &pongs, &pong_bytes);
+  if (pings > pongs)
+    held += (pings - pongs) * PONG_OVERHEAD;
+  if (ping_bytes > pong_bytes)
+    held += ping_bytes - pong_bytes;
+  return held;
+}
+
+static void
+set_over_mark (DpxRelayPeer *self,
+               gboolean      over_mark)
+{
+  if (self->over_mark == over_mark)
+    return;
+  self->over_mark = over_mark;
+  if (over_mark)
+    self->over_since = g_get_monotonic_time ();
+  apply_pause (self);
+  g_signal_emit (self, signals[SIGNAL_PRESSURE], 0);
+}
+
+/* Past the high-water mark the client holds publishers back until it
+ * drains below the low-water mark. */
+static void
+update_pressure (DpxRelayPeer *self)
+{
+  guint64 held;
+
+  if (self->closing)
+    {
+      set_over_mark (self, FALSE);
+      return;
+    }
+  held = held_bytes (self);
+  if (!self->over_mark && held > self->high_water)
+    set_over_mark (self, TRUE);
+  else if (self->over_mark && held <= self->low_water)
+    set_over_mark (self, FALSE);
+}
+
+static void
+on_progress (gpointer stream,
+             gpointer user_data)
+{
+  update_pressure (user_data);
+}
+
+static void
+on_ping (gpointer stream,
+         gpointer user_data)
+{
+  update_pressure (user_data);
+}
 
 static gboolean
 force_close_cb (gpointer data)
@@ -85,6 +185,8 @@ dpx_relay_peer_close (DpxRelayPeer *self,
   if (self->closing)
     return;
   self->closing = TRUE;
+  update_pressure (self);
+  apply_pause (self);
   /* libsoup may have closed already (a protocol error): keep its code. */
   if (self->sent_close_code == 0)
     {
@@ -161,19 +263,20 @@ dpx_relay_peer_queue (DpxRelayPeer *self,
   if (dpx_relay_output_stream_get_queued_frames (self->output) >= FLUSH_BATCH_FRAMES)
     dpx_relay_output_stream_flush_queue (self->output);
 
-  /* Over the limit, write what the socket takes now before judging: a big
-   * batch waiting for its flush is not a client that stopped reading. */
-  if (dpx_relay_output_stream_get_queued (self->output) > self->max_queued_bytes)
+  /* Over the hard cap, write what the socket takes now before judging: a
+   * big batch waiting for its flush is not a client that stopped reading. */
+  if (dpx_relay_output_stream_get_held (self->output) > self->high_water)
     {
-      dpx_relay_output_stream_flush_queue (self->output);
-      if (dpx_relay_output_stream_get_queued (self->output) > self->max_queued_bytes)
+      if (held_bytes (self) > self->max_queued_bytes)
+        dpx_relay_output_stream_flush_queue (self->output);
+      if (held_bytes (self) > self->max_queued_bytes)
         {
-          g_debug ("%s has %" G_GUINT64_FORMAT " bytes waiting: evicting it", self->remote_address,
-                   dpx_relay_output_stream_get_queued (self->output));
-          dpx_relay_output_stream_drop_queue (self->output);
-          dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
+          g_debug ("%s holds %" G_GUINT64_FORMAT " bytes: evicting it", self->remote_address,
+                   held_bytes (self));
+          dpx_relay_peer_evict (self);
           return FALSE;
         }
+      update_pressure (self);
     }
 
   if (self->flush_pending)
@@ -188,6 +291,163 @@ dpx_relay_peer_flush (DpxRelayPeer *self)
 {
   self->flush_pending = FALSE;
   dpx_relay_output_stream_flush_queue (self->output);
+  if (self->over_mark)
+    update_pressure (self);
+}
+
+/**
+ * dpx_relay_peer_evict:
+ *
+ * Frees what waits for this client and closes it with
+ * %DPX_CLOSE_SLOW_CONSUMER.
+ */
+void
+dpx_relay_peer_evict (DpxRelayPeer *self)
+{
+  g_return_if_fail (DPX_IS_RELAY_PEER (self));
+
+  dpx_relay_output_stream_drop_queue (self->output);
+  dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
+}
+
+/* TRUE while this client's queue is past the high-water mark. */
+gboolean
+dpx_relay_peer_get_over_mark (DpxRelayPeer *self)
+{
+  return self->over_mark;
+}
+
+/**
+ * dpx_relay_peer_is_stalled:
+ * @now: g_get_monotonic_time()
+ * @timeout_us: how long a full queue may go without the socket taking bytes
+ *
+ * Returns: %TRUE when the queue is past the mark and the client has taken
+ *   nothing for @timeout_us
+ */
+gboolean
+dpx_relay_peer_is_stalled (DpxRelayPeer *self,
+                           gint64        now,
+                           gint64        timeout_us)
+{
+  gint64 since;
+
+  if (!self->over_mark || self->closing)
+    return FALSE;
+  since = MAX (self->over_since, dpx_relay_output_stream_get_last_progress (self->output));
+  return now - since >= timeout_us;
+}
+
+/* Set by the relay while some queue is past its mark. */
+void
+dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
+                                 gboolean      paused)
+{
+  self->relay_paused = !!paused;
+  apply_pause (self);
+}
+
+typedef struct {
+  int     type;
+  GBytes *message;
+} Delayed;
+
+static void
+delayed_free (Delayed *delayed)
+{
+  g_bytes_unref (delayed->message);
+  g_free (delayed);
+}
+
+/* A token bucket holding a second's worth: TRUE if a message may go now. */
+static gboolean
+take_token (DpxRelayPeer *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  double earned = (now - self->rate_time) * (double) self->max_rate / G_USEC_PER_SEC;
+
+  self->rate_tokens = MIN ((double) self->max_rate, self->rate_tokens + earned);
+  self->rate_time = now;
+  if (self->rate_tokens < 1)
+    return FALSE;
+  self->rate_tokens -= 1;
+  return TRUE;
+}
+
+static gboolean rate_resume_cb (gpointer data);
+
+static void
+schedule_rate_resume (DpxRelayPeer *self)
+{
+  guint ms = (guint) ((1 - self->rate_tokens) * 1000 / self->max_rate) + 1;
+
+  self->rate_timeout = g_timeout_add (ms, rate_resume_cb, self);
+}
+
+/* Lets delayed messages go as the rate allows; reading resumes once none
+ * is left. */
+static gboolean
+rate_resume_cb (gpointer data)
+{
+  DpxRelayPeer *self = data;
+
+  self->rate_timeout = 0;
+  while (!g_queue_is_empty (&self->rate_backlog) && (self->max_rate == 0 || take_token (self)))
+    {
+      Delayed *delayed = g_queue_pop_head (&self->rate_backlog);
+
+      if (!self->closing)
+        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, delayed->type, delayed->message);
+      delayed_free (delayed);
+    }
+  if (!g_queue_is_empty (&self->rate_backlog))
+    {
+      schedule_rate_resume (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->rate_paused = FALSE;
+  apply_pause (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Messages a second this client may send; 0 lifts the limit at once. */
+void
+dpx_relay_peer_set_max_rate (DpxRelayPeer *self,
+                             guint         max_rate)
+{
+  self->max_rate = max_rate;
+  self->rate_tokens = max_rate;
+  self->rate_time = g_get_monotonic_time ();
+  if (self->rate_timeout != 0)
+    {
+      g_clear_handle_id (&self->rate_timeout, g_source_remove);
+      rate_resume_cb (self);
+    }
+}
+
+/* Over its rate, a message waits and the client's input stops: what one
+ * read round brought in is all that can wait. */
+static gboolean
+rate_allows (DpxRelayPeer *self,
+             int           type,
+             GBytes       *message)
+{
+  Delayed *delayed;
+
+  if (self->max_rate == 0 || (g_queue_is_empty (&self->rate_backlog) && take_token (self)))
+    return TRUE;
+
+  delayed = g_new (Delayed, 1);
+  delayed->type = type;
+  delayed->message = g_bytes_ref (message);
+  g_queue_push_tail (&self->rate_backlog, delayed);
+  if (self->rate_timeout == 0)
+    {
+      self->rate_paused = TRUE;
+      apply_pause (self);
+      schedule_rate_resume (self);
+    }
+  return FALSE;
 }
 
 static void
@@ -200,7 +460,11 @@ on_message (SoupWebsocketConnection *conn,
     return;
   self->messages_in++;
   self->bytes_in += g_bytes_get_size (message);
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
+  /* A client that starts publishing now joins those held back. */
+  if (self->messages_in == 1 && self->relay_paused)
+    apply_pause (self);
+  if (rate_allows (self, type, message))
+    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
 }
 
 /* libsoup closes on its own after a protocol error (invalid UTF-8 gets
@@ -218,6 +482,8 @@ on_error (SoupWebsocketConnection *conn,
       self->sent_close_reason = g_strdup (error->message);
       /* libsoup is closing the connection itself. */
       self->closing = TRUE;
+      update_pressure (self);
+      apply_pause (self);
     }
 }
 
@@ -227,7 +493,10 @@ on_closed (SoupWebsocketConnection *conn,
 {
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->rate_timeout, g_source_remove);
+  g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
   self->closing = TRUE;
+  update_pressure (self);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
@@ -238,12 +507,17 @@ dpx_relay_peer_dispose (GObject *object)
 
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->rate_timeout, g_source_remove);
   if (self->conn)
     g_signal_handlers_disconnect_by_data (self->conn, self);
   /* libsoup may keep the streams alive a little longer than this peer. */
   if (self->stream)
-    dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (g_io_stream_get_input_stream (self->stream)),
-                                               NULL, NULL);
+    {
+      dpx_guard_input_stream_set_violation_func (guard (self), NULL, NULL);
+      dpx_guard_input_stream_set_ping_func (guard (self), NULL, NULL);
+      dpx_guard_input_stream_set_paused (guard (self), FALSE);
+      dpx_relay_output_stream_set_progress_func (self->output, NULL, NULL);
+    }
 
   G_OBJECT_CLASS (dpx_relay_peer_parent_class)->dispose (object);
 }
@@ -259,6 +533,7 @@ dpx_relay_peer_finalize (GObject *object)
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->sent_close_reason, g_free);
   g_clear_pointer (&self->user_agent, g_free);
+  g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
 
   G_OBJECT_CLASS (dpx_relay_peer_parent_class)->finalize (object);
 }
@@ -283,6 +558,17 @@ dpx_relay_peer_class_init (DpxRelayPeerClass *klass)
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * DpxRelayPeer::pressure:
+   *
+   * The client's queue crossed the high-water mark upwards or the low-water
+   * mark downwards: see dpx_relay_peer_get_over_mark().
+   */
+  signals[SIGNAL_PRESSURE] =
+    g_signal_new ("pressure", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 }
@@ -312,9 +598,11 @@ extensions_include_deflate (GList *extensions)
  */
 DpxRelayPeer *
 dpx_relay_peer_new (SoupServerMessage *msg,
+                    GSocket           *socket,
                     GList             *extensions,
                     guint64            max_message_size,
-                    guint64            max_queued_bytes)
+                    guint64            max_queued_bytes,
+                    guint              max_rate)
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
@@ -326,6 +614,11 @@ dpx_relay_peer_new (SoupServerMessage *msg,
 
   self = g_object_new (DPX_TYPE_RELAY_PEER, NULL);
   self->max_queued_bytes = max_queued_bytes;
+  /* Far enough below the cap that a read round and a whole message can
+   * land past the mark without reaching it. */
+  self->high_water = MAX (1, MIN (DPX_RELAY_PEER_HIGH_WATER, max_queued_bytes / 4));
+  self->low_water = self->high_water / 2;
+  dpx_relay_peer_set_max_rate (self, max_rate);
   self->user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
 
   address = soup_server_message_get_remote_address (msg);
@@ -342,13 +635,16 @@ dpx_relay_peer_new (SoupServerMessage *msg,
     self->remote_address = g_strdup (soup_server_message_get_remote_host (msg));
 
   /* Kept to shut the socket down under libsoup when a peer never answers. */
-  self->socket = g_object_ref (soup_server_message_get_socket (msg));
+  self->socket = g_object_ref (socket);
   base = soup_server_message_steal_connection (msg);
   input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size,
                                       extensions_include_deflate (extensions));
   output = dpx_relay_output_stream_new (g_io_stream_get_output_stream (base));
   self->output = DPX_RELAY_OUTPUT_STREAM (output);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
+  dpx_guard_input_stream_set_ping_func (DPX_GUARD_INPUT_STREAM (input), on_ping, self);
+  dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
+  dpx_relay_output_stream_set_progress_func (self->output, on_progress, self);
   self->stream = dpx_guarded_io_stream_new (base, input, output);
 
   self->conn = soup_websocket_connection_new (self->stream,

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 #define DPX_TYPE_RELAY_PEER (dpx_relay_peer_get_type ())
 
+/* Past this many bytes held for one client (or a quarter of its
+ * max-queued, if less), the relay stops reading from publishers. */
+#define DPX_RELAY_PEER_HIGH_WATER (1024 * 1024)
+
 G_DECLARE_FINAL_TYPE (DpxRelayPeer, dpx_relay_peer, DPX, RELAY_PEER, GObject)
 
 const char              *dpx_relay_peer_get_remote_address   (DpxRelayPeer *self);

@@ -30,6 +30,7 @@ dpx_relay_apply_settings (DpxRelay  *relay,
   dpx_relay_set_echo (relay, g_settings_get_boolean (settings, "server-echo"));
   dpx_relay_set_max_clients (relay, g_settings_get_uint (settings, "server-max-clients"));
   dpx_relay_set_max_message_size (relay, g_settings_get_uint64 (settings, "server-max-message-size"));
+  dpx_relay_set_max_rate (relay, g_settings_get_uint (settings, "server-max-rate"));
 }
 
 /**

@@ -15,6 +15,8 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
@@ -29,6 +31,15 @@
  * load test, overflows that and clients see resets. */
 #define LISTEN_BACKLOG 4096
 
+/* Connections taken from the listener per wake-up, so a connection storm
+ * does not starve the clients already connected. */
+#define ACCEPT_BATCH 64
+
+/* How long accepting waits after running out of file descriptors, unless a
+ * client leaves first. */
+#define ACCEPT_RETRY_MS 200
+#define ACCEPT_RETRY_SHORT_MS 10
+
 struct _DpxRelay
 {
   GObject     parent_instance;
@@ -36,21 +47,30 @@ struct _DpxRelay
   /* owned */
   SoupServer *server;
   GSocket    *listen_socket;
+  GSource    *accept_source;
   GListStore *peers;        /* the public model, in connection order */
   GPtrArray  *fanout;       /* the same peers, for the hot loop */
   GPtrArray  *to_flush;     /* peers with frames queued in this batch */
+  GHashTable *handshakes;   /* remote address as text -> Handshake */
   guint       flush_source;
+  guint       stall_source;
+  guint       accept_retry;
   char       *host;
 
   guint       port;
   guint       max_clients;
   guint       upgrading;    /* handshakes answered, connection not taken yet */
+  guint       n_over_mark;  /* peers whose queue is past the high-water mark */
+  guint       stall_timeout_ms;
+  guint       handshake_timeout_ms;
+  guint       max_rate;
   guint64     max_message_size;
   guint64     max_queued_bytes;
   guint64     messages_relayed;
   gboolean    echo;
   gboolean    deflate;
   gboolean    running;
+  gboolean    out_of_files; /* said so on stderr; say it again only once over */
 };
 
 enum {
@@ -62,6 +82,9 @@ enum {
   PROP_MAX_MESSAGE_SIZE,
   PROP_MAX_QUEUED_BYTES,
   PROP_DEFLATE,
+  PROP_STALL_TIMEOUT,
+  PROP_HANDSHAKE_TIMEOUT,
+  PROP_MAX_RATE,
   PROP_RUNNING,
   PROP_N_PEERS,
   N_PROPS
@@ -132,6 +155,71 @@ on_peer_message (DpxRelayPeer *sender,
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
 }
 
+static void watch_listener (DpxRelay *self);
+
+static gboolean
+check_stalled (gpointer data)
+{
+  DpxRelay *self = data;
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < self->fanout->len; i++)
+    {
+      DpxRelayPeer *peer = g_ptr_array_index (self->fanout, i);
+
+      if (dpx_relay_peer_is_stalled (peer, now, (gint64) self->stall_timeout_ms * 1000))
+        g_ptr_array_add (stalled, g_object_ref (peer));
+    }
+  /* Evicting may resume the others and end this check: collect first. */
+  for (guint i = 0; i < stalled->len; i++)
+    {
+      DpxRelayPeer *peer = g_ptr_array_index (stalled, i);
+
+      g_debug ("%s took nothing for %u ms with its queue full: evicting it",
+               dpx_relay_peer_get_remote_address (peer), self->stall_timeout_ms);
+      dpx_relay_peer_evict (peer);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* While any queue is past its mark, publishers are not read: TCP pushes
+ * back on them instead of the relay buffering or dropping. */
+static void
+set_publishers_paused (DpxRelay *self,
+                       gboolean  paused)
+{
+  for (guint i = 0; i < self->fanout->len; i++)
+    dpx_relay_peer_set_relay_paused (g_ptr_array_index (self->fanout, i), paused);
+
+  if (paused && self->stall_source == 0)
+    {
+      guint interval = CLAMP (self->stall_timeout_ms / 4, 10, 500);
+
+      self->stall_source = g_timeout_add (interval, check_stalled, self);
+      g_source_set_name_by_id (self->stall_source, "[duplex] relay stall check");
+    }
+  else if (!paused)
+    g_clear_handle_id (&self->stall_source, g_source_remove);
+}
+
+static void
+on_peer_pressure (DpxRelayPeer *peer,
+                  DpxRelay     *self)
+{
+  if (dpx_relay_peer_get_over_mark (peer))
+    {
+      if (self->n_over_mark++ == 0)
+        set_publishers_paused (self, TRUE);
+    }
+  else
+    {
+      g_assert (self->n_over_mark > 0);
+      if (--self->n_over_mark == 0)
+        set_publishers_paused (self, FALSE);
+    }
+}
+
 static void
 on_peer_closed (DpxRelayPeer *peer,
                 DpxRelay     *self)
@@ -146,6 +234,13 @@ on_peer_closed (DpxRelayPeer *peer,
 
   g_signal_emit (self, signals[SIGNAL_PEER_DISCONNECTED], 0, peer);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
+
+  /* A descriptor is free: a listener waiting for one need not wait more. */
+  if (self->accept_retry != 0)
+    {
+      g_clear_handle_id (&self->accept_retry, g_source_remove);
+      watch_listener (self);
+    }
 
 #ifdef __GLIBC__
   /* After a class or a load test leaves, hand the heap back to the system. */
@@ -169,17 +264,96 @@ upgrade_free (Upgrade *upgrade)
   g_free (upgrade);
 }
 
+/* An accepted connection until it becomes a peer. libsoup owns it; the
+ * relay watches it (weakly) only to end it if the handshake takes too long:
+ * a client that sends one byte a second must not hold a socket forever. */
+typedef struct {
+  DpxRelay          *relay;
+  GSocketConnection *connection;   /* weak */
+  char              *remote;       /* the key, from address_key() */
+  guint              timeout;
+} Handshake;
+
+/* An address as text: libsoup hands back the address it was given, but
+ * not always the same object. */
+static char *
+address_key (GSocketAddress *address)
+{
+  GInetSocketAddress *inet;
+  g_autofree char *ip = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  inet = G_INET_SOCKET_ADDRESS (address);
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  return g_strdup_printf ("%s %u", ip, g_inet_socket_address_get_port (inet));
+}
+
+static void
+handshake_connection_gone (gpointer  data,
+                           GObject  *where_it_was)
+{
+  Handshake *handshake = data;
+
+  handshake->connection = NULL;
+  g_hash_table_remove (handshake->relay->handshakes, handshake->remote);
+}
+
+static void
+handshake_free (Handshake *handshake)
+{
+  g_clear_handle_id (&handshake->timeout, g_source_remove);
+  if (handshake->connection != NULL)
+    g_object_weak_unref (G_OBJECT (handshake->connection), handshake_connection_gone, handshake);
+  g_free (handshake->remote);
+  g_free (handshake);
+}
+
+static gboolean
+handshake_timeout_cb (gpointer data)
+{
+  Handshake *handshake = data;
+
+  handshake->timeout = 0;
+  g_debug ("a client did not finish its handshake in time: closing it");
+  /* A shutdown, not a close: libsoup still polls the descriptor, and now
+   * sees its end and lets the connection go. */
+  g_socket_shutdown (g_socket_connection_get_socket (handshake->connection), TRUE, TRUE, NULL);
+  g_hash_table_remove (handshake->relay->handshakes, handshake->remote);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_upgrade_written (SoupServerMessage *msg,
                     DpxRelay          *self)
 {
   Upgrade *upgrade = g_object_steal_data (G_OBJECT (msg), "dpx-upgrade");
   g_autoptr(DpxRelayPeer) peer = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autofree char *key = NULL;
+  Handshake *handshake;
 
   g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
 
-  peer = dpx_relay_peer_new (msg, g_steal_pointer (&upgrade->extensions),
-                             self->max_message_size, self->max_queued_bytes);
+  /* The handshake is over: its deadline no longer applies. */
+  key = address_key (soup_server_message_get_remote_address (msg));
+  handshake = key ? g_hash_table_lookup (self->handshakes, key) : NULL;
+  if (handshake == NULL || handshake->connection == NULL)
+    {
+      /* Its deadline passed, or the relay stopped, while the 101 was on
+       * its way. */
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      if (stream != NULL)
+        g_io_stream_close (stream, NULL, NULL);
+      upgrade_free (upgrade);
+      return;
+    }
+  socket = g_object_ref (g_socket_connection_get_socket (handshake->connection));
+  g_hash_table_remove (self->handshakes, handshake->remote);
+
+  peer = dpx_relay_peer_new (msg, socket, g_steal_pointer (&upgrade->extensions),
+                             self->max_message_size, self->max_queued_bytes, self->max_rate);
   upgrade_free (upgrade);
   if (!self->running)
     {
@@ -189,6 +363,9 @@ on_upgrade_written (SoupServerMessage *msg,
     }
   g_signal_connect_object (peer, "message", G_CALLBACK (on_peer_message), self, 0);
   g_signal_connect_object (peer, "closed", G_CALLBACK (on_peer_closed), self, 0);
+  g_signal_connect_object (peer, "pressure", G_CALLBACK (on_peer_pressure), self, 0);
+  if (self->n_over_mark > 0)
+    dpx_relay_peer_set_relay_paused (peer, TRUE);
   g_ptr_array_add (self->fanout, g_object_ref (peer));
   g_list_store_append (self->peers, peer);
 
@@ -347,6 +524,121 @@ listen_on (const char  *host,
   return g_steal_pointer (&socket);
 }
 
+static void
+hand_over (DpxRelay *self,
+           GSocket  *client)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  Handshake *handshake;
+
+  remote = g_socket_get_remote_address (client, NULL);
+  local = g_socket_get_local_address (client, NULL);
+  key = remote ? address_key (remote) : NULL;
+  if (key == NULL || local == NULL)
+    {
+      /* Gone before it was taken. */
+      g_socket_close (client, NULL);
+      return;
+    }
+  g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  connection = g_socket_connection_factory_create_connection (client);
+
+  handshake = g_new0 (Handshake, 1);
+  handshake->relay = self;
+  handshake->connection = connection;
+  handshake->remote = g_steal_pointer (&key);
+  g_object_weak_ref (G_OBJECT (connection), handshake_connection_gone, handshake);
+  handshake->timeout = g_timeout_add (self->handshake_timeout_ms, handshake_timeout_cb, handshake);
+  g_hash_table_replace (self->handshakes, handshake->remote, handshake);
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
+    {
+      g_debug ("could not take a connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+}
+
+static gboolean
+accept_retry_cb (gpointer data)
+{
+  DpxRelay *self = data;
+
+  self->accept_retry = 0;
+  watch_listener (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Connections are accepted here and handed to the server, rather than by
+ * the server's own listener: that one stops for good at the first failed
+ * accept (such as running out of descriptors), and libsoup 3.2 keeps a
+ * GSocket of every connection it accepted itself. */
+static gboolean
+on_incoming (GSocket      *listener,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  DpxRelay *self = data;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) client = g_socket_accept (listener, NULL, &error);
+
+      if (client != NULL)
+        {
+          if (self->out_of_files)
+            {
+              self->out_of_files = FALSE;
+              g_printerr (_("File descriptors are free again: accepting new clients\n"));
+            }
+          hand_over (self, client);
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+
+      /* The connection stays in the backlog; try again in a while, or as
+       * soon as a client leaves, without spinning meanwhile. Out of
+       * descriptors (EMFILE, ENFILE) or memory, say so once; anything else
+       * (a client that reset first, ENOBUFS) is retried shortly. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          if (!self->out_of_files)
+            {
+              self->out_of_files = TRUE;
+              g_printerr (_("Cannot accept new clients: %s. They wait until descriptors are free.\n"),
+                          error->message);
+            }
+          self->accept_retry = g_timeout_add (ACCEPT_RETRY_MS, accept_retry_cb, self);
+        }
+      else
+        {
+          g_debug ("accept failed: %s", error->message);
+          self->accept_retry = g_timeout_add (ACCEPT_RETRY_SHORT_MS, accept_retry_cb, self);
+        }
+      g_source_destroy (self->accept_source);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_listener (DpxRelay *self)
+{
+  if (self->accept_source != NULL || self->listen_socket == NULL)
+    return;
+  self->accept_source = g_socket_create_source (self->listen_socket, G_IO_IN, NULL);
+  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (on_incoming), self, NULL);
+  g_source_set_name (self->accept_source, "[duplex] relay accept");
+  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
+}
+
 /**
  * dpx_relay_start:
  *
@@ -380,15 +672,8 @@ dpx_relay_start (DpxRelay  *self,
 
   self->server = soup_server_new ("server-header", "Duplex/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
-  if (!soup_server_listen_socket (self->server, self->listen_socket, 0, &local_error))
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("Could not listen on %s port %u: "), self->host, self->port);
-      g_clear_object (&self->server);
-      g_socket_close (self->listen_socket, NULL);
-      g_clear_object (&self->listen_socket);
-      return FALSE;
-    }
+  g_socket_set_blocking (self->listen_socket, FALSE);
+  watch_listener (self);
 
   local = g_socket_get_local_address (self->listen_socket, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (local) && self->port != g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)))
@@ -418,10 +703,18 @@ dpx_relay_stop (DpxRelay *self)
   if (!self->running)
     return;
 
+  if (self->accept_source != NULL)
+    {
+      g_source_destroy (self->accept_source);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+    }
+  g_clear_handle_id (&self->accept_retry, g_source_remove);
+  g_hash_table_remove_all (self->handshakes);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_socket_close (self->listen_socket, NULL);
   g_clear_object (&self->listen_socket);
+  self->out_of_files = FALSE;
 
   peers = g_ptr_array_copy (self->fanout, (GCopyFunc) g_object_ref, NULL);
   g_ptr_array_set_free_func (peers, g_object_unref);
@@ -595,6 +888,78 @@ dpx_relay_set_max_queued_bytes (DpxRelay *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_QUEUED_BYTES]);
 }
 
+guint
+dpx_relay_get_stall_timeout (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->stall_timeout_ms;
+}
+
+/**
+ * dpx_relay_set_stall_timeout:
+ * @timeout_ms: how long a client whose queue is past the mark may take no
+ *   bytes before it is closed with 4008
+ */
+void
+dpx_relay_set_stall_timeout (DpxRelay *self,
+                             guint     timeout_ms)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  if (self->stall_timeout_ms == timeout_ms)
+    return;
+  self->stall_timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALL_TIMEOUT]);
+}
+
+guint
+dpx_relay_get_handshake_timeout (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->handshake_timeout_ms;
+}
+
+/* Applies to connections accepted after the change. */
+void
+dpx_relay_set_handshake_timeout (DpxRelay *self,
+                                 guint     timeout_ms)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  if (self->handshake_timeout_ms == timeout_ms)
+    return;
+  self->handshake_timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HANDSHAKE_TIMEOUT]);
+}
+
+guint
+dpx_relay_get_max_rate (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->max_rate;
+}
+
+/**
+ * dpx_relay_set_max_rate:
+ * @max_rate: messages a second one client may send (0: no limit), for the
+ *   clients connected now and later
+ */
+void
+dpx_relay_set_max_rate (DpxRelay *self,
+                        guint     max_rate)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+
+  if (self->max_rate == max_rate)
+    return;
+  self->max_rate = max_rate;
+  for (guint i = 0; i < self->fanout->len; i++)
+    dpx_relay_peer_set_max_rate (g_ptr_array_index (self->fanout, i), max_rate);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_RATE]);
+}
+
 gboolean
 dpx_relay_get_deflate (DpxRelay *self)
 {
@@ -648,6 +1013,7 @@ dpx_relay_dispose (GObject *object)
 
   dpx_relay_stop (self);
   g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->stall_source, g_source_remove);
   g_ptr_array_set_size (self->to_flush, 0);
   for (guint i = 0; i < self->fanout->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
@@ -664,6 +1030,7 @@ dpx_relay_finalize (GObject *object)
 
   g_clear_pointer (&self->fanout, g_ptr_array_unref);
   g_clear_pointer (&self->to_flush, g_ptr_array_unref);
+  g_clear_pointer (&self->handshakes, g_hash_table_unref);
   g_clear_object (&self->peers);
   g_clear_pointer (&self->host, g_free);
 
@@ -700,6 +1067,15 @@ dpx_relay_get_property (GObject    *object,
       break;
     case PROP_DEFLATE:
       g_value_set_boolean (value, self->deflate);
+      break;
+    case PROP_STALL_TIMEOUT:
+      g_value_set_uint (value, self->stall_timeout_ms);
+      break;
+    case PROP_HANDSHAKE_TIMEOUT:
+      g_value_set_uint (value, self->handshake_timeout_ms);
+      break;
+    case PROP_MAX_RATE:
+      g_value_set_uint (value, self->max_rate);
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
@@ -743,6 +1119,15 @@ dpx_relay_set_property (GObject      *object,
     case PROP_DEFLATE:
       dpx_relay_set_deflate (self, g_value_get_boolean (value));
       break;
+    case PROP_STALL_TIMEOUT:
+      dpx_relay_set_stall_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_HANDSHAKE_TIMEOUT:
+      dpx_relay_set_handshake_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_RATE:
+      dpx_relay_set_max_rate (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -776,6 +1161,14 @@ dpx_relay_class_init (DpxRelayClass *klass)
                          DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES, rw);
   properties[PROP_DEFLATE] =
     g_param_spec_boolean ("deflate", NULL, NULL, FALSE, rw);
+  properties[PROP_STALL_TIMEOUT] =
+    g_param_spec_uint ("stall-timeout", NULL, NULL, 1, G_MAXUINT,
+                       DPX_RELAY_DEFAULT_STALL_TIMEOUT_MS, rw);
+  properties[PROP_HANDSHAKE_TIMEOUT] =
+    g_param_spec_uint ("handshake-timeout", NULL, NULL, 1, G_MAXUINT,
+                       DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS, rw);
+  properties[PROP_MAX_RATE] =
+    g_param_spec_uint ("max-rate", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   properties[PROP_N_PEERS] =
@@ -809,6 +1202,9 @@ dpx_relay_init (DpxRelay *self)
   self->max_clients = DPX_RELAY_DEFAULT_MAX_CLIENTS;
   self->max_message_size = DPX_RELAY_DEFAULT_MAX_MESSAGE_SIZE;
   self->max_queued_bytes = DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES;
+  self->stall_timeout_ms = DPX_RELAY_DEFAULT_STALL_TIMEOUT_MS;
+  self->handshake_timeout_ms = DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  self->handshakes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) handshake_free);
   self->peers = g_list_store_new (DPX_TYPE_RELAY_PEER);
   self->fanout = g_ptr_array_new_with_free_func (g_object_unref);
   self->to_flush = g_ptr_array_new_with_free_func (g_object_unref);

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define DPX_RELAY_DEFAULT_MAX_CLIENTS      10000
 #define DPX_RELAY_DEFAULT_MAX_MESSAGE_SIZE (1024 * 1024)
 #define DPX_RELAY_DEFAULT_MAX_QUEUED_BYTES (8 * 1024 * 1024)
+#define DPX_RELAY_DEFAULT_STALL_TIMEOUT_MS     10000
+#define DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000
 
 G_DECLARE_FINAL_TYPE (DpxRelay, dpx_relay, DPX, RELAY, GObject)
 
@@ -45,6 +47,15 @@ void        dpx_relay_set_max_message_size (DpxRelay     *self,
 guint64     dpx_relay_get_max_queued_bytes (DpxRelay     *self);
 void        dpx_relay_set_max_queued_bytes (DpxRelay     *self,
                                             guint64       max_queued_bytes);
+guint       dpx_relay_get_stall_timeout    (DpxRelay     *self);
+void        dpx_relay_set_stall_timeout    (DpxRelay     *self,
+                                            guint         timeout_ms);
+guint       dpx_relay_get_handshake_timeout (DpxRelay    *self);
+void        dpx_relay_set_handshake_timeout (DpxRelay    *self,
+                                            guint         timeout_ms);
+guint       dpx_relay_get_max_rate         (DpxRelay     *self);
+void        dpx_relay_set_max_rate         (DpxRelay     *self,
+                                            guint         max_rate);
 gboolean    dpx_relay_get_deflate          (DpxRelay     *self);
 void        dpx_relay_set_deflate          (DpxRelay     *self,
                                             gboolean      deflate);

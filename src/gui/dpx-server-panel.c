@@ -34,6 +34,7 @@ struct _DpxServerPanel
   GtkWidget      *lan_warning;
   GtkStack       *peers_stack;
   GtkColumnView  *peers_view;
+  GtkSpinButton  *rate_spin;
 
   /* owned */
   DpxRelay       *relay;
@@ -262,6 +263,16 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY]);
 }
 
+/* The panel's own controls edit these settings directly. */
+void
+dpx_server_panel_bind_settings (DpxServerPanel *self,
+                                GSettings      *settings)
+{
+  g_return_if_fail (DPX_IS_SERVER_PANEL (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_settings_bind (settings, "server-max-rate", self->rate_spin, "value", G_SETTINGS_BIND_DEFAULT);
+}
 
 static void
 add_column (DpxServerPanel *self,
@@ -399,6 +410,7 @@ dpx_server_panel_class_init (DpxServerPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, lan_warning);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_view);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, rate_spin);
 
   gtk_widget_class_install_action (widget_class, "serverpanel.copy-url", NULL, copy_url_action);
 

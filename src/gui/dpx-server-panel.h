@@ -14,8 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DpxServerPanel, dpx_server_panel, DPX, SERVER_PANEL, GtkWidget)
 
-void      dpx_server_panel_set_relay (DpxServerPanel *self,
-                                      DpxRelay       *relay);
-void      dpx_server_panel_refresh   (DpxServerPanel *self);
+void      dpx_server_panel_set_relay     (DpxServerPanel *self,
+                                          DpxRelay       *relay);
+void      dpx_server_panel_bind_settings (DpxServerPanel *self,
+                                          GSettings      *settings);
+void      dpx_server_panel_refresh       (DpxServerPanel *self);
 
 G_END_DECLS

@@ -285,6 +285,8 @@ on_settings_changed (GSettings  *settings,
     dpx_window_restart_server (self);
   else if (g_str_equal (key, "server-echo"))
     dpx_relay_set_echo (self->relay, g_settings_get_boolean (settings, key));
+  else if (g_str_equal (key, "server-max-rate"))
+    dpx_relay_set_max_rate (self->relay, g_settings_get_uint (settings, key));
 }
 
 static gboolean
@@ -523,6 +525,8 @@ dpx_window_init (DpxWindow *self)
   dpx_log_view_set_log (self->log_view, self->log);
   dpx_compose_set_session (self->compose, self->session);
   dpx_server_panel_set_relay (self->server_panel, self->relay);
+  dpx_server_panel_bind_settings (self->server_panel, self->settings);
+  dpx_relay_set_max_rate (self->relay, g_settings_get_uint (self->settings, "server-max-rate"));
 
   dpx_url_entry_set_settings (self->url_entry, self->settings);
 

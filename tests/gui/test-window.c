@@ -325,6 +325,28 @@ test_server_lan (DpxWindowFixture *fixture,
   dpx_window_set_server_enabled (window, FALSE);
 }
 
+/* The rate limit set in the server panel reaches the running relay. */
+static void
+test_server_rate (DpxWindowFixture *fixture,
+                  gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxRelay *relay = dpx_gui_test_get (window, "relay");
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (dpx_gui_test_find (dpx_gui_test_get (window, "server-panel"),
+                                                            GTK_TYPE_SPIN_BUTTON, NULL));
+
+  dpx_window_set_server_enabled (window, TRUE);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 0);
+
+  gtk_spin_button_set_value (spin, 50);
+  g_assert_cmpuint (g_settings_get_uint (dpx_gui_test_get_settings (), "server-max-rate"), ==, 50);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 50);
+
+  gtk_spin_button_set_value (spin, 0);
+  g_assert_cmpuint (dpx_relay_get_max_rate (relay), ==, 0);
+  dpx_window_set_server_enabled (window, FALSE);
+}
+
 static void
 test_two_windows (DpxWindowFixture *fixture,
                   gconstpointer     data)
@@ -638,6 +660,7 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/window/export-import", test_export_import);
   DPX_WINDOW_TEST_ADD ("/window/server-switch", test_server_switch);
   DPX_WINDOW_TEST_ADD ("/window/server-lan", test_server_lan);
+  DPX_WINDOW_TEST_ADD ("/window/server-rate", test_server_rate);
   DPX_WINDOW_TEST_ADD ("/window/two-windows", test_two_windows);
   DPX_WINDOW_TEST_ADD ("/window/reconnect", test_reconnect);
   DPX_WINDOW_TEST_ADD ("/window/error-toast", test_error_toast);
