@@ -565,13 +565,21 @@ test_client_incoming_too_big (void)
   dpx_client_set_max_message_size (watch->client, 1024);
   watch_connect (watch);
   g_assert_no_error (watch->connect_error);
-  /* The echo comes back four times over the limit: libsoup drops it. */
+  /* The echo comes back four times over the limit: it is refused from its
+   * header on, and the server is told with 1009 rather than a dropped
+   * connection. */
   g_assert_true (dpx_client_send_text (watch->client, big, -1, NULL));
   dpx_test_wait_until (dpx_client_get_state (watch->client) == DPX_CONNECTION_STATE_CLOSED, 5000);
   g_assert_cmpuint (watch->messages->len, ==, 0);
-  g_assert_true (has_event (watch, "error: The server sent a message larger than the limit of 1024 bytes"));
+  g_assert_true (has_event (watch, "error: The server sent a message of 4096 bytes, larger than the limit of 1024 bytes"));
   g_assert_true (has_event (watch, "close: Closed: 1009 (message too big)"));
   g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 1009);
+  {
+    SoupWebsocketConnection *server_side = g_object_get_data (G_OBJECT (server), "conn");
+
+    dpx_test_wait_until (soup_websocket_connection_get_state (server_side) == SOUP_WEBSOCKET_STATE_CLOSED, 10000);
+    g_assert_cmpuint (soup_websocket_connection_get_close_code (server_side), ==, 1009);
+  }
 
   /* Just over the limit, the server is told with a close frame. */
   {
