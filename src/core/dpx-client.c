@@ -537,7 +537,7 @@ on_guard_violation (DpxGuardViolation violation,
   self->violation_size = size;
   self->violation_in_fragments = self->input && dpx_client_input_stream_in_fragments (self->input);
   if (self->violation_idle == 0)
-    self->violation_idle = g_idle_add (violation_idle_cb, self);
+    self->violation_idle = g_idle_add_full (G_PRIORITY_DEFAULT, violation_idle_cb, self, NULL);
 }
 
 static char *
