@@ -46,7 +46,6 @@ struct _DpxClient
   GUri                    *uri;
   GSocketClient           *socket_client;
   GIOStream               *connection;     /* TCP, or TLS over TCP */
-  GSocket                 *socket;
   GIOStream               *stream;         /* the connection with the filters */
   SoupWebsocketConnection *conn;
   GCancellable            *connect_cancellable;
@@ -394,7 +393,6 @@ fail_connect (DpxClient  *self,
   if (self->connection)
     g_io_stream_close_async (self->connection, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_clear_object (&self->connection);
-  g_clear_object (&self->socket);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->timed_out)
     {
@@ -898,7 +896,7 @@ read_response_head (GObject  *stream,
       if (self->response_head->len >= DPX_HANDSHAKE_MAX_HEAD)
         {
           fail_handshake (self, _("the server’s answer is longer than %u KiB without ending its headers"),
-                          DPX_HANDSHAKE_MAX_HEAD / 1024);
+                          (guint) (DPX_HANDSHAKE_MAX_HEAD / 1024));
           return G_SOURCE_REMOVE;
         }
     }
@@ -953,7 +951,6 @@ on_socket_connected (GObject      *source,
     }
 
   self->connection = G_IO_STREAM (connection);
-  self->socket = g_object_ref (g_socket_connection_get_socket (connection));
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->connection),
                                    self->request, strlen (self->request), G_PRIORITY_DEFAULT,
                                    self->connect_cancellable, on_request_written, g_object_ref (self));
@@ -1004,7 +1001,6 @@ reset_connection (DpxClient *self)
   g_clear_object (&self->conn);
   g_clear_object (&self->stream);
   g_clear_object (&self->connection);
-  g_clear_object (&self->socket);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->response_headers, soup_message_headers_unref);
   if (self->response_head)
