@@ -346,6 +346,9 @@ test_consume_invalid_close (void)
       dpx_hostile_server_write (server, close);
       run = run_consume (server->url, NULL);
       dpx_test_wait_until (server->got_close || server->client_gone || run->done, 30000);
+      /* The server is told its close was a protocol error. */
+      g_assert_true (server->got_close);
+      g_assert_cmpuint (server->close_code, ==, 1002);
       dpx_hostile_server_hang_up (server);
 
       g_assert_cmpint (run_wait (run), ==, 1);
