@@ -115,10 +115,18 @@ answer_handshake (DpxHostileServer *server)
                                             "Upgrade: websocket\r\n"
                                             "Connection: Upgrade\r\n");
 
-  g_string_append_printf (answer, "Sec-WebSocket-Accept: %s\r\n", accept);
-  if (server->extensions)
-    g_string_append_printf (answer, "Sec-WebSocket-Extensions: %s\r\n", server->extensions);
-  g_string_append (answer, "\r\n");
+  if (server->answer)
+    {
+      g_string_assign (answer, server->answer);
+      g_string_replace (answer, "{accept}", accept, 0);
+    }
+  else
+    {
+      g_string_append_printf (answer, "Sec-WebSocket-Accept: %s\r\n", accept);
+      if (server->extensions)
+        g_string_append_printf (answer, "Sec-WebSocket-Extensions: %s\r\n", server->extensions);
+      g_string_append (answer, "\r\n");
+    }
 
   g_queue_push_head (&server->outgoing, g_bytes_new (answer->str, answer->len));
   server->handshake_done = TRUE;
@@ -369,6 +377,7 @@ dpx_hostile_server_free (DpxHostileServer *server)
   g_byte_array_unref (server->incoming);
   g_free (server->url);
   g_free (server->extensions);
+  g_free (server->answer);
   g_free (server->close_reason);
   g_free (server);
 }

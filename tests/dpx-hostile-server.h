@@ -16,6 +16,8 @@ typedef struct {
   GSocketService    *service;
   char              *url;
   char              *extensions;      /* answered in the 101, or NULL */
+  char              *answer;          /* a whole answer head instead of the 101;
+                                       * "{accept}" stands for the right key */
 
   GSocketConnection *connection;      /* the first client; later ones are dropped */
   GString           *request;         /* the client's request head, as received */

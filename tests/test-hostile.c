@@ -423,9 +423,9 @@ connected_cb (GObject      *source,
 }
 
 static Watch *
-watch_connect (const char *url,
-               guint64     max_message_size,
-               gboolean    deflate)
+watch_start (const char *url,
+             guint64     max_message_size,
+             gboolean    deflate)
 {
   Watch *watch = g_new0 (Watch, 1);
 
@@ -436,8 +436,17 @@ watch_connect (const char *url,
   g_signal_connect (watch->client, "message", G_CALLBACK (on_message), watch);
   g_signal_connect (watch->client, "event", G_CALLBACK (on_event), watch);
   dpx_client_connect_async (watch->client, NULL, connected_cb, watch);
+  return watch;
+}
+
+static Watch *
+watch_try_connect (const char *url,
+                   guint64     max_message_size,
+                   gboolean    deflate)
+{
+  Watch *watch = watch_start (url, max_message_size, deflate);
+
   dpx_test_wait_until (watch->connect_done, 30000);
-  g_assert_no_error (watch->connect_error);
   return watch;
 }
 
@@ -453,6 +462,17 @@ watch_free (Watch *watch)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Watch, watch_free)
+
+static Watch *
+watch_connect (const char *url,
+               guint64     max_message_size,
+               gboolean    deflate)
+{
+  Watch *watch = watch_try_connect (url, max_message_size, deflate);
+
+  g_assert_no_error (watch->connect_error);
+  return watch;
+}
 
 static const char *
 find_event (Watch      *watch,
@@ -619,6 +639,66 @@ test_client_handshake_shown (void)
   g_assert_nonnull (find_event (watch, "info: Handshake response: HTTP 101 Switching Protocols\nUpgrade: websocket"));
 }
 
+/* Answers that are not a WebSocket upgrade end the attempt with a reason. */
+static void
+test_client_bad_handshakes (void)
+{
+  static const struct {
+    const char *answer;
+    gboolean    endless;
+    const char *words;
+  } cases[] = {
+    { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n", FALSE,
+      "the server’s Sec-WebSocket-Accept is “AAAAAAAAAAAAAAAAAAAAAAAAAAA=”" },
+    { "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n",
+      FALSE, "the server answered 101 without “Upgrade: websocket”" },
+    { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: admin\r\n\r\n", FALSE,
+      "the server chose the subprotocol “admin”, which was not offered" },
+    { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n", FALSE,
+      "the server accepted the extension “permessage-deflate”, which was not offered" },
+    { "SSH-2.0-OpenSSH_9.2\r\n\r\n", FALSE, "the server did not answer in HTTP: “SSH-2.0-OpenSSH_9.2”" },
+    { "HTTP/1.1 101 Switching Protocols\r\n", TRUE, "the server’s answer is longer than 64 KiB" },
+    { "", FALSE, "the server closed the connection without answering" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DpxHostileServer) server = dpx_hostile_server_new (NULL);
+      g_autoptr(Watch) watch = NULL;
+      g_auto(Feed) feed = { 0 };
+
+      server->answer = g_strdup (cases[i].answer);
+      if (cases[i].endless)
+        {
+          g_autofree char *filler = g_strnfill (1022 - strlen ("X-Filler: "), 'f');
+          g_autofree char *line = g_strdup_printf ("X-Filler: %s\r\n", filler);
+
+          feed.chunk = g_bytes_new (line, strlen (line));
+          feed.left = 4 * (guint64) MIB;
+          dpx_hostile_server_set_feed (server, feed_next, &feed);
+        }
+      watch = watch_start (server->url, MIB, FALSE);
+      if (*cases[i].answer == '\0')
+        {
+          dpx_test_wait_until (server->handshake_done, 30000);
+          dpx_hostile_server_hang_up (server);
+        }
+      dpx_test_wait_until (watch->connect_done, 30000);
+      g_assert_nonnull (watch->connect_error);
+      g_test_message ("%s", watch->connect_error->message);
+      g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_HANDSHAKE);
+      g_assert_nonnull (strstr (watch->connect_error->message, "The WebSocket handshake with 127.0.0.1 failed: "));
+      g_assert_nonnull (strstr (watch->connect_error->message, cases[i].words));
+      g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_CLOSED);
+      g_assert_cmpstr (dpx_client_get_error_message (watch->client), ==, watch->connect_error->message);
+      /* The endless answer was cut short. */
+      g_assert_cmpuint (server->bytes_written, <, 4 * (guint64) MIB);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -635,6 +715,7 @@ main (int    argc,
   g_test_add_func ("/hostile/client/invalid-close", test_client_invalid_close);
   g_test_add_func ("/hostile/client/flood-paced", test_client_flood_paced);
   g_test_add_func ("/hostile/client/handshake-shown", test_client_handshake_shown);
+  g_test_add_func ("/hostile/client/bad-handshakes", test_client_bad_handshakes);
 
   return g_test_run ();
 }
