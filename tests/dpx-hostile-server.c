@@ -128,6 +128,14 @@ answer_handshake (DpxHostileServer *server)
       g_string_append (answer, "\r\n");
     }
 
+  /* The first bytes queued go in the same write as the answer, as a busy
+   * server's would: in the same TCP segment, or the same TLS record. */
+  if (!g_queue_is_empty (&server->outgoing))
+    {
+      g_autoptr(GBytes) first = g_queue_pop_head (&server->outgoing);
+
+      g_string_append_len (answer, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+    }
   g_queue_push_head (&server->outgoing, g_bytes_new (answer->str, answer->len));
   server->handshake_done = TRUE;
   pump (server);
@@ -231,7 +239,7 @@ start_read (DpxHostileServer *server)
 
   io->server = server;
   io->cancellable = g_object_ref (server_cancellable (server));
-  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (G_IO_STREAM (server->connection)),
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (server->stream),
                                    READ_CHUNK, G_PRIORITY_DEFAULT, io->cancellable, on_read, io);
 }
 
@@ -284,9 +292,32 @@ pump (DpxHostileServer *server)
   io->server = server;
   io->cancellable = g_object_ref (server_cancellable (server));
   io->writing = next;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (server->connection)),
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (server->stream),
                                    g_bytes_get_data (next, NULL), g_bytes_get_size (next),
                                    G_PRIORITY_DEFAULT, io->cancellable, on_written, io);
+}
+
+static void
+on_tls_handshake (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Io *io = user_data;
+  g_autoptr(GError) error = NULL;
+  DpxHostileServer *server = io->server;
+  gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
+  gboolean cancelled = g_cancellable_is_cancelled (io->cancellable);
+
+  g_object_unref (io->cancellable);
+  g_free (io);
+  if (cancelled)
+    return;
+  if (!ok)
+    {
+      server->client_gone = TRUE;
+      return;
+    }
+  start_read (server);
 }
 
 static gboolean
@@ -295,10 +326,26 @@ on_incoming (GSocketService    *service,
              GObject           *source_object,
              DpxHostileServer  *server)
 {
+  g_autoptr(GError) error = NULL;
+  Io *io;
+
   if (server->connection)
     return TRUE;
   server->connection = g_object_ref (connection);
-  start_read (server);
+  if (server->certificate == NULL)
+    {
+      server->stream = g_object_ref (G_IO_STREAM (connection));
+      start_read (server);
+      return TRUE;
+    }
+
+  server->stream = g_tls_server_connection_new (G_IO_STREAM (connection), server->certificate, &error);
+  g_assert_no_error (error);
+  io = g_new0 (Io, 1);
+  io->server = server;
+  io->cancellable = g_object_ref (server_cancellable (server));
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (server->stream), G_PRIORITY_DEFAULT,
+                                    io->cancellable, on_tls_handshake, io);
   return TRUE;
 }
 
@@ -332,6 +379,19 @@ dpx_hostile_server_new (const char *extensions)
   return server;
 }
 
+/* The same, over TLS with @certificate. */
+DpxHostileServer *
+dpx_hostile_server_new_tls (GTlsCertificate *certificate)
+{
+  DpxHostileServer *server = dpx_hostile_server_new (NULL);
+  char *url = g_strconcat ("wss://", server->url + strlen ("ws://"), NULL);
+
+  g_free (server->url);
+  server->url = url;
+  server->certificate = g_object_ref (certificate);
+  return server;
+}
+
 /* Queues @bytes to write after the 101 and whatever is queued before. */
 void
 dpx_hostile_server_write (DpxHostileServer *server,
@@ -359,6 +419,8 @@ void
 dpx_hostile_server_hang_up (DpxHostileServer *server)
 {
   g_cancellable_cancel (server_cancellable (server));
+  if (server->stream)
+    g_io_stream_close (server->stream, NULL, NULL);
   if (server->connection)
     g_io_stream_close (G_IO_STREAM (server->connection), NULL, NULL);
 }
@@ -371,7 +433,9 @@ dpx_hostile_server_free (DpxHostileServer *server)
   g_socket_service_stop (server->service);
   g_socket_listener_close (G_SOCKET_LISTENER (server->service));
   g_clear_object (&server->service);
+  g_clear_object (&server->stream);
   g_clear_object (&server->connection);
+  g_clear_object (&server->certificate);
   g_queue_clear_full (&server->outgoing, (GDestroyNotify) g_bytes_unref);
   g_string_free (server->request, TRUE);
   g_byte_array_unref (server->incoming);

@@ -19,7 +19,9 @@ typedef struct {
   char              *answer;          /* a whole answer head instead of the 101;
                                        * "{accept}" stands for the right key */
 
+  GTlsCertificate   *certificate;     /* speaks TLS when set */
   GSocketConnection *connection;      /* the first client; later ones are dropped */
+  GIOStream         *stream;          /* connection, or TLS over it */
   GString           *request;         /* the client's request head, as received */
   GByteArray        *incoming;        /* the client's frames, not parsed yet */
   GQueue             outgoing;        /* GBytes to write */
@@ -36,6 +38,7 @@ typedef struct {
 } DpxHostileServer;
 
 DpxHostileServer *dpx_hostile_server_new       (const char       *extensions);
+DpxHostileServer *dpx_hostile_server_new_tls   (GTlsCertificate  *certificate);
 void              dpx_hostile_server_write     (DpxHostileServer *server,
                                                 GBytes           *bytes);
 void              dpx_hostile_server_set_feed  (DpxHostileServer *server,

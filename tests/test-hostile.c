@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -699,6 +700,57 @@ test_client_bad_handshakes (void)
     }
 }
 
+static GTlsCertificate *
+make_certificate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("duplex-hostile-XXXXXX", &error);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                         "-keyout", key, "-out", cert, "-days", "2",
+                         "-subj", "/CN=duplex-test.example", NULL };
+  GTlsCertificate *certificate;
+  int status = 0;
+
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+  return certificate;
+}
+
+/* Over TLS, a frame sent in the same record as the 101 sits decrypted
+ * below the client while the socket is idle: it must still be read. */
+static void
+test_client_tls_frame_with_answer (void)
+{
+  g_autoptr(GTlsCertificate) certificate = make_certificate ();
+  g_autoptr(DpxHostileServer) server = dpx_hostile_server_new_tls (certificate);
+  g_autoptr(GBytes) hello = dpx_hostile_frame (0x81, "hello", 5);
+  g_autoptr(Watch) watch = g_new0 (Watch, 1);
+
+  dpx_hostile_server_write (server, hello);
+  watch->client = dpx_client_new (server->url);
+  watch->events = g_ptr_array_new_with_free_func (g_free);
+  dpx_client_set_accept_invalid_certificates (watch->client, TRUE);
+  g_signal_connect (watch->client, "message", G_CALLBACK (on_message), watch);
+  g_signal_connect (watch->client, "event", G_CALLBACK (on_event), watch);
+  dpx_client_connect_async (watch->client, NULL, connected_cb, watch);
+  dpx_test_wait_until (watch->connect_done, 30000);
+  g_assert_no_error (watch->connect_error);
+
+  dpx_test_wait_until (watch->n_messages == 1, 5000);
+  g_assert_cmpmem (g_bytes_get_data (watch->last_message, NULL), g_bytes_get_size (watch->last_message),
+                   "hello", 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -716,6 +768,7 @@ main (int    argc,
   g_test_add_func ("/hostile/client/flood-paced", test_client_flood_paced);
   g_test_add_func ("/hostile/client/handshake-shown", test_client_handshake_shown);
   g_test_add_func ("/hostile/client/bad-handshakes", test_client_bad_handshakes);
+  g_test_add_func ("/hostile/client/tls-frame-with-answer", test_client_tls_frame_with_answer);
 
   return g_test_run ();
 }

@@ -397,6 +397,10 @@ dpx_client_input_stream_init (DpxClientInputStream *self)
   dpx_frame_scanner_init (&self->scanner);
   self->pending = g_byte_array_new ();
   self->close_payload = g_byte_array_new ();
+  /* The first dispatch reads at once: a TLS layer below may already hold
+   * frames that came in the record with the handshake's answer, and its
+   * socket would not wake the reader for them. */
+  self->owed = TRUE;
 }
 
 /**
