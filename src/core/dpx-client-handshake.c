@@ -53,7 +53,8 @@ append_target (GString *out,
 {
   const char *path = g_uri_get_path (uri);
   const char *query = g_uri_get_query (uri);
-  g_autofree char *target = g_strconcat (*path ? path : "/", query ? "?" : "", query ? query : "", NULL);
+  g_autofree char *target = g_strconcat (*path ? path : "/", query ? "?" : "",
+                                         query ? query : "", NULL);
 
   for (const guchar *p = (const guchar *) target; *p; p++)
     if (*p >= 0x80)
@@ -126,10 +127,13 @@ dpx_handshake_build_request (GUri               *uri,
     }
   if (deflate)
     {
-      g_autoptr(SoupWebsocketExtension) extension = g_object_new (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE, NULL);
-      g_autofree char *params = soup_websocket_extension_get_request_params (extension);
+      g_autoptr(SoupWebsocketExtension) extension = NULL;
+      g_autofree char *params = NULL;
 
-      g_string_append_printf (out, "Sec-WebSocket-Extensions: permessage-deflate%s\r\n", params ? params : "");
+      extension = g_object_new (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE, NULL);
+      params = soup_websocket_extension_get_request_params (extension);
+      g_string_append_printf (out, "Sec-WebSocket-Extensions: permessage-deflate%s\r\n",
+                              params ? params : "");
     }
   if (soup_message_headers_get_one (extra_headers, "User-Agent") == NULL)
     g_string_append_printf (out, "User-Agent: %s\r\n", user_agent);
@@ -160,7 +164,8 @@ accept_extensions (const char  *header,
     {
       const char *item = l->data;
       const char *semicolon = strchr (item, ';');
-      g_autofree char *name = g_strstrip (g_strndup (item, semicolon ? (gsize) (semicolon - item) : strlen (item)));
+      gsize name_length = semicolon ? (gsize) (semicolon - item) : strlen (item);
+      g_autofree char *name = g_strstrip (g_strndup (item, name_length));
       g_autoptr(SoupWebsocketExtension) extension = NULL;
       GHashTable *params = NULL;
       g_autoptr(GError) local_error = NULL;
@@ -192,7 +197,8 @@ accept_extensions (const char  *header,
             }
         }
       extension = g_object_new (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE, NULL);
-      if (!soup_websocket_extension_configure (extension, SOUP_WEBSOCKET_CONNECTION_CLIENT, params, &local_error))
+      if (!soup_websocket_extension_configure (extension, SOUP_WEBSOCKET_CONNECTION_CLIENT,
+                                               params, &local_error))
         {
           g_set_error (error, DPX_ERROR, DPX_ERROR_HANDSHAKE,
                        _("the server’s permessage-deflate parameters are invalid: “%s”"), item);

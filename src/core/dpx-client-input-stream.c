@@ -58,8 +58,10 @@ struct _DpxClientInputStream
 
 static void pollable_iface_init (GPollableInputStreamInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (DpxClientInputStream, dpx_client_input_stream, G_TYPE_FILTER_INPUT_STREAM,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM, pollable_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (DpxClientInputStream, dpx_client_input_stream,
+                               G_TYPE_FILTER_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                      pollable_iface_init))
 
 /**
  * dpx_close_frame_check:
@@ -131,7 +133,9 @@ end_frame (DpxClientInputStream *self)
 
   if (self->close_length > CLOSE_PAYLOAD_MAX)
     {
-      code = self->close_payload->len >= 2 ? (self->close_payload->data[0] << 8) | self->close_payload->data[1] : 0;
+      const guint8 *data = self->close_payload->data;
+
+      code = self->close_payload->len >= 2 ? (data[0] << 8) | data[1] : 0;
       problem = DPX_CLOSE_FRAME_TOO_LONG;
     }
   else
@@ -227,7 +231,8 @@ read_nonblocking (GPollableInputStream  *pollable,
   if (budget_spent (self))
     {
       self->owed = TRUE;
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Read again on the next dispatch");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                           "Read again on the next dispatch");
       return -1;
     }
 
@@ -237,7 +242,8 @@ read_nonblocking (GPollableInputStream  *pollable,
 
       g_byte_array_set_size (self->pending, MIN (count, READ_CHUNK));
       n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (base_stream (self)),
-                                                    self->pending->data, self->pending->len, NULL, error);
+                                                    self->pending->data, self->pending->len,
+                                                    NULL, error);
       g_byte_array_set_size (self->pending, MAX (n, 0));
       self->pending_offset = 0;
       if (n <= 0)

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 #define DPX_TYPE_CLIENT_INPUT_STREAM (dpx_client_input_stream_get_type ())
 
-G_DECLARE_FINAL_TYPE (DpxClientInputStream, dpx_client_input_stream, DPX, CLIENT_INPUT_STREAM, GFilterInputStream)
+G_DECLARE_FINAL_TYPE (DpxClientInputStream, dpx_client_input_stream, DPX, CLIENT_INPUT_STREAM,
+                      GFilterInputStream)
 
 /* What one dispatch of the reader's source may take at most: a flood of
  * small messages reaches the reader in slices, one per main-loop turn. */

@@ -482,6 +482,13 @@ on_conn_message (SoupWebsocketConnection *conn,
 }
 
 static gboolean
+conn_is_open (DpxClient *self)
+{
+  return self->conn &&
+         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static gboolean
 violation_idle_cb (gpointer data)
 {
   DpxClient *self = data;
@@ -496,28 +503,31 @@ violation_idle_cb (gpointer data)
       self->bad_deflate = TRUE;
       emit_event (self, DPX_ENTRY_KIND_ERROR,
                   _("The server sent compressed data that does not inflate; closing with 1007"));
-      if (self->conn && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->conn, DPX_CLOSE_INVALID_DATA, "Invalid compressed data");
+      if (conn_is_open (self))
+        soup_websocket_connection_close (self->conn, DPX_CLOSE_INVALID_DATA,
+                                         "Invalid compressed data");
       return G_SOURCE_REMOVE;
     }
 
   self->too_big = TRUE;
   if (self->violation_in_fragments)
     emit_event (self, DPX_ENTRY_KIND_ERROR,
-                _("The server sent a message larger than the limit of %llu bytes (%llu bytes so far, "
-                  "in fragments); closing with 1009 (raise “max message size” to accept it)"),
+                _("The server sent a message larger than the limit of %llu bytes "
+                  "(%llu bytes so far, in fragments); closing with 1009 "
+                  "(raise “max message size” to accept it)"),
                 limit, size);
   else if (self->deflate_accepted)
     emit_event (self, DPX_ENTRY_KIND_ERROR,
-                _("The server sent a message larger than the limit of %llu bytes (%llu bytes so far, "
-                  "once inflated); closing with 1009 (raise “max message size” to accept it)"),
+                _("The server sent a message larger than the limit of %llu bytes "
+                  "(%llu bytes so far, once inflated); closing with 1009 "
+                  "(raise “max message size” to accept it)"),
                 limit, size);
   else
     emit_event (self, DPX_ENTRY_KIND_ERROR,
                 _("The server sent a message of %zu bytes, larger than the limit of %llu bytes; "
                   "closing (raise “max message size” to accept it)"),
                 (gsize) size, limit);
-  if (self->conn && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+  if (conn_is_open (self))
     soup_websocket_connection_close (self->conn, DPX_CLOSE_TOO_BIG, "Message too big");
   return G_SOURCE_REMOVE;
 }
@@ -547,7 +557,8 @@ describe_close_problem (DpxCloseFrameProblem problem,
     case DPX_CLOSE_FRAME_TRUNCATED:
       return g_strdup (_("its payload is 1 byte long, half a close code"));
     case DPX_CLOSE_FRAME_RESERVED_CODE:
-      return g_strdup_printf (_("it carries code %u, which must never be sent in a close frame"), code);
+      return g_strdup_printf (_("it carries code %u, which must never be sent in a close frame"),
+                              code);
     case DPX_CLOSE_FRAME_INVALID_CODE:
       return g_strdup_printf (_("it carries code %u, which is not a valid close code"), code);
     case DPX_CLOSE_FRAME_INVALID_UTF8:
@@ -640,7 +651,8 @@ on_conn_closed (SoupWebsocketConnection *conn,
       /* The server's close was itself a protocol error: not a clean end. */
       self->close_code = SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
       g_clear_pointer (&self->close_reason, g_free);
-      emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s); the server’s close frame was invalid"),
+      emit_event (self, DPX_ENTRY_KIND_CLOSE,
+                  _("Closed: %u (%s); the server’s close frame was invalid"),
                   self->close_code, dpx_close_code_describe (self->close_code));
     }
   else if (self->close_code == 0 || self->close_code == 1006)
@@ -703,7 +715,8 @@ open_connection (DpxClient *self,
   self->stream = dpx_guarded_io_stream_new (self->connection, input,
                                             g_io_stream_get_output_stream (self->connection));
 
-  self->conn = soup_websocket_connection_new (self->stream, self->uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
+  self->conn = soup_websocket_connection_new (self->stream, self->uri,
+                                              SOUP_WEBSOCKET_CONNECTION_CLIENT,
                                               self->origin, protocol, extensions);
   g_free (protocol);
   soup_websocket_connection_set_max_incoming_payload_size (self->conn, soup_payload_limit (self->max_message_size));
@@ -714,7 +727,8 @@ open_connection (DpxClient *self,
   g_signal_connect_object (self->conn, "closed", G_CALLBACK (on_conn_closed), self, 0);
 
   g_free (self->extensions);
-  self->extensions = g_strdup (soup_message_headers_get_list (self->response_headers, "Sec-WebSocket-Extensions"));
+  self->extensions = g_strdup (soup_message_headers_get_list (self->response_headers,
+                                                              "Sec-WebSocket-Extensions"));
 
   set_state (self, DPX_CONNECTION_STATE_OPEN);
 
@@ -738,12 +752,14 @@ on_body_read (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(DpxClient) self = user_data;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *preview = NULL;
   gsize size = 0;
-  const char *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+  const char *data;
 
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
   if (self->connect_task == NULL)
     return;
   /* A chunked body starts with the chunk's size on a line of its own. */
@@ -790,9 +806,9 @@ read_refusal_body (DpxClient *self)
   /* The handshake is over; the body gets a short wait of its own. */
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   self->body_timeout_source = g_timeout_add (BODY_WAIT_MS, on_body_timeout, self);
-  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (self->connection), BODY_PREVIEW_BYTES * 2,
-                                   G_PRIORITY_DEFAULT, self->connect_cancellable, on_body_read,
-                                   g_object_ref (self));
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (self->connection),
+                                   BODY_PREVIEW_BYTES * 2, G_PRIORITY_DEFAULT,
+                                   self->connect_cancellable, on_body_read, g_object_ref (self));
 }
 
 static void
@@ -802,13 +818,14 @@ handle_response_head (DpxClient *self)
   g_autoptr(GString) response = NULL;
   GList *extensions = NULL;
   char *protocol = NULL;
+  GString *head = self->response_head;
   SoupHTTPVersion version;
 
   self->response_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  if (!soup_headers_parse_response (self->response_head->str, self->response_head->len,
-                                    self->response_headers, &version, &self->status, &self->reason_phrase))
+  if (!soup_headers_parse_response (head->str, head->len, self->response_headers,
+                                    &version, &self->status, &self->reason_phrase))
     {
-      g_autofree char *preview = sanitize_preview (self->response_head->str, self->response_head->len);
+      g_autofree char *preview = sanitize_preview (head->str, head->len);
 
       self->status = 0;
       g_clear_pointer (&self->response_headers, soup_message_headers_unref);
@@ -853,14 +870,17 @@ read_response_head (GObject  *stream,
     {
       g_autoptr(GError) error = NULL;
       char c;
-      gssize n = g_pollable_input_stream_read_nonblocking (input, &c, 1, self->connect_cancellable, &error);
+      gssize n = g_pollable_input_stream_read_nonblocking (input, &c, 1,
+                                                           self->connect_cancellable, &error);
 
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           if (self->head_source == NULL)
             {
-              self->head_source = g_pollable_input_stream_create_source (input, self->connect_cancellable);
-              g_source_set_callback (self->head_source, G_SOURCE_FUNC (read_response_head), self, NULL);
+              self->head_source = g_pollable_input_stream_create_source (input,
+                                                                         self->connect_cancellable);
+              g_source_set_callback (self->head_source, G_SOURCE_FUNC (read_response_head),
+                                     self, NULL);
               g_source_attach (self->head_source, g_main_context_get_thread_default ());
             }
           return G_SOURCE_CONTINUE;
@@ -882,7 +902,8 @@ read_response_head (GObject  *stream,
           if (self->response_head->len == 0)
             fail_handshake (self, _("the server closed the connection without answering"));
           else
-            fail_handshake (self, _("the server closed the connection in the middle of its answer"));
+            fail_handshake (self,
+                            _("the server closed the connection in the middle of its answer"));
           return G_SOURCE_REMOVE;
         }
 
@@ -895,7 +916,8 @@ read_response_head (GObject  *stream,
         }
       if (self->response_head->len >= DPX_HANDSHAKE_MAX_HEAD)
         {
-          fail_handshake (self, _("the server’s answer is longer than %u KiB without ending its headers"),
+          fail_handshake (self,
+                          _("the server’s answer is longer than %u KiB without ending its headers"),
                           (guint) (DPX_HANDSHAKE_MAX_HEAD / 1024));
           return G_SOURCE_REMOVE;
         }
@@ -953,7 +975,8 @@ on_socket_connected (GObject      *source,
   self->connection = G_IO_STREAM (connection);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->connection),
                                    self->request, strlen (self->request), G_PRIORITY_DEFAULT,
-                                   self->connect_cancellable, on_request_written, g_object_ref (self));
+                                   self->connect_cancellable, on_request_written,
+                                   g_object_ref (self));
 }
 
 /* The certificate is checked when GSocketClient starts the TLS handshake. */
@@ -965,7 +988,8 @@ on_socket_client_event (GSocketClient      *client,
                         DpxClient          *self)
 {
   if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection))
-    g_signal_connect_object (connection, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
+    g_signal_connect_object (connection, "accept-certificate",
+                             G_CALLBACK (on_accept_certificate), self, 0);
 }
 
 static gboolean
@@ -1069,8 +1093,9 @@ dpx_client_connect_async (DpxClient           *self,
   port = g_uri_get_port (self->uri) > 0 ? g_uri_get_port (self->uri) : (secure ? 443 : 80);
   self->key = dpx_handshake_new_key ();
   self->request = dpx_handshake_build_request (self->uri, self->key, self->origin,
-                                               (const char * const *) self->protocols, self->deflate,
-                                               self->extra_headers, "Duplex/" PACKAGE_VERSION);
+                                               (const char * const *) self->protocols,
+                                               self->deflate, self->extra_headers,
+                                               "Duplex/" PACKAGE_VERSION);
 
   /* An http(s) address, so the system proxy settings for the web apply. */
   address = g_uri_join (G_URI_FLAGS_NONE, secure ? "https" : "http", NULL,
@@ -1086,7 +1111,8 @@ dpx_client_connect_async (DpxClient           *self,
 
   self->socket_client = g_socket_client_new ();
   g_socket_client_set_tls (self->socket_client, secure);
-  g_signal_connect_object (self->socket_client, "event", G_CALLBACK (on_socket_client_event), self, 0);
+  g_signal_connect_object (self->socket_client, "event",
+                           G_CALLBACK (on_socket_client_event), self, 0);
 
   self->connect_task = g_steal_pointer (&task);
   self->connect_cancellable = g_cancellable_new ();
