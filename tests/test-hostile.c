@@ -360,6 +360,26 @@ test_consume_invalid_close (void)
     }
 }
 
+/* Even after the messages it wanted, a malformed close fails the run. */
+static void
+test_consume_count_then_invalid_close (void)
+{
+  g_autoptr(DpxHostileServer) server = dpx_hostile_server_new (NULL);
+  g_autoptr(GBytes) hello = dpx_hostile_frame (0x81, "hello", 5);
+  g_autoptr(GBytes) close = dpx_hostile_frame (0x88, "\x03\xed", 2);
+  g_autoptr(Run) run = NULL;
+
+  dpx_hostile_server_write (server, hello);
+  dpx_hostile_server_write (server, close);
+  run = run_consume (server->url, (const char *[]) { "--count", "1", NULL });
+  dpx_test_wait_until (server->got_close || server->client_gone || run->done, 30000);
+  dpx_hostile_server_hang_up (server);
+
+  g_assert_cmpint (run_wait (run), ==, 1);
+  g_assert_cmpstr (run->out, ==, "hello\n");
+  g_assert_nonnull (strstr (run->err, "it carries code 1005, which must never be sent"));
+}
+
 /* A valid close without a code is still a clean end. */
 static void
 test_consume_empty_close (void)
@@ -761,6 +781,7 @@ main (int    argc,
   g_test_add_func ("/hostile/consume/deflate-bomb", test_consume_deflate_bomb);
   g_test_add_func ("/hostile/consume/huge-frame", test_consume_huge_frame);
   g_test_add_func ("/hostile/consume/invalid-close", test_consume_invalid_close);
+  g_test_add_func ("/hostile/consume/count-then-invalid-close", test_consume_count_then_invalid_close);
   g_test_add_func ("/hostile/consume/empty-close", test_consume_empty_close);
   g_test_add_func ("/hostile/client/endless-fragments", test_client_endless_fragments);
   g_test_add_func ("/hostile/client/deflate-bomb", test_client_deflate_bomb);
