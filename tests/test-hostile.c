@@ -558,6 +558,26 @@ test_client_deflate_bomb (void)
   g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 1009);
 }
 
+/* Compressed data that does not inflate is refused with 1007. */
+static void
+test_client_bad_deflate (void)
+{
+  g_autoptr(DpxHostileServer) server = dpx_hostile_server_new ("permessage-deflate");
+  static const guint8 garbage[] = { 0xff, 0xff, 0xff, 0xff, 0x12, 0x34, 0x56, 0x78 };
+  g_autoptr(GBytes) frame = dpx_hostile_frame (0xc2, garbage, sizeof garbage);
+  g_autoptr(Watch) watch = NULL;
+
+  dpx_hostile_server_write (server, frame);
+  watch = watch_connect (server->url, MIB, TRUE);
+  wait_closed (watch, server);
+
+  g_assert_cmpuint (server->close_code, ==, 1007);
+  g_assert_cmpuint (watch->n_messages, ==, 0);
+  g_assert_nonnull (find_event (watch, "error: The server sent compressed data that does not inflate"));
+  g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 1007);
+  g_assert_nonnull (find_event (watch, "close: Closed: 1007 (invalid payload data)"));
+}
+
 static void
 test_client_invalid_close (void)
 {
@@ -785,6 +805,7 @@ main (int    argc,
   g_test_add_func ("/hostile/consume/empty-close", test_consume_empty_close);
   g_test_add_func ("/hostile/client/endless-fragments", test_client_endless_fragments);
   g_test_add_func ("/hostile/client/deflate-bomb", test_client_deflate_bomb);
+  g_test_add_func ("/hostile/client/bad-deflate", test_client_bad_deflate);
   g_test_add_func ("/hostile/client/invalid-close", test_client_invalid_close);
   g_test_add_func ("/hostile/client/flood-paced", test_client_flood_paced);
   g_test_add_func ("/hostile/client/handshake-shown", test_client_handshake_shown);
