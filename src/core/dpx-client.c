@@ -1344,9 +1344,8 @@ dpx_client_set_max_message_size (DpxClient *self,
   g_return_if_fail (DPX_IS_CLIENT (self));
   g_return_if_fail (max_message_size > 0);
 
+  /* A connection keeps the limit its guard was built with. */
   self->max_message_size = max_message_size;
-  if (self->conn)
-    soup_websocket_connection_set_max_incoming_payload_size (self->conn, soup_payload_limit (max_message_size));
 }
 
 void
