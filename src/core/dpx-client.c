@@ -92,7 +92,6 @@ struct _DpxClient
   guint64                  violation_size;
   gboolean                 violation_in_fragments;
   DpxCloseFrameProblem     close_problem;
-  guint                    close_problem_code;
 
   /* What the handshake and close properties last notified. */
   SoupMessageHeaders      *notified_headers;
@@ -583,7 +582,6 @@ on_close_frame (DpxCloseFrameProblem problem,
   if (problem == DPX_CLOSE_FRAME_VALID || self->close_problem != DPX_CLOSE_FRAME_VALID)
     return;
   self->close_problem = problem;
-  self->close_problem_code = code;
   why = describe_close_problem (problem, code);
   emit_event (self, DPX_ENTRY_KIND_ERROR, _("The server’s close frame is invalid: %s"), why);
 }
@@ -1047,7 +1045,6 @@ reset_connection (DpxClient *self)
   self->violation_size = 0;
   self->violation_in_fragments = FALSE;
   self->close_problem = DPX_CLOSE_FRAME_VALID;
-  self->close_problem_code = 0;
 }
 
 void
