@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dpx-hostile-server.h"
 
@@ -229,7 +230,8 @@ on_read (GObject      *source,
     }
   if (server->handshake_done)
     parse_frames (server);
-  start_read (server);
+  if (!(server->deaf && server->handshake_done))
+    start_read (server);
 }
 
 static void
@@ -332,6 +334,9 @@ on_incoming (GSocketService    *service,
   if (server->connection)
     return TRUE;
   server->connection = g_object_ref (connection);
+  /* A deaf server's small window fills at once with what it never reads. */
+  if (server->deaf)
+    g_socket_set_option (g_socket_connection_get_socket (connection), SOL_SOCKET, SO_RCVBUF, 4096, NULL);
   if (server->certificate == NULL)
     {
       server->stream = g_object_ref (G_IO_STREAM (connection));

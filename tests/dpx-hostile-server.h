@@ -18,6 +18,7 @@ typedef struct {
   char              *extensions;      /* answered in the 101, or NULL */
   char              *answer;          /* a whole answer head instead of the 101;
                                        * "{accept}" stands for the right key */
+  gboolean           deaf;            /* reads nothing after the request */
 
   GTlsCertificate   *certificate;     /* speaks TLS when set */
   GSocketConnection *connection;      /* the first client; later ones are dropped */

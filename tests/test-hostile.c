@@ -380,6 +380,40 @@ test_consume_count_then_invalid_close (void)
   g_assert_nonnull (strstr (run->err, "it carries code 1005, which must never be sent"));
 }
 
+/* A server that pings without reading the pongs is dropped before the
+ * pongs waiting in the client's queue add up. */
+static void
+test_consume_ping_flood (void)
+{
+  g_autoptr(DpxHostileServer) server = dpx_hostile_server_new (NULL);
+  g_autoptr(GByteArray) pings = g_byte_array_new ();
+  g_autofree char *data = g_strnfill (125, 'p');
+  g_auto(Feed) feed = { 0 };
+  g_autoptr(Run) run = NULL;
+
+  idle_consumer_kib ();
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(GBytes) ping = dpx_hostile_frame (0x89, data, 125);
+
+      g_byte_array_append (pings, g_bytes_get_data (ping, NULL), g_bytes_get_size (ping));
+    }
+  feed.chunk = g_byte_array_free_to_bytes (g_steal_pointer (&pings));
+  feed.left = 256 * (guint64) MIB;
+  server->deaf = TRUE;
+  dpx_hostile_server_set_feed (server, feed_next, &feed);
+  run = run_consume (server->url, NULL);
+  dpx_test_wait_until ((sample_peak (run), run->done || server->client_gone), 60000);
+  sample_peak (run);
+  g_test_message ("the server wrote %" G_GUINT64_FORMAT " bytes of pings; peak %zu KiB",
+                  server->bytes_written, run->peak_kib);
+  dpx_hostile_server_hang_up (server);
+
+  g_assert_cmpint (run_wait (run), ==, 1);
+  g_assert_nonnull (strstr (run->err, "The server sends pings but does not read the answers"));
+  assert_peak_bounded (run, 4 * MIB);
+}
+
 /* A valid close without a code is still a clean end. */
 static void
 test_consume_empty_close (void)
@@ -803,6 +837,7 @@ main (int    argc,
   g_test_add_func ("/hostile/consume/invalid-close", test_consume_invalid_close);
   g_test_add_func ("/hostile/consume/count-then-invalid-close", test_consume_count_then_invalid_close);
   g_test_add_func ("/hostile/consume/empty-close", test_consume_empty_close);
+  g_test_add_func ("/hostile/consume/ping-flood", test_consume_ping_flood);
   g_test_add_func ("/hostile/client/endless-fragments", test_client_endless_fragments);
   g_test_add_func ("/hostile/client/deflate-bomb", test_client_deflate_bomb);
   g_test_add_func ("/hostile/client/bad-deflate", test_client_bad_deflate);

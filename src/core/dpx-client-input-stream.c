@@ -54,6 +54,8 @@ struct _DpxClientInputStream
 
   DpxCloseFrameFunc   close_func;
   gpointer            close_data;
+  DpxPingFunc         ping_func;
+  gpointer            ping_data;
 };
 
 static void pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -108,6 +110,8 @@ begin_frame (DpxClientInputStream *self)
           self->close_length = s->payload_len;
           g_byte_array_set_size (self->close_payload, 0);
         }
+      else if (s->opcode == DPX_FRAME_OPCODE_PING && self->ping_func)
+        self->ping_func (self->ping_data);
       return;
     }
 
@@ -442,6 +446,16 @@ dpx_client_input_stream_set_close_func (DpxClientInputStream *self,
   g_return_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self));
   self->close_func = func;
   self->close_data = user_data;
+}
+
+void
+dpx_client_input_stream_set_ping_func (DpxClientInputStream *self,
+                                       DpxPingFunc           func,
+                                       gpointer              user_data)
+{
+  g_return_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self));
+  self->ping_func = func;
+  self->ping_data = user_data;
 }
 
 /* TRUE while the frames passed so far leave a fragmented message open. */

@@ -32,11 +32,17 @@ typedef void (*DpxCloseFrameFunc) (DpxCloseFrameProblem  problem,
                                    guint                 code,
                                    gpointer              user_data);
 
+/* Called from inside a read, when a ping's header has passed. */
+typedef void (*DpxPingFunc)       (gpointer              user_data);
+
 GInputStream *dpx_client_input_stream_new            (GInputStream          *base_stream,
                                                       gsize                  dispatch_bytes,
                                                       guint                  dispatch_frames);
 void          dpx_client_input_stream_set_close_func (DpxClientInputStream  *self,
                                                       DpxCloseFrameFunc      func,
+                                                      gpointer               user_data);
+void          dpx_client_input_stream_set_ping_func  (DpxClientInputStream  *self,
+                                                      DpxPingFunc            func,
                                                       gpointer               user_data);
 gboolean      dpx_client_input_stream_in_fragments   (DpxClientInputStream  *self);
 

@@ -37,6 +37,10 @@
 /* How long a refused upgrade's body may take to arrive. */
 #define BODY_WAIT_MS 2000
 
+/* Pings in a row that arrive while the socket takes no more output: each
+ * one's pong waits in libsoup's queue, which has no bound of its own. */
+#define MAX_PINGS_UNANSWERED 4096
+
 struct _DpxClient
 {
   GObject                  parent_instance;
@@ -65,6 +69,7 @@ struct _DpxClient
   guint                    timeout_source;
   guint                    body_timeout_source;
   guint                    violation_idle;
+  guint                    ping_flood_idle;
 
   /* borrowed: the filters inside stream */
   DpxGuardInputStream     *guard;
@@ -92,6 +97,8 @@ struct _DpxClient
   guint64                  violation_size;
   gboolean                 violation_in_fragments;
   DpxCloseFrameProblem     close_problem;
+  guint                    pings_unanswered;
+  gboolean                 ping_flood;
 
   /* What the handshake and close properties last notified. */
   SoupMessageHeaders      *notified_headers;
@@ -547,6 +554,43 @@ on_guard_violation (DpxGuardViolation violation,
     self->violation_idle = g_idle_add_full (G_PRIORITY_DEFAULT, violation_idle_cb, self, NULL);
 }
 
+static gboolean
+ping_flood_idle_cb (gpointer data)
+{
+  DpxClient *self = data;
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->connection));
+
+  self->ping_flood_idle = 0;
+  emit_event (self, DPX_ENTRY_KIND_ERROR,
+              _("The server sends pings but does not read the answers (%u waiting); "
+                "dropping the connection"), MAX_PINGS_UNANSWERED);
+  /* A close frame would wait behind the pongs: shut the socket down, so
+   * that libsoup's next read sees the end and it drops its queue. */
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside libsoup's read, for each ping it is about to answer. */
+static void
+on_ping (gpointer user_data)
+{
+  DpxClient *self = user_data;
+  GOutputStream *output = g_io_stream_get_output_stream (self->connection);
+
+  if (self->ping_flood)
+    return;
+  if (!G_IS_POLLABLE_OUTPUT_STREAM (output) ||
+      g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (output)))
+    {
+      self->pings_unanswered = 0;
+      return;
+    }
+  if (++self->pings_unanswered < MAX_PINGS_UNANSWERED)
+    return;
+  self->ping_flood = TRUE;
+  self->ping_flood_idle = g_idle_add_full (G_PRIORITY_DEFAULT, ping_flood_idle_cb, self, NULL);
+}
+
 static char *
 describe_close_problem (DpxCloseFrameProblem problem,
                         guint                code)
@@ -591,8 +635,8 @@ on_conn_error (SoupWebsocketConnection *conn,
                GError                  *error,
                DpxClient               *self)
 {
-  /* The close frame's own problem was told already, in plainer words. */
-  if (self->close_problem != DPX_CLOSE_FRAME_VALID)
+  /* The close frame's own problem, or the ping flood, was told already. */
+  if (self->close_problem != DPX_CLOSE_FRAME_VALID || self->ping_flood)
     return;
   /* libsoup's own limit: only a message the guard let through could reach
    * it, which would be a bug; say so in the user's terms all the same. */
@@ -626,6 +670,7 @@ on_conn_closed (SoupWebsocketConnection *conn,
   const char *reason = soup_websocket_connection_get_close_data (conn);
 
   g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
   self->close_code = soup_websocket_connection_get_close_code (conn);
   g_free (self->close_reason);
   /* A reason that is not UTF-8 must not reach a label or a log line. */
@@ -710,6 +755,7 @@ open_connection (DpxClient *self,
   self->input = DPX_CLIENT_INPUT_STREAM (input);
   dpx_guard_input_stream_set_violation_func (self->guard, on_guard_violation, self);
   dpx_client_input_stream_set_close_func (self->input, on_close_frame, self);
+  dpx_client_input_stream_set_ping_func (self->input, on_ping, self);
   self->stream = dpx_guarded_io_stream_new (self->connection, input,
                                             g_io_stream_get_output_stream (self->connection));
 
@@ -1016,10 +1062,14 @@ reset_connection (DpxClient *self)
   if (self->guard)
     dpx_guard_input_stream_set_violation_func (self->guard, NULL, NULL);
   if (self->input)
-    dpx_client_input_stream_set_close_func (self->input, NULL, NULL);
+    {
+      dpx_client_input_stream_set_close_func (self->input, NULL, NULL);
+      dpx_client_input_stream_set_ping_func (self->input, NULL, NULL);
+    }
   self->guard = NULL;
   self->input = NULL;
   g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
   g_clear_object (&self->conn);
   g_clear_object (&self->stream);
   g_clear_object (&self->connection);
@@ -1045,6 +1095,8 @@ reset_connection (DpxClient *self)
   self->violation_size = 0;
   self->violation_in_fragments = FALSE;
   self->close_problem = DPX_CLOSE_FRAME_VALID;
+  self->pings_unanswered = 0;
+  self->ping_flood = FALSE;
 }
 
 void
