@@ -320,6 +320,34 @@ test_consume_huge_frame (void)
                                       "larger than the limit of 16777216 bytes"));
 }
 
+/* The server closes right after a message over the limit, in the same
+ * write: it must still hear 1009, not an echo of its own close. */
+static void
+test_consume_too_big_then_close (void)
+{
+  g_autoptr(DpxHostileServer) server = dpx_hostile_server_new (NULL);
+  g_autofree char *big = g_strnfill (100000, 'x');
+  g_autoptr(GBytes) message = dpx_hostile_frame (0x81, big, 100000);
+  g_autoptr(GBytes) close = dpx_hostile_frame (0x88, "\x03\xe8", 2);
+  g_autoptr(GByteArray) both = g_byte_array_new ();
+  g_autoptr(GBytes) both_bytes = NULL;
+  g_autoptr(Run) run = NULL;
+
+  g_byte_array_append (both, g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  g_byte_array_append (both, g_bytes_get_data (close, NULL), g_bytes_get_size (close));
+  both_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&both));
+  dpx_hostile_server_write (server, both_bytes);
+  run = run_consume (server->url, (const char *[]) { "--max-message-size", "64K", NULL });
+  dpx_test_wait_until (server->got_close || server->client_gone || run->done, 30000);
+  dpx_hostile_server_hang_up (server);
+
+  g_assert_true (server->got_close);
+  g_assert_cmpuint (server->close_code, ==, 1009);
+  g_assert_cmpint (run_wait (run), ==, 1);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_nonnull (strstr (run->err, "The server sent a message of 100000 bytes, larger than the limit"));
+}
+
 static const struct {
   const char *name;
   const char *payload;
@@ -834,6 +862,7 @@ main (int    argc,
   g_test_add_func ("/hostile/consume/endless-fragments", test_consume_endless_fragments);
   g_test_add_func ("/hostile/consume/deflate-bomb", test_consume_deflate_bomb);
   g_test_add_func ("/hostile/consume/huge-frame", test_consume_huge_frame);
+  g_test_add_func ("/hostile/consume/too-big-then-close", test_consume_too_big_then_close);
   g_test_add_func ("/hostile/consume/invalid-close", test_consume_invalid_close);
   g_test_add_func ("/hostile/consume/count-then-invalid-close", test_consume_count_then_invalid_close);
   g_test_add_func ("/hostile/consume/empty-close", test_consume_empty_close);

@@ -45,6 +45,7 @@ struct _DpxClientInputStream
   gsize               bytes_used;       /* in the current dispatch */
   guint               frames_used;
   gboolean            owed;             /* a read was cut short: wake the reader */
+  gboolean            paused;           /* nothing is served until resumed */
 
   gboolean            in_fragments;
   gboolean            in_close;
@@ -232,6 +233,12 @@ read_nonblocking (GPollableInputStream  *pollable,
   if (count == 0)
     return 0;
 
+  if (self->paused)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Paused");
+      return -1;
+    }
+
   if (budget_spent (self))
     {
       self->owed = TRUE;
@@ -252,6 +259,13 @@ read_nonblocking (GPollableInputStream  *pollable,
       self->pending_offset = 0;
       if (n <= 0)
         return n;
+      /* The read below may have paused this stream (a size violation):
+       * what it returned waits, a close frame included. */
+      if (self->paused)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Paused");
+          return -1;
+        }
     }
 
   return serve (self, buffer, count, TRUE);
@@ -456,6 +470,24 @@ dpx_client_input_stream_set_ping_func (DpxClientInputStream *self,
   g_return_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self));
   self->ping_func = func;
   self->ping_data = user_data;
+}
+
+/**
+ * dpx_client_input_stream_set_paused:
+ *
+ * While paused, the reader is served nothing, so that the owner can act on
+ * what it learnt inside a read (say, send its close frame) before the
+ * reader sees the frames that followed (say, the server's own close).
+ */
+void
+dpx_client_input_stream_set_paused (DpxClientInputStream *self,
+                                    gboolean              paused)
+{
+  g_return_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self));
+
+  if (self->paused && !paused)
+    self->owed = TRUE;
+  self->paused = !!paused;
 }
 
 /* TRUE while the frames passed so far leave a fragmented message open. */

@@ -44,6 +44,8 @@ void          dpx_client_input_stream_set_close_func (DpxClientInputStream  *sel
 void          dpx_client_input_stream_set_ping_func  (DpxClientInputStream  *self,
                                                       DpxPingFunc            func,
                                                       gpointer               user_data);
+void          dpx_client_input_stream_set_paused     (DpxClientInputStream  *self,
+                                                      gboolean               paused);
 gboolean      dpx_client_input_stream_in_fragments   (DpxClientInputStream  *self);
 
 DpxCloseFrameProblem dpx_close_frame_check           (const guint8          *payload,

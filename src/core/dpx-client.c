@@ -503,6 +503,10 @@ violation_idle_cb (gpointer data)
 
   self->violation_idle = 0;
   self->closed_by_us = TRUE;
+  /* The server's frames, held since the violation, are served again from
+   * the next turn on, after the close frame below is on its way. */
+  if (self->input)
+    dpx_client_input_stream_set_paused (self->input, FALSE);
 
   if (self->violation == DPX_GUARD_VIOLATION_BAD_DEFLATE)
     {
@@ -550,6 +554,10 @@ on_guard_violation (DpxGuardViolation violation,
   self->violation = violation;
   self->violation_size = size;
   self->violation_in_fragments = self->input && dpx_client_input_stream_in_fragments (self->input);
+  /* Hold what follows (the server's own close above all) until ours is
+   * sent: the server must hear 1009, not an echo of its close. */
+  if (self->input)
+    dpx_client_input_stream_set_paused (self->input, TRUE);
   if (self->violation_idle == 0)
     self->violation_idle = g_idle_add_full (G_PRIORITY_DEFAULT, violation_idle_cb, self, NULL);
 }
