@@ -75,6 +75,9 @@ run_free (Run *run)
       g_subprocess_force_exit (run->process);
       dpx_test_wait_until (run->done, 5000);
     }
+  /* GIO's communicate operation lets go of the process a turn of the main
+   * loop after its callback. */
+  dpx_test_wait_until (G_OBJECT (run->process)->ref_count == 1, 5000);
   g_assert_finalize_object (g_steal_pointer (&run->process));
   g_free (run->out);
   g_free (run->err);

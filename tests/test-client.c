@@ -419,6 +419,19 @@ echo_websocket (SoupServer              *server,
   g_signal_connect (conn, "message", G_CALLBACK (echo_message), NULL);
 }
 
+/* The echo server's handler, greeting each client first: the greeting
+ * follows the 101 at once, often in the same read. */
+static void
+greeting_websocket (SoupServer              *server,
+                    SoupServerMessage       *msg,
+                    const char              *path,
+                    SoupWebsocketConnection *conn,
+                    gpointer                 user_data)
+{
+  echo_websocket (server, msg, path, conn, user_data);
+  soup_websocket_connection_send_text (conn, "welcome");
+}
+
 static char *
 make_certificate (char **key_path)
 {
@@ -454,7 +467,7 @@ test_client_tls_self_signed (void)
 
   g_assert_no_error (error);
   server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_websocket_handler (server, NULL, NULL, NULL, echo_websocket, &seen, NULL);
+  soup_server_add_websocket_handler (server, NULL, NULL, NULL, greeting_websocket, &seen, NULL);
   url = listen_on_loopback (server, SOUP_SERVER_LISTEN_HTTPS, "wss", "/");
 
   {
@@ -476,8 +489,13 @@ test_client_tls_self_signed (void)
     g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_OPEN);
     /* Accepted, but the problem is still reported. */
     g_assert_true (has_event (watch, "error: The server’s TLS certificate is not trusted"));
-    g_assert_true (dpx_client_send_text (watch->client, "over tls", -1, NULL));
     dpx_test_wait_until (watch->messages->len == 1, 5000);
+    g_assert_cmpmem (g_bytes_get_data (watch->messages->pdata[0], NULL),
+                     g_bytes_get_size (watch->messages->pdata[0]), "welcome", 7);
+    g_assert_true (dpx_client_send_text (watch->client, "over tls", -1, NULL));
+    dpx_test_wait_until (watch->messages->len == 2, 5000);
+    g_assert_cmpmem (g_bytes_get_data (watch->messages->pdata[1], NULL),
+                     g_bytes_get_size (watch->messages->pdata[1]), "over tls", 8);
     watch_close (watch);
   }
   g_clear_pointer (&seen, soup_message_headers_unref);
@@ -527,6 +545,18 @@ test_client_options_reach_server (void)
   g_assert_true (g_str_has_prefix (soup_message_headers_get_one (seen, "User-Agent"), "Duplex/"));
   g_assert_nonnull (strstr (dpx_client_get_extensions (watch->client), "permessage-deflate"));
   g_assert_true (has_event (watch, "X-Token: abc 123"));
+
+  /* Compressed both ways, the echo comes back whole. */
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; text->len < 100 * 1024; i++)
+      g_string_append_printf (text, "line %u of a compressible message\n", i);
+    g_assert_true (dpx_client_send_text (watch->client, text->str, text->len, NULL));
+    dpx_test_wait_until (watch->messages->len == 1, 5000);
+    g_assert_cmpmem (g_bytes_get_data (watch->messages->pdata[0], NULL),
+                     g_bytes_get_size (watch->messages->pdata[0]), text->str, text->len);
+  }
 
   /* The server closing is reported with its code and reason. */
   g_assert_true (dpx_client_send_text (watch->client, "close me!", -1, NULL));
@@ -603,13 +633,21 @@ test_client_incoming_too_big (void)
   dpx_client_set_max_message_size (watch->client, 1024);
   watch_connect (watch);
   g_assert_no_error (watch->connect_error);
-  /* The echo comes back four times over the limit: libsoup drops it. */
+  /* The echo comes back four times over the limit: it is refused from its
+   * header on, and the server is told with 1009 rather than a dropped
+   * connection. */
   g_assert_true (dpx_client_send_text (watch->client, big, -1, NULL));
   dpx_test_wait_until (dpx_client_get_state (watch->client) == DPX_CONNECTION_STATE_CLOSED, 5000);
   g_assert_cmpuint (watch->messages->len, ==, 0);
-  g_assert_true (has_event (watch, "error: The server sent a message larger than the limit of 1024 bytes"));
+  g_assert_true (has_event (watch, "error: The server sent a message of 4096 bytes, larger than the limit of 1024 bytes"));
   g_assert_true (has_event (watch, "close: Closed: 1009 (message too big)"));
   g_assert_cmpuint (dpx_client_get_close_code (watch->client), ==, 1009);
+  {
+    SoupWebsocketConnection *server_side = g_object_get_data (G_OBJECT (server), "conn");
+
+    dpx_test_wait_until (soup_websocket_connection_get_state (server_side) == SOUP_WEBSOCKET_STATE_CLOSED, 10000);
+    g_assert_cmpuint (soup_websocket_connection_get_close_code (server_side), ==, 1009);
+  }
 
   /* Just over the limit, the server is told with a close frame. */
   {

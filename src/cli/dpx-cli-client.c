@@ -187,9 +187,13 @@ on_client_state (DpxClient  *client,
 
   code = dpx_client_get_close_code (client);
   /* A clean close ends a consumer well (1005: a close frame without a
-   * code); anything else is a failure. */
+   * code); anything else is a failure, a malformed close frame from the
+   * server included (the client reports it as 1002). */
   if (run->status < 0)
     run->status = (code == 1000 || code == 1001 || code == 1005) ? DPX_EXIT_OK : DPX_EXIT_FAILURE;
+  /* A protocol error fails the run even after it got what it wanted. */
+  else if (code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR)
+    run->status = DPX_EXIT_FAILURE;
   g_main_loop_quit (run->loop);
 }
 

@@ -2,9 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Why one long file: the options, the handshake, the TLS check, the close
- * and the words for each failure are one state machine around one
- * SoupWebsocketConnection; each part reads and writes the same state.
+ * Why one long file: the options, the connection, the handshake, the TLS
+ * check, the close and the words for each failure are one state machine
+ * around one SoupWebsocketConnection; each part reads and writes the same
+ * state.
+ *
+ * The client owns its transport, as the relay does: it opens the TCP or TLS
+ * connection with GSocketClient (the system proxy through GIO, TLS through
+ * glib-networking), writes the upgrade request and reads the answer itself
+ * (dpx-client-handshake.c), then hands libsoup a stream with two filters
+ * under it: DpxGuardInputStream enforces the size limit over fragments and
+ * after inflation, and DpxClientInputStream paces what one dispatch
+ * delivers and checks the server's close frame.
  */
 #define G_LOG_DOMAIN "Duplex-Client"
 
@@ -15,11 +24,22 @@
 #include <glib/gi18n.h>
 
 #include "dpx-client.h"
+#include "dpx-client-handshake-private.h"
+#include "dpx-client-input-stream.h"
 #include "dpx-enums.h"
 #include "dpx-close-code.h"
+#include "dpx-guard-input-stream.h"
+#include "dpx-guarded-io-stream.h"
 
 /* How much of a refused upgrade's body is quoted back to the user. */
 #define BODY_PREVIEW_BYTES 200
+
+/* How long a refused upgrade's body may take to arrive. */
+#define BODY_WAIT_MS 2000
+
+/* Pings in a row that arrive while the socket takes no more output: each
+ * one's pong waits in libsoup's queue, which has no bound of its own. */
+#define MAX_PINGS_UNANSWERED 4096
 
 struct _DpxClient
 {
@@ -27,17 +47,33 @@ struct _DpxClient
 
   /* owned */
   char                    *url;
-  SoupSession             *session;
-  SoupMessage             *msg;
+  GUri                    *uri;
+  GSocketClient           *socket_client;
+  GIOStream               *connection;     /* TCP, or TLS over TCP */
+  GIOStream               *stream;         /* the connection with the filters */
   SoupWebsocketConnection *conn;
   GCancellable            *connect_cancellable;
+  GTask                   *connect_task;
   SoupMessageHeaders      *extra_headers;
+  SoupMessageHeaders      *response_headers;
+  GString                 *response_head;
+  GSource                 *head_source;
+  char                    *key;
+  char                    *request;
+  char                    *reason_phrase;
   GStrv                    protocols;
   char                    *origin;
   char                    *close_reason;
   char                    *error_message;
   char                    *extensions;
   guint                    timeout_source;
+  guint                    body_timeout_source;
+  guint                    violation_idle;
+  guint                    ping_flood_idle;
+
+  /* borrowed: the filters inside stream */
+  DpxGuardInputStream     *guard;
+  DpxClientInputStream    *input;
 
   /* options */
   guint64                  max_message_size;
@@ -48,15 +84,24 @@ struct _DpxClient
 
   /* what happened */
   DpxConnectionState       state;
+  guint                    status;
   GTlsCertificateFlags     tls_errors;
   gushort                  close_code;
   gboolean                 timed_out;
   gboolean                 closed_by_us;
   gboolean                 too_big;
   gboolean                 dropped_too_big;
+  gboolean                 bad_deflate;
+  gboolean                 deflate_accepted;
+  DpxGuardViolation        violation;
+  guint64                  violation_size;
+  gboolean                 violation_in_fragments;
+  DpxCloseFrameProblem     close_problem;
+  guint                    pings_unanswered;
+  gboolean                 ping_flood;
 
   /* What the handshake and close properties last notified. */
-  SoupMessage             *notified_msg;
+  SoupMessageHeaders      *notified_headers;
   guint                    notified_status;
   GTlsCertificateFlags     notified_tls_errors;
   gushort                  notified_close_code;
@@ -92,16 +137,14 @@ G_DEFINE_FINAL_TYPE (DpxClient, dpx_client, G_TYPE_OBJECT)
 static void
 notify_facts (DpxClient *self)
 {
-  guint status = self->msg ? soup_message_get_status (self->msg) : 0;
-
-  if (self->msg != self->notified_msg)
+  if (self->response_headers != self->notified_headers)
     {
-      self->notified_msg = self->msg;
+      self->notified_headers = self->response_headers;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESPONSE_HEADERS]);
     }
-  if (status != self->notified_status)
+  if (self->status != self->notified_status)
     {
-      self->notified_status = status;
+      self->notified_status = self->status;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_CODE]);
     }
   if (self->tls_errors != self->notified_tls_errors)
@@ -241,7 +284,7 @@ describe_tls_errors (GTlsCertificateFlags flags)
 }
 
 static gboolean
-on_accept_certificate (SoupMessage          *msg,
+on_accept_certificate (GTlsConnection       *connection,
                        GTlsCertificate      *certificate,
                        GTlsCertificateFlags  errors,
                        DpxClient            *self)
@@ -264,13 +307,11 @@ describe_connect_error (DpxClient    *self,
                         const char   *body_preview,
                         guint        *code)
 {
-  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
-  const char *host = uri ? g_uri_get_host (uri) : self->url;
-  int port = uri ? g_uri_get_port (uri) : -1;
-  guint status = self->msg ? soup_message_get_status (self->msg) : 0;
+  const char *host = self->uri ? g_uri_get_host (self->uri) : self->url;
+  int port = self->uri ? g_uri_get_port (self->uri) : -1;
 
-  if (port < 0 && uri)
-    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "wss") == 0 ? 443 : 80;
+  if (port < 0 && self->uri)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0 ? 443 : 80;
 
   if (self->timed_out)
     {
@@ -309,18 +350,18 @@ describe_connect_error (DpxClient    *self,
       *code = DPX_ERROR_TLS;
       return g_strdup_printf (_("The TLS handshake with %s failed: %s"), host, error->message);
     }
-  if (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
+  if (self->status >= 100 && self->status != SOUP_STATUS_SWITCHING_PROTOCOLS)
     {
-      const char *phrase = soup_message_get_reason_phrase (self->msg);
+      const char *phrase = self->reason_phrase;
 
       *code = DPX_ERROR_HANDSHAKE;
       if (body_preview && *body_preview)
         return g_strdup_printf (_("The server refused the WebSocket upgrade: HTTP %u %s. It answered: “%s”"),
-                                status, phrase ? phrase : "", body_preview);
+                                self->status, phrase ? phrase : "", body_preview);
       return g_strdup_printf (_("The server refused the WebSocket upgrade: HTTP %u %s"),
-                              status, phrase ? phrase : "");
+                              self->status, phrase ? phrase : "");
     }
-  if (error->domain == SOUP_WEBSOCKET_ERROR)
+  if (g_error_matches (error, DPX_ERROR, DPX_ERROR_HANDSHAKE))
     {
       *code = DPX_ERROR_HANDSHAKE;
       return g_strdup_printf (_("The WebSocket handshake with %s failed: %s"), host, error->message);
@@ -334,19 +375,30 @@ static void
 clear_connect_state (DpxClient *self)
 {
   g_clear_handle_id (&self->timeout_source, g_source_remove);
+  g_clear_handle_id (&self->body_timeout_source, g_source_remove);
+  if (self->head_source)
+    {
+      g_source_destroy (self->head_source);
+      g_clear_pointer (&self->head_source, g_source_unref);
+    }
   g_clear_object (&self->connect_cancellable);
+  g_clear_object (&self->socket_client);
 }
 
+/* Ends a connection attempt that failed: the socket, if any, goes. */
 static void
 fail_connect (DpxClient  *self,
-              GTask      *task,
               GError     *error,
               const char *body_preview)
 {
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
   guint code;
   char *text;
 
   clear_connect_state (self);
+  if (self->connection)
+    g_io_stream_close_async (self->connection, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->connection);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->timed_out)
     {
@@ -364,11 +416,27 @@ fail_connect (DpxClient  *self,
   g_task_return_new_error (task, DPX_ERROR, code, "%s", text);
 }
 
-static char *
-sanitize_preview (GBytes *bytes)
+static void G_GNUC_PRINTF (2, 3)
+fail_handshake (DpxClient  *self,
+                const char *format,
+                ...)
 {
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  error = g_error_new_literal (DPX_ERROR, DPX_ERROR_HANDSHAKE, text);
+  fail_connect (self, error, NULL);
+}
+
+static char *
+sanitize_preview (const char *data,
+                  gsize       size)
+{
   g_autofree char *valid = g_utf8_make_valid (data, size);
   GString *out = g_string_new (NULL);
 
@@ -387,96 +455,14 @@ sanitize_preview (GBytes *bytes)
   return g_strstrip (g_string_free (out, FALSE));
 }
 
-typedef struct {
-  GTask  *task;
-  GError *error;
-} RefusalData;
-
-static void
-refusal_data_free (RefusalData *data)
-{
-  g_clear_object (&data->task);
-  g_clear_error (&data->error);
-  g_free (data);
-}
-
-static void
-on_body_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  RefusalData *data = user_data;
-  DpxClient *self = g_task_get_source_object (data->task);
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-  g_autofree char *preview = bytes ? sanitize_preview (bytes) : NULL;
-
-  g_input_stream_close_async (G_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  fail_connect (self, data->task, data->error, preview);
-  refusal_data_free (data);
-}
-
-static void
-on_body_sent (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  RefusalData *data = user_data;
-  DpxClient *self = g_task_get_source_object (data->task);
-  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
-
-  if (stream == NULL)
-    {
-      fail_connect (self, data->task, data->error, NULL);
-      refusal_data_free (data);
-      return;
-    }
-  g_input_stream_read_bytes_async (stream, BODY_PREVIEW_BYTES * 2, G_PRIORITY_DEFAULT,
-                                   self->connect_cancellable, on_body_read, data);
-}
-
-static void
-copy_header (const char *name,
-             const char *value,
-             gpointer    user_data)
-{
-  soup_message_headers_append (user_data, name, value);
-}
-
-/* libsoup 3.2 does not read the body of a refused upgrade, and that body is
- * often the only clue (a proxy's error page, a framework's 404, a full
- * relay). Send the same upgrade request again as a plain request, so the
- * server refuses it the same way, and quote the first bytes it answers. */
-static void
-fetch_refusal_body (DpxClient *self,
-                    GTask     *task,
-                    GError    *error)
-{
-  g_autoptr(GUri) ws_uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(GUri) http_uri = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  RefusalData *data;
-  gboolean secure = g_ascii_strcasecmp (g_uri_get_scheme (ws_uri), "wss") == 0;
-
-  http_uri = soup_uri_copy (ws_uri, SOUP_URI_SCHEME, secure ? "https" : "http", SOUP_URI_NONE);
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, http_uri);
-  soup_message_headers_foreach (soup_message_get_request_headers (self->msg), copy_header,
-                                soup_message_get_request_headers (msg));
-  g_signal_connect_object (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
-
-  data = g_new0 (RefusalData, 1);
-  data->task = g_object_ref (task);
-  data->error = g_error_copy (error);
-  soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT, self->connect_cancellable,
-                           on_body_sent, data);
-}
-
-/* libsoup's own limit drops the connection without a word to the server, so
- * it is set to twice ours: a message between the two is refused here, with a
- * 1009 close frame the server can read. */
-static guint
+/* libsoup's own limit would drop the connection without a word to the
+ * server; the guard enforces ours over whole messages first, so libsoup's
+ * check (per frame) stays finite and never triggers. Never 0: libsoup
+ * 3.2.3 reads out of bounds when the limit is off. */
+static guint64
 soup_payload_limit (guint64 max_message_size)
 {
-  return MIN (max_message_size * 2, (guint64) G_MAXINT32);
+  return MAX (max_message_size, 1);
 }
 
 static void
@@ -485,10 +471,10 @@ on_conn_message (SoupWebsocketConnection *conn,
                  GBytes                  *message,
                  DpxClient               *self)
 {
+  if (self->too_big || self->bad_deflate)
+    return;
   if (g_bytes_get_size (message) > self->max_message_size)
     {
-      if (self->too_big)
-        return;
       self->too_big = TRUE;
       self->closed_by_us = TRUE;
       emit_event (self, DPX_ENTRY_KIND_ERROR,
@@ -501,13 +487,167 @@ on_conn_message (SoupWebsocketConnection *conn,
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
 }
 
+static gboolean
+conn_is_open (DpxClient *self)
+{
+  return self->conn &&
+         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static gboolean
+violation_idle_cb (gpointer data)
+{
+  DpxClient *self = data;
+  unsigned long long limit = self->max_message_size;
+  unsigned long long size = self->violation_size;
+
+  self->violation_idle = 0;
+  self->closed_by_us = TRUE;
+  /* The server's frames, held since the violation, are served again from
+   * the next turn on, after the close frame below is on its way. */
+  if (self->input)
+    dpx_client_input_stream_set_paused (self->input, FALSE);
+
+  if (self->violation == DPX_GUARD_VIOLATION_BAD_DEFLATE)
+    {
+      self->bad_deflate = TRUE;
+      emit_event (self, DPX_ENTRY_KIND_ERROR,
+                  _("The server sent compressed data that does not inflate; closing with 1007"));
+      if (conn_is_open (self))
+        soup_websocket_connection_close (self->conn, DPX_CLOSE_INVALID_DATA,
+                                         "Invalid compressed data");
+      return G_SOURCE_REMOVE;
+    }
+
+  self->too_big = TRUE;
+  if (self->violation_in_fragments)
+    emit_event (self, DPX_ENTRY_KIND_ERROR,
+                _("The server sent a message larger than the limit of %llu bytes "
+                  "(%llu bytes so far, in fragments); closing with 1009 "
+                  "(raise “max message size” to accept it)"),
+                limit, size);
+  else if (self->deflate_accepted)
+    emit_event (self, DPX_ENTRY_KIND_ERROR,
+                _("The server sent a message larger than the limit of %llu bytes "
+                  "(%llu bytes so far, once inflated); closing with 1009 "
+                  "(raise “max message size” to accept it)"),
+                limit, size);
+  else
+    emit_event (self, DPX_ENTRY_KIND_ERROR,
+                _("The server sent a message of %zu bytes, larger than the limit of %llu bytes; "
+                  "closing (raise “max message size” to accept it)"),
+                (gsize) size, limit);
+  if (conn_is_open (self))
+    soup_websocket_connection_close (self->conn, DPX_CLOSE_TOO_BIG, "Message too big");
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside libsoup's read: closing from here would re-enter it, so the
+ * close waits for an idle. The guard drops the offending data meanwhile. */
+static void
+on_guard_violation (DpxGuardViolation violation,
+                    guint64           size,
+                    gpointer          user_data)
+{
+  DpxClient *self = user_data;
+
+  self->violation = violation;
+  self->violation_size = size;
+  self->violation_in_fragments = self->input && dpx_client_input_stream_in_fragments (self->input);
+  /* Hold what follows (the server's own close above all) until ours is
+   * sent: the server must hear 1009, not an echo of its close. */
+  if (self->input)
+    dpx_client_input_stream_set_paused (self->input, TRUE);
+  if (self->violation_idle == 0)
+    self->violation_idle = g_idle_add_full (G_PRIORITY_DEFAULT, violation_idle_cb, self, NULL);
+}
+
+static gboolean
+ping_flood_idle_cb (gpointer data)
+{
+  DpxClient *self = data;
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->connection));
+
+  self->ping_flood_idle = 0;
+  emit_event (self, DPX_ENTRY_KIND_ERROR,
+              _("The server sends pings but does not read the answers (%u waiting); "
+                "dropping the connection"), MAX_PINGS_UNANSWERED);
+  /* A close frame would wait behind the pongs: shut the socket down, so
+   * that libsoup's next read sees the end and it drops its queue. */
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside libsoup's read, for each ping it is about to answer. */
+static void
+on_ping (gpointer user_data)
+{
+  DpxClient *self = user_data;
+  GOutputStream *output = g_io_stream_get_output_stream (self->connection);
+
+  if (self->ping_flood)
+    return;
+  if (!G_IS_POLLABLE_OUTPUT_STREAM (output) ||
+      g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (output)))
+    {
+      self->pings_unanswered = 0;
+      return;
+    }
+  if (++self->pings_unanswered < MAX_PINGS_UNANSWERED)
+    return;
+  self->ping_flood = TRUE;
+  self->ping_flood_idle = g_idle_add_full (G_PRIORITY_DEFAULT, ping_flood_idle_cb, self, NULL);
+}
+
+static char *
+describe_close_problem (DpxCloseFrameProblem problem,
+                        guint                code)
+{
+  switch (problem)
+    {
+    case DPX_CLOSE_FRAME_TRUNCATED:
+      return g_strdup (_("its payload is 1 byte long, half a close code"));
+    case DPX_CLOSE_FRAME_RESERVED_CODE:
+      return g_strdup_printf (_("it carries code %u, which must never be sent in a close frame"),
+                              code);
+    case DPX_CLOSE_FRAME_INVALID_CODE:
+      return g_strdup_printf (_("it carries code %u, which is not a valid close code"), code);
+    case DPX_CLOSE_FRAME_INVALID_UTF8:
+      return g_strdup (_("its reason is not valid UTF-8"));
+    case DPX_CLOSE_FRAME_TOO_LONG:
+      return g_strdup (_("it is longer than the 125 bytes a control frame may carry"));
+    case DPX_CLOSE_FRAME_VALID:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Runs inside libsoup's read, before libsoup sees the frame. */
+static void
+on_close_frame (DpxCloseFrameProblem problem,
+                guint                code,
+                gpointer             user_data)
+{
+  DpxClient *self = user_data;
+  g_autofree char *why = NULL;
+
+  if (problem == DPX_CLOSE_FRAME_VALID || self->close_problem != DPX_CLOSE_FRAME_VALID)
+    return;
+  self->close_problem = problem;
+  why = describe_close_problem (problem, code);
+  emit_event (self, DPX_ENTRY_KIND_ERROR, _("The server’s close frame is invalid: %s"), why);
+}
+
 static void
 on_conn_error (SoupWebsocketConnection *conn,
                GError                  *error,
                DpxClient               *self)
 {
-  /* libsoup 3.2 enforces the size limit itself and drops the connection
-   * without a close frame; say so in the user's terms. */
+  /* The close frame's own problem, or the ping flood, was told already. */
+  if (self->close_problem != DPX_CLOSE_FRAME_VALID || self->ping_flood)
+    return;
+  /* libsoup's own limit: only a message the guard let through could reach
+   * it, which would be a bug; say so in the user's terms all the same. */
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
     {
       self->too_big = TRUE;
@@ -537,9 +677,12 @@ on_conn_closed (SoupWebsocketConnection *conn,
 {
   const char *reason = soup_websocket_connection_get_close_data (conn);
 
+  g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
   self->close_code = soup_websocket_connection_get_close_code (conn);
   g_free (self->close_reason);
-  self->close_reason = g_strdup (reason);
+  /* A reason that is not UTF-8 must not reach a label or a log line. */
+  self->close_reason = reason ? g_utf8_make_valid (reason, -1) : NULL;
 
   if (self->dropped_too_big)
     {
@@ -547,11 +690,20 @@ on_conn_closed (SoupWebsocketConnection *conn,
       emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s); the connection was dropped without a close frame"),
                   self->close_code, dpx_close_code_describe (self->close_code));
     }
-  else if (self->too_big)
+  else if (self->too_big || self->bad_deflate)
     {
       /* What the server answered matters less than why we closed. */
-      self->close_code = DPX_CLOSE_TOO_BIG;
+      self->close_code = self->too_big ? DPX_CLOSE_TOO_BIG : DPX_CLOSE_INVALID_DATA;
       emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s)"),
+                  self->close_code, dpx_close_code_describe (self->close_code));
+    }
+  else if (self->close_problem != DPX_CLOSE_FRAME_VALID)
+    {
+      /* The server's close was itself a protocol error: not a clean end. */
+      self->close_code = SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+      g_clear_pointer (&self->close_reason, g_free);
+      emit_event (self, DPX_ENTRY_KIND_CLOSE,
+                  _("Closed: %u (%s); the server’s close frame was invalid"),
                   self->close_code, dpx_close_code_describe (self->close_code));
     }
   else if (self->close_code == 0 || self->close_code == 1006)
@@ -559,10 +711,10 @@ on_conn_closed (SoupWebsocketConnection *conn,
       self->close_code = 1006;
       emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Connection lost without a close frame (1006)"));
     }
-  else if (reason && *reason)
+  else if (self->close_reason && *self->close_reason)
     emit_event (self, DPX_ENTRY_KIND_CLOSE,
                 self->closed_by_us ? _("Closed: %u (%s) “%s”") : _("Closed by the server: %u (%s) “%s”"),
-                self->close_code, dpx_close_code_describe (self->close_code), reason);
+                self->close_code, dpx_close_code_describe (self->close_code), self->close_reason);
   else
     emit_event (self, DPX_ENTRY_KIND_CLOSE,
                 self->closed_by_us ? _("Closed: %u (%s)") : _("Closed by the server: %u (%s)"),
@@ -579,31 +731,46 @@ describe_headers (const char *name,
   g_string_append_printf (user_data, "\n%s: %s", name, value);
 }
 
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+static gboolean
+extensions_include_deflate (GList *extensions)
 {
-  g_autoptr(GTask) task = user_data;
-  DpxClient *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) response = NULL;
-  SoupMessageHeaders *headers;
-  guint status;
+  for (GList *l = extensions; l; l = l->next)
+    if (SOUP_IS_WEBSOCKET_EXTENSION_DEFLATE (l->data))
+      return TRUE;
+  return FALSE;
+}
 
-  self->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (self->conn == NULL)
-    {
-      status = soup_message_get_status (self->msg);
-      if (status >= 200 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fetch_refusal_body (self, task, error);
-      else
-        fail_connect (self, task, error, NULL);
-      return;
-    }
+/* The upgrade succeeded: libsoup takes the connection over, with the guard
+ * and the pacing stream under it. */
+static void
+open_connection (DpxClient *self,
+                 char      *protocol,
+                 GList     *extensions)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
+  g_autoptr(GInputStream) guard = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GString) response = NULL;
 
   clear_connect_state (self);
 
+  self->deflate_accepted = extensions_include_deflate (extensions);
+  guard = dpx_guard_input_stream_new (g_io_stream_get_input_stream (self->connection),
+                                      self->max_message_size, self->deflate_accepted);
+  input = dpx_client_input_stream_new (guard, DPX_CLIENT_INPUT_DISPATCH_BYTES,
+                                       DPX_CLIENT_INPUT_DISPATCH_FRAMES);
+  self->guard = DPX_GUARD_INPUT_STREAM (guard);
+  self->input = DPX_CLIENT_INPUT_STREAM (input);
+  dpx_guard_input_stream_set_violation_func (self->guard, on_guard_violation, self);
+  dpx_client_input_stream_set_close_func (self->input, on_close_frame, self);
+  dpx_client_input_stream_set_ping_func (self->input, on_ping, self);
+  self->stream = dpx_guarded_io_stream_new (self->connection, input,
+                                            g_io_stream_get_output_stream (self->connection));
+
+  self->conn = soup_websocket_connection_new (self->stream, self->uri,
+                                              SOUP_WEBSOCKET_CONNECTION_CLIENT,
+                                              self->origin, protocol, extensions);
+  g_free (protocol);
   soup_websocket_connection_set_max_incoming_payload_size (self->conn, soup_payload_limit (self->max_message_size));
   soup_websocket_connection_set_keepalive_interval (self->conn, self->keepalive_interval);
   g_signal_connect_object (self->conn, "message", G_CALLBACK (on_conn_message), self, 0);
@@ -611,17 +778,16 @@ on_connected (GObject      *source,
   g_signal_connect_object (self->conn, "closing", G_CALLBACK (on_conn_closing), self, 0);
   g_signal_connect_object (self->conn, "closed", G_CALLBACK (on_conn_closed), self, 0);
 
-  headers = soup_message_get_response_headers (self->msg);
   g_free (self->extensions);
-  self->extensions = g_strdup (soup_message_headers_get_list (headers, "Sec-WebSocket-Extensions"));
+  self->extensions = g_strdup (soup_message_headers_get_list (self->response_headers,
+                                                              "Sec-WebSocket-Extensions"));
 
   set_state (self, DPX_CONNECTION_STATE_OPEN);
 
   response = g_string_new (NULL);
   g_string_append_printf (response, _("Handshake response: HTTP %u %s"),
-                          soup_message_get_status (self->msg),
-                          soup_message_get_reason_phrase (self->msg));
-  soup_message_headers_foreach (headers, describe_headers, response);
+                          self->status, self->reason_phrase ? self->reason_phrase : "");
+  soup_message_headers_foreach (self->response_headers, describe_headers, response);
   emit_event (self, DPX_ENTRY_KIND_INFO, "%s", response->str);
 
   emit_event (self, DPX_ENTRY_KIND_OPEN, _("Connected to %s (subprotocol: %s; extensions: %s)"),
@@ -630,6 +796,252 @@ on_connected (GObject      *source,
               self->extensions ? self->extensions : _("none"));
 
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_body_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DpxClient) self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *preview = NULL;
+  gsize size = 0;
+  const char *data;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+  if (self->connect_task == NULL)
+    return;
+  /* A chunked body starts with the chunk's size on a line of its own. */
+  if (data && soup_message_headers_get_encoding (self->response_headers) == SOUP_ENCODING_CHUNKED)
+    {
+      const char *eol = memchr (data, '\n', size);
+
+      if (eol)
+        {
+          size -= eol + 1 - data;
+          data = eol + 1;
+        }
+    }
+  preview = data ? sanitize_preview (data, size) : NULL;
+  error = g_error_new_literal (DPX_ERROR, DPX_ERROR_HANDSHAKE, "refused");
+  fail_connect (self, error, preview);
+}
+
+static gboolean
+on_body_timeout (gpointer data)
+{
+  DpxClient *self = data;
+
+  self->body_timeout_source = 0;
+  g_cancellable_cancel (self->connect_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* A refused upgrade's body is often the only clue (a proxy's error page, a
+ * framework's 404, a full relay): quote its first bytes. */
+static void
+read_refusal_body (DpxClient *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (soup_message_headers_get_encoding (self->response_headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (self->response_headers) == 0)
+    {
+      error = g_error_new_literal (DPX_ERROR, DPX_ERROR_HANDSHAKE, "refused");
+      fail_connect (self, error, NULL);
+      return;
+    }
+
+  /* The handshake is over; the body gets a short wait of its own. */
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  self->body_timeout_source = g_timeout_add (BODY_WAIT_MS, on_body_timeout, self);
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (self->connection),
+                                   BODY_PREVIEW_BYTES * 2, G_PRIORITY_DEFAULT,
+                                   self->connect_cancellable, on_body_read, g_object_ref (self));
+}
+
+static void
+handle_response_head (DpxClient *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) response = NULL;
+  GList *extensions = NULL;
+  char *protocol = NULL;
+  GString *head = self->response_head;
+  SoupHTTPVersion version;
+
+  self->response_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  if (!soup_headers_parse_response (head->str, head->len, self->response_headers,
+                                    &version, &self->status, &self->reason_phrase))
+    {
+      g_autofree char *preview = sanitize_preview (head->str, head->len);
+
+      self->status = 0;
+      g_clear_pointer (&self->response_headers, soup_message_headers_unref);
+      fail_handshake (self, _("the server did not answer in HTTP: “%s”"), preview);
+      return;
+    }
+
+  if (self->status != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      response = g_string_new (NULL);
+      g_string_append_printf (response, _("Handshake response: HTTP %u %s"),
+                              self->status, self->reason_phrase ? self->reason_phrase : "");
+      soup_message_headers_foreach (self->response_headers, describe_headers, response);
+      emit_event (self, DPX_ENTRY_KIND_INFO, "%s", response->str);
+      read_refusal_body (self);
+      return;
+    }
+
+  if (!dpx_handshake_check_response (self->response_headers, self->key,
+                                     (const char * const *) self->protocols, self->deflate,
+                                     &protocol, &extensions, &error))
+    {
+      fail_connect (self, error, NULL);
+      return;
+    }
+  open_connection (self, protocol, extensions);
+}
+
+static gboolean read_response_head (GObject *stream,
+                                    gpointer user_data);
+
+/* Reads the answer's head a byte at a time, so that not one byte of the
+ * frames after it is taken from the stream libsoup will read. */
+static gboolean
+read_response_head (GObject  *stream,
+                    gpointer  user_data)
+{
+  DpxClient *self = user_data;
+  GPollableInputStream *input = G_POLLABLE_INPUT_STREAM (stream);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char c;
+      gssize n = g_pollable_input_stream_read_nonblocking (input, &c, 1,
+                                                           self->connect_cancellable, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          if (self->head_source == NULL)
+            {
+              self->head_source = g_pollable_input_stream_create_source (input,
+                                                                         self->connect_cancellable);
+              g_source_set_callback (self->head_source, G_SOURCE_FUNC (read_response_head),
+                                     self, NULL);
+              g_source_attach (self->head_source, g_main_context_get_thread_default ());
+            }
+          return G_SOURCE_CONTINUE;
+        }
+
+      if (self->head_source)
+        {
+          g_source_destroy (self->head_source);
+          g_clear_pointer (&self->head_source, g_source_unref);
+        }
+
+      if (n < 0)
+        {
+          fail_connect (self, error, NULL);
+          return G_SOURCE_REMOVE;
+        }
+      if (n == 0)
+        {
+          if (self->response_head->len == 0)
+            fail_handshake (self, _("the server closed the connection without answering"));
+          else
+            fail_handshake (self,
+                            _("the server closed the connection in the middle of its answer"));
+          return G_SOURCE_REMOVE;
+        }
+
+      g_string_append_c (self->response_head, c);
+      if (g_str_has_suffix (self->response_head->str, "\r\n\r\n") ||
+          g_str_has_suffix (self->response_head->str, "\n\n"))
+        {
+          handle_response_head (self);
+          return G_SOURCE_REMOVE;
+        }
+      if (self->response_head->len >= DPX_HANDSHAKE_MAX_HEAD)
+        {
+          fail_handshake (self,
+                          _("the server’s answer is longer than %u KiB without ending its headers"),
+                          (guint) (DPX_HANDSHAKE_MAX_HEAD / 1024));
+          return G_SOURCE_REMOVE;
+        }
+    }
+}
+
+static void
+on_request_written (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DpxClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (self->connect_task == NULL)
+    return;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      fail_connect (self, error, NULL);
+      return;
+    }
+
+  /* Exactly what went on the wire, one header a line. */
+  lines = g_strsplit (self->request, "\r\n", -1);
+  text = g_string_new (NULL);
+  g_string_append_printf (text, _("Handshake request: %s"), lines[0]);
+  for (guint i = 1; lines[i] && *lines[i]; i++)
+    g_string_append_printf (text, "\n%s", lines[i]);
+  emit_event (self, DPX_ENTRY_KIND_INFO, "%s", text->str);
+
+  self->response_head = g_string_new (NULL);
+  read_response_head (G_OBJECT (g_io_stream_get_input_stream (self->connection)), self);
+}
+
+static void
+on_socket_connected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(DpxClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  if (self->connect_task == NULL)
+    return;
+  connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (connection == NULL)
+    {
+      fail_connect (self, error, NULL);
+      return;
+    }
+
+  self->connection = G_IO_STREAM (connection);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->connection),
+                                   self->request, strlen (self->request), G_PRIORITY_DEFAULT,
+                                   self->connect_cancellable, on_request_written,
+                                   g_object_ref (self));
+}
+
+/* The certificate is checked when GSocketClient starts the TLS handshake. */
+static void
+on_socket_client_event (GSocketClient      *client,
+                        GSocketClientEvent  event,
+                        GSocketConnectable *connectable,
+                        GIOStream          *connection,
+                        DpxClient          *self)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection))
+    g_signal_connect_object (connection, "accept-certificate",
+                             G_CALLBACK (on_accept_certificate), self, 0);
 }
 
 static gboolean
@@ -655,17 +1067,44 @@ reset_connection (DpxClient *self)
 {
   if (self->conn)
     g_signal_handlers_disconnect_by_data (self->conn, self);
+  if (self->guard)
+    dpx_guard_input_stream_set_violation_func (self->guard, NULL, NULL);
+  if (self->input)
+    {
+      dpx_client_input_stream_set_close_func (self->input, NULL, NULL);
+      dpx_client_input_stream_set_ping_func (self->input, NULL, NULL);
+    }
+  self->guard = NULL;
+  self->input = NULL;
+  g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
   g_clear_object (&self->conn);
-  g_clear_object (&self->msg);
+  g_clear_object (&self->stream);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->uri, g_uri_unref);
+  g_clear_pointer (&self->response_headers, soup_message_headers_unref);
+  if (self->response_head)
+    g_string_free (g_steal_pointer (&self->response_head), TRUE);
+  g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->request, g_free);
+  g_clear_pointer (&self->reason_phrase, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->close_reason, g_free);
   g_clear_pointer (&self->extensions, g_free);
+  self->status = 0;
   self->tls_errors = 0;
   self->close_code = 0;
   self->timed_out = FALSE;
   self->closed_by_us = FALSE;
   self->too_big = FALSE;
   self->dropped_too_big = FALSE;
+  self->bad_deflate = FALSE;
+  self->deflate_accepted = FALSE;
+  self->violation_size = 0;
+  self->violation_in_fragments = FALSE;
+  self->close_problem = DPX_CLOSE_FRAME_VALID;
+  self->pings_unanswered = 0;
+  self->ping_flood = FALSE;
 }
 
 void
@@ -676,10 +1115,10 @@ dpx_client_connect_async (DpxClient           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) request = NULL;
-  SoupMessageHeaders *headers;
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autofree char *address = NULL;
+  gboolean secure;
+  int port;
 
   g_return_if_fail (DPX_IS_CLIENT (self));
 
@@ -705,23 +1144,34 @@ dpx_client_connect_async (DpxClient           *self,
       return;
     }
 
-  if (self->session == NULL)
+  /* Percent-escapes stay as the user wrote them, as a browser sends them. */
+  self->uri = g_uri_parse (self->url, SOUP_HTTP_URI_FLAGS, NULL);
+  secure = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0;
+  port = g_uri_get_port (self->uri) > 0 ? g_uri_get_port (self->uri) : (secure ? 443 : 80);
+  self->key = dpx_handshake_new_key ();
+  self->request = dpx_handshake_build_request (self->uri, self->key, self->origin,
+                                               (const char * const *) self->protocols,
+                                               self->deflate, self->extra_headers,
+                                               "Duplex/" PACKAGE_VERSION);
+
+  /* An http(s) address, so the system proxy settings for the web apply. */
+  address = g_uri_join (G_URI_FLAGS_NONE, secure ? "https" : "http", NULL,
+                        g_uri_get_host (self->uri), port, "", NULL, NULL);
+  connectable = g_network_address_parse_uri (address, port, &error);
+  if (connectable == NULL)
     {
-      self->session = soup_session_new ();
-      soup_session_set_user_agent (self->session, "Duplex/" PACKAGE_VERSION " ");
+      self->error_message = g_strdup (error->message);
+      emit_event (self, DPX_ENTRY_KIND_ERROR, "%s", error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  if (self->deflate)
-    soup_session_add_feature_by_type (self->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
-  else
-    soup_session_remove_feature_by_type (self->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
 
-  self->msg = soup_message_new (SOUP_METHOD_GET, self->url);
-  headers = soup_message_get_request_headers (self->msg);
-  soup_message_headers_iter_init (&iter, self->extra_headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (headers, name, value);
-  g_signal_connect_object (self->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
+  self->socket_client = g_socket_client_new ();
+  g_socket_client_set_tls (self->socket_client, secure);
+  g_signal_connect_object (self->socket_client, "event",
+                           G_CALLBACK (on_socket_client_event), self, 0);
 
+  self->connect_task = g_steal_pointer (&task);
   self->connect_cancellable = g_cancellable_new ();
   if (cancellable)
     g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
@@ -730,23 +1180,10 @@ dpx_client_connect_async (DpxClient           *self,
     self->timeout_source = g_timeout_add_seconds (self->handshake_timeout, on_handshake_timeout, self);
 
   set_state (self, DPX_CONNECTION_STATE_CONNECTING);
+  emit_event (self, DPX_ENTRY_KIND_INFO, _("Connecting to %s"), self->url);
 
-  request = g_string_new (NULL);
-  g_string_append_printf (request, _("Connecting to %s"), self->url);
-  soup_message_headers_foreach (headers, describe_headers, request);
-  if (self->origin)
-    g_string_append_printf (request, "\nOrigin: %s", self->origin);
-  if (self->protocols && self->protocols[0])
-    {
-      g_autofree char *joined = g_strjoinv (", ", self->protocols);
-
-      g_string_append_printf (request, "\nSec-WebSocket-Protocol: %s", joined);
-    }
-  emit_event (self, DPX_ENTRY_KIND_INFO, "%s", request->str);
-
-  soup_session_websocket_connect_async (self->session, self->msg, self->origin, self->protocols,
-                                        G_PRIORITY_DEFAULT, self->connect_cancellable,
-                                        on_connected, g_steal_pointer (&task));
+  g_socket_client_connect_async (self->socket_client, connectable, self->connect_cancellable,
+                                 on_socket_connected, g_object_ref (self));
 }
 
 gboolean
@@ -964,9 +1401,8 @@ dpx_client_set_max_message_size (DpxClient *self,
   g_return_if_fail (DPX_IS_CLIENT (self));
   g_return_if_fail (max_message_size > 0);
 
+  /* A connection keeps the limit its guard was built with. */
   self->max_message_size = max_message_size;
-  if (self->conn)
-    soup_websocket_connection_set_max_incoming_payload_size (self->conn, soup_payload_limit (max_message_size));
 }
 
 void
@@ -1031,7 +1467,7 @@ guint
 dpx_client_get_status_code (DpxClient *self)
 {
   g_return_val_if_fail (DPX_IS_CLIENT (self), 0);
-  return self->msg ? soup_message_get_status (self->msg) : 0;
+  return self->status;
 }
 
 /**
@@ -1043,7 +1479,7 @@ SoupMessageHeaders *
 dpx_client_get_response_headers (DpxClient *self)
 {
   g_return_val_if_fail (DPX_IS_CLIENT (self), NULL);
-  return self->msg ? soup_message_get_response_headers (self->msg) : NULL;
+  return self->response_headers;
 }
 
 GTlsCertificateFlags
@@ -1082,15 +1518,10 @@ dpx_client_dispose (GObject *object)
   if (self->connect_cancellable)
     g_cancellable_cancel (self->connect_cancellable);
   clear_connect_state (self);
-  if (self->conn)
-    {
-      g_signal_handlers_disconnect_by_data (self->conn, self);
-      if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->conn, 1001, NULL);
-    }
-  g_clear_object (&self->conn);
-  g_clear_object (&self->msg);
-  g_clear_object (&self->session);
+  if (self->conn &&
+      soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, 1001, NULL);
+  reset_connection (self);
 
   G_OBJECT_CLASS (dpx_client_parent_class)->dispose (object);
 }
