@@ -1,9 +1,10 @@
 /* fuzz-guard-stream.c: the relay's size guard over any bytes a client sends
  *
  * The first three bytes choose the guard: the limit (1 to 65536 bytes),
- * whether it inflates, and how many bytes at most each read of the socket
- * returns. The rest is the wire, read through the guard in reads of
- * random sizes.
+ * whether it inflates, whether it is read as a pollable stream (as the
+ * relay's libsoup reads it) or a blocking one, and how many bytes at most
+ * each read of the socket returns. The rest is the wire, read through the
+ * guard in reads of random sizes.
  *
  * Invariants: the violation callback runs at most once, and a "too big"
  * one reports more than the limit; what comes out is whole frames of the
@@ -25,7 +26,8 @@
 #include "fuzz-support.h"
 
 /* A base stream that returns at most a few bytes per read, as a socket
- * might, so frames and deflate data are split anywhere. */
+ * might, so frames and deflate data are split anywhere. It is pollable
+ * and always readable, so the guard can be read as the relay reads it. */
 #define FUZZ_TYPE_TRICKLE_STREAM (fuzz_trickle_stream_get_type ())
 G_DECLARE_FINAL_TYPE (FuzzTrickleStream, fuzz_trickle_stream, FUZZ, TRICKLE_STREAM, GInputStream)
 
@@ -40,7 +42,11 @@ struct _FuzzTrickleStream
   GRand        *rand;
 };
 
-G_DEFINE_FINAL_TYPE (FuzzTrickleStream, fuzz_trickle_stream, G_TYPE_INPUT_STREAM)
+static void fuzz_trickle_stream_pollable_init (GPollableInputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FuzzTrickleStream, fuzz_trickle_stream, G_TYPE_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                      fuzz_trickle_stream_pollable_init))
 
 static gssize
 fuzz_trickle_stream_read (GInputStream  *stream,
@@ -56,6 +62,28 @@ fuzz_trickle_stream_read (GInputStream  *stream,
   memcpy (buffer, self->data + self->pos, n);
   self->pos += n;
   return n;
+}
+
+static gboolean
+fuzz_trickle_stream_is_readable (GPollableInputStream *pollable)
+{
+  return TRUE;
+}
+
+static gssize
+fuzz_trickle_stream_read_nonblocking (GPollableInputStream  *pollable,
+                                      void                  *buffer,
+                                      gsize                  count,
+                                      GError               **error)
+{
+  return fuzz_trickle_stream_read (G_INPUT_STREAM (pollable), buffer, count, NULL, error);
+}
+
+static void
+fuzz_trickle_stream_pollable_init (GPollableInputStreamInterface *iface)
+{
+  iface->is_readable = fuzz_trickle_stream_is_readable;
+  iface->read_nonblocking = fuzz_trickle_stream_read_nonblocking;
 }
 
 static void
@@ -241,6 +269,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   Violations violations = { 0 };
   guint64 limit;
   gboolean inflate;
+  gboolean pollable;
   gsize max_read;
   guint32 seed;
   guint next_in = 0;
@@ -250,7 +279,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return -1;
   limit = 1 + (data[0] | (data[1] << 8));
   inflate = data[2] & 1;
-  max_read = 1 + (data[2] >> 1);
+  pollable = (data[2] & 2) != 0;
+  max_read = 1 + (data[2] >> 2);
   data += 3;
   size -= 3;
 
@@ -265,7 +295,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       guint8 buffer[4096];
       gsize want = g_rand_int_range (rand, 1, sizeof buffer + 1);
-      gssize n = g_input_stream_read (guard, buffer, want, NULL, &error);
+      gssize n;
+
+      if (pollable)
+        n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (guard),
+                                                      buffer, want, NULL, &error);
+      else
+        n = g_input_stream_read (guard, buffer, want, NULL, &error);
 
       g_assert_no_error (error);
       g_assert_cmpint (n, >=, 0);
