@@ -2,8 +2,9 @@
  *
  * Invariants: a refusal comes with an error; the same text gives the same
  * answer with its length given or NUL-terminated; and what the checker
- * accepts, json-glib parses into a value, and the compose box's
- * dpx_parse_json_message() accepts too.
+ * accepts, json-glib parses into a value, the compose box's
+ * dpx_parse_json_message() accepts too, and the message view's
+ * dpx_format_pretty_json() writes out again as UTF-8.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dpx-error.h"
+#include "dpx-format.h"
 #include "dpx-json-check.h"
 #include "dpx-parse.h"
 #include "fuzz-support.h"
@@ -24,6 +26,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autofree char *text = g_strndup ((const char *) data, size);
   g_autoptr(GError) error = NULL;
+  g_autofree char *pretty = NULL;
   gboolean valid;
 
   valid = dpx_json_check (text, size, &error);
@@ -52,6 +55,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (!dpx_parse_json_message (text, &error))
         g_error ("dpx_json_check() accepts what dpx_parse_json_message() refuses: %s",
                  error->message);
+
+      pretty = dpx_format_pretty_json (text, size);
+      if (pretty != NULL && !g_utf8_validate (pretty, -1, NULL))
+        g_error ("dpx_format_pretty_json() of UTF-8 JSON is not UTF-8: %s", pretty);
     }
 
   return 0;
