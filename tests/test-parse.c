@@ -51,6 +51,10 @@ test_base64 (void)
   g_autoptr(GBytes) lone = NULL;
   g_autoptr(GBytes) inner_pad = NULL;
   g_autoptr(GBytes) bad = NULL;
+  g_autoptr(GBytes) padded = NULL;
+  static const char * const over_padded[] = {
+    "=", "====", "QQ======", "SGVsbG8=====", "SGVsbG8 = = = =",
+  };
 
   g_assert_no_error (error);
   assert_bytes (plain, "Hello", 5);
@@ -71,6 +75,20 @@ test_base64 (void)
   bad = dpx_parse_base64 ("SGV*", &error);
   g_assert_null (bad);
   g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Padding past the last group of four would decode to made-up bytes. */
+  for (guint i = 0; i < G_N_ELEMENTS (over_padded); i++)
+    {
+      g_autoptr(GBytes) bytes = dpx_parse_base64 (over_padded[i], &error);
+
+      g_assert_null (bytes);
+      g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
+      g_clear_error (&error);
+    }
+  padded = dpx_parse_base64 ("QQ==", &error);
+  g_assert_no_error (error);
+  assert_bytes (padded, "A", 1);
 }
 
 static void

@@ -94,7 +94,9 @@ dpx_parse_base64 (const char  *text,
     }
   while (clean->len % 4 != 0)
     g_string_append_c (clean, '=');
-  if (strchr (clean->str, '=') && strspn (strchr (clean->str, '='), "=") != strlen (strchr (clean->str, '=')))
+  if (strchr (clean->str, '=') &&
+      (strspn (strchr (clean->str, '='), "=") != strlen (strchr (clean->str, '=')) ||
+       strlen (strchr (clean->str, '=')) >= 4))
     {
       g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT,
                            _("Invalid base64: “=” may only pad the end"));
