@@ -75,6 +75,36 @@ test_json_deep_nesting (void)
   g_assert_nonnull (strstr (error->message, "nested too deeply"));
 }
 
+/* What json-glib would refuse or damage: bytes that are not UTF-8 inside a
+ * string, and half a UTF-16 pair (json-glib turns it into bytes that are
+ * not UTF-8 and drops what follows). A whole pair is a character. */
+static void
+test_json_strings_are_characters (void)
+{
+  static const char * const refused[] = {
+    "\"\xff\"", "[\"a\xc3\"]", "\"\\udc00\"", "[\"\\ud800x\"]",
+    "\"\\ud800\\u0041\"", "\"\\ud800\"",
+  };
+  static const char * const accepted[] = {
+    "\"\\ud83d\\ude00\"", "\"é \\u00e9 \\uffff\"", "[\"\xf0\x9f\x98\x80\"]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (dpx_json_check (refused[i], -1, &error));
+      g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (dpx_json_check (accepted[i], -1, &error));
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -84,6 +114,7 @@ main (int    argc,
   g_test_add_func ("/json-check/accepts-rfc8259", test_json_accepts_rfc8259);
   g_test_add_func ("/json-check/refuses-lenient", test_json_refuses_lenient);
   g_test_add_func ("/json-check/deep-nesting", test_json_deep_nesting);
+  g_test_add_func ("/json-check/strings-are-characters", test_json_strings_are_characters);
 
   return g_test_run ();
 }

@@ -490,7 +490,7 @@ test_log_refuses_what_export_never_writes (void)
     /* text that json-glib would cut at U+0000 or turn into invalid UTF-8 */
     { GOOD_START "\"kind\":\"text\",\"size\":3,\"text\":\"a\\u0000b\"}", "U+0000" },
     { GOOD_START "\"kind\":\"info\",\"text\":\"\\u0000\"}", "U+0000" },
-    { GOOD_START "\"kind\":\"text\",\"text\":\"a\\ud800b\"}", "“text” is not valid Unicode" },
+    { GOOD_START "\"kind\":\"text\",\"text\":\"a\\ud800b\"}", "lone UTF-16 surrogate" },
     /* what only a lenient parser takes */
     { GOOD_START "\"kind\":\"text\",\"text\":\"a\"} trailing", "more text follows the value" },
     { GOOD_START "\"kind\":\"text\",\"text\":'a'}", "Invalid JSON" },

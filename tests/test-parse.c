@@ -38,7 +38,18 @@ test_hex (void)
   bad = dpx_parse_hex ("ab zz", &error);
   g_assert_null (bad);
   g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
-  g_assert_nonnull (strstr (error->message, "position 4"));
+  g_assert_nonnull (strstr (error->message, "character 4"));
+  g_clear_error (&error);
+
+  /* A person's non-ASCII character is named whole, and counted as one: the
+   * message stays valid UTF-8 for the label that shows it. */
+  g_assert_null (dpx_parse_hex ("00 é", &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "“é” at character 4"));
+  g_clear_error (&error);
+  g_assert_null (dpx_parse_base64 ("Aé", &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "“é” at character 2"));
 }
 
 static void

@@ -55,6 +55,22 @@ literal (Checker    *c,
   return TRUE;
 }
 
+/* Four hex digits at @p, before @end, as one UTF-16 code unit. */
+static gboolean
+hex_unit (const char *p,
+          const char *end,
+          guint      *unit)
+{
+  *unit = 0;
+  for (int i = 0; i < 4; i++)
+    {
+      if (p + i >= end || !g_ascii_isxdigit (p[i]))
+        return FALSE;
+      *unit = (*unit << 4) | g_ascii_xdigit_value (p[i]);
+    }
+  return TRUE;
+}
+
 static gboolean
 check_string (Checker *c)
 {
@@ -77,14 +93,37 @@ check_string (Checker *c)
             break;
           if (*c->p == 'u')
             {
-              for (int i = 1; i <= 4; i++)
-                if (c->p + i >= c->end || !g_ascii_isxdigit (c->p[i]))
-                  return fail (c, N_("\\u needs four hex digits"));
+              guint unit;
+
+              if (!hex_unit (c->p + 1, c->end, &unit))
+                return fail (c, N_("\\u needs four hex digits"));
               c->p += 5;
+              /* A UTF-16 surrogate must come as a high and low pair:
+               * json-glib turns a lone one into bytes that are not UTF-8. */
+              if (unit >= 0xdc00 && unit <= 0xdfff)
+                return fail (c, N_("a \\u escape is half of a character (a lone UTF-16 surrogate)"));
+              if (unit >= 0xd800 && unit <= 0xdbff)
+                {
+                  guint low;
+
+                  if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' ||
+                      !hex_unit (c->p + 2, c->end, &low) || low < 0xdc00 || low > 0xdfff)
+                    return fail (c, N_("a \\u escape is half of a character (a lone UTF-16 surrogate)"));
+                  c->p += 6;
+                }
               continue;
             }
           if (!strchr ("\"\\/bfnrt", *c->p))
             return fail (c, N_("unknown escape in a string"));
+        }
+      else if (ch >= 0x80)
+        {
+          gunichar uc = g_utf8_get_char_validated ((const char *) c->p, c->end - c->p);
+
+          if (uc == (gunichar) -1 || uc == (gunichar) -2)
+            return fail (c, N_("the string is not valid UTF-8"));
+          c->p = (const char *) g_utf8_next_char (c->p);
+          continue;
         }
       c->p++;
     }

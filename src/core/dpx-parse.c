@@ -18,6 +18,18 @@
 #include "dpx-json-check.h"
 #include "dpx-parse.h"
 
+/* The character at @p for an error message: whole when it is valid UTF-8
+ * (the text may be a person's), else its byte in hex. */
+static char *
+dup_character (const char *p)
+{
+  gunichar c = g_utf8_get_char_validated (p, -1);
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    return g_strdup_printf ("\\x%02x", (guchar) *p);
+  return g_strndup (p, g_utf8_next_char (p) - p);
+}
+
 /* Accepts hex digits with any whitespace, colons or dashes between bytes. */
 GBytes *
 dpx_parse_hex (const char  *text,
@@ -38,8 +50,11 @@ dpx_parse_hex (const char  *text,
                 break;
               continue;
             }
+          g_autofree char *what = dup_character (p);
+
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT,
-                       _("“%c” at position %d is not a hex digit"), *p, (int) (p - text) + 1);
+                       _("“%s” at character %d is not a hex digit"), what,
+                       (int) g_utf8_pointer_to_offset (text, p) + 1);
           return NULL;
         }
       if (high < 0)
@@ -77,9 +92,11 @@ dpx_parse_base64 (const char  *text,
         continue;
       if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=' && *p != '-' && *p != '_')
         {
+          g_autofree char *what = dup_character (p);
+
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT,
-                       _("Invalid base64: “%c” at character %d is not a base64 character"),
-                       *p, (int) (p - text) + 1);
+                       _("Invalid base64: “%s” at character %d is not a base64 character"),
+                       what, (int) g_utf8_pointer_to_offset (text, p) + 1);
           return NULL;
         }
       /* The URL-safe alphabet is accepted too. */
