@@ -102,9 +102,11 @@ create_file (const char *path)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  GFileOutputStream *out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_autoptr(GFileOutputStream) out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                                    &error);
 
   g_assert_no_error (error);
+  /* The buffered stream holds the file's stream from here. */
   return g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (out), 1 * MIB);
 }
 
@@ -240,7 +242,8 @@ test_import_overlong_line (void)
   g_assert_nonnull (strstr (error->message, "longer than 33.0"));
   g_assert_nonnull (strstr (error->message, "nothing was imported"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
-  g_assert_cmpuint (growth_kib, <, line_size / 1024 / 2);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (growth_kib, <, line_size / 1024 / 2);
 
   g_assert_finalize_object (g_steal_pointer (&log));
   g_assert_finalize_object (g_steal_pointer (&file));
@@ -269,7 +272,10 @@ test_import_streams_huge_file (void)
   const char *cap_env = g_getenv ("DUPLEX_TEST_IMPORT_CAP");
   const guint cap = cap_env ? g_ascii_strtoull (cap_env, NULL, 10) : 1000;
   const char *size_env = g_getenv ("DUPLEX_TEST_IMPORT_MIB");
-  guint64 target = (size_env ? g_ascii_strtoull (size_env, NULL, 10) : 256) * MIB;
+  /* Under AddressSanitizer, where memory is not measured, a small file
+   * still checks the streaming and the ring. */
+  guint64 target = (size_env ? g_ascii_strtoull (size_env, NULL, 10)
+                             : DPX_TEST_MEMORY_MEASURABLE ? 256 : 8) * MIB;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
@@ -341,8 +347,9 @@ test_import_streams_huge_file (void)
                 written / MIB, n_entries, cap, seconds, peak_kib () / 1024, growth_kib / 1024);
 
   /* Far below the file: what is held is the cap's worth of entries. */
-  g_assert_cmpuint (growth_kib, <, written / 1024 / 8);
-  if (cap_env == NULL)
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (growth_kib, <, written / 1024 / 8);
+  if (DPX_TEST_MEMORY_MEASURABLE && cap_env == NULL)
     g_assert_cmpuint (growth_kib, <, 64 * 1024);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, cap);
