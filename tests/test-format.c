@@ -117,7 +117,8 @@ test_large_text_is_cut_with_a_note (void)
 static void
 test_detail_capped (void)
 {
-  g_autoptr(DpxLogEntry) json = entry_new (DPX_ENTRY_KIND_TEXT, "{\"a\":[1,2,3],\"b\":\"é\"}", 22);
+  const char *object = "{\"a\":[1,2,3],\"b\":\"é\"}";
+  g_autoptr(DpxLogEntry) json = entry_new (DPX_ENTRY_KIND_TEXT, object, strlen (object));
   g_autoptr(DpxLogEntry) text = entry_new (DPX_ENTRY_KIND_TEXT, "aéb", 4);
   g_autoptr(DpxLogEntry) binary = entry_new (DPX_ENTRY_KIND_BINARY, "0123456789abcdefXY", 18);
   g_autofree char *all = NULL;

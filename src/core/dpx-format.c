@@ -287,14 +287,17 @@ cut_point (const char *text,
            gsize       max)
 {
   const char *end;
-  const char *newline;
+  const char *quarter;
+  const char *newline = NULL;
 
   if (length <= max)
     return length;
   end = text + max;
   while (end > text && (*end & 0xc0) == 0x80)
     end--;
-  newline = g_strrstr_len (text + max - max / 4, end - (text + max - max / 4), "\n");
+  quarter = text + max - max / 4;
+  if (end > quarter)
+    newline = g_strrstr_len (quarter, end - quarter, "\n");
   if (newline != NULL)
     end = newline + 1;
   return end - text;

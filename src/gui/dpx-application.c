@@ -126,8 +126,9 @@ dpx_application_command_line (GApplication            *application,
         url = argv[i];
       else
         {
-          g_application_command_line_printerr (command_line, "%s\n",
-                                               _("Usage: duplex [URL | FILE…]: give one WebSocket URL at most"));
+          const char *usage = _("Usage: duplex [URL | FILE…]: give one WebSocket URL at most");
+
+          g_application_command_line_printerr (command_line, "%s\n", usage);
           return 2;
         }
     }
@@ -275,7 +276,8 @@ dpx_application_new (GApplicationFlags flags)
   return g_object_new (DPX_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "resource-base-path", "/io/github/duplexws/Duplex",
-                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN,
+                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE
+                                | G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 

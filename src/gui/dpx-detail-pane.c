@@ -28,6 +28,12 @@
 #define DPX_DETAIL_PANE_SYNC_MAX (32 * 1024)
 /* How much of a formatted payload is shown until "Show all". */
 #define DPX_DETAIL_PANE_SHOWN (256 * 1024)
+/* Show All shows this much of a binary payload at most: its dump is five
+ * times its size, and 80 MB of dump for 16 MiB is more than a text view
+ * takes in any reasonable time. Save has all of it. */
+#define DPX_DETAIL_PANE_ALL_BINARY (1024 * 1024)
+/* The length of one row of dpx_format_hex_dump(). */
+#define DPX_DETAIL_PANE_DUMP_ROW 79
 /* How much text goes into the buffer at a time, and for how long per
  * main-loop turn. */
 #define DPX_DETAIL_PANE_SLICE (4 * 1024)
@@ -127,20 +133,25 @@ update_cut_bar (DpxDetailPane *self)
       g_autofree char *size = dpx_format_size (self->not_shown);
       g_autofree char *text = NULL;
 
-      if (self->entry && dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+      if (self->showing_all)
+        /* Translators: %s is a size, like “15 MiB” */
+        text = g_strdup_printf (_("%s more of the payload is not shown: save it to see all of it"),
+                                size);
+      else if (self->entry && dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
         /* Translators: %s is a size, like “15.8 MiB” */
         text = g_strdup_printf (_("%s more of the payload is not shown"), size);
       else
         /* Translators: %s is a size, like “4.2 MiB” */
         text = g_strdup_printf (_("%s more text is not shown"), size);
       gtk_label_set_text (self->cut_label, text);
-      gtk_widget_set_visible (self->show_all_button, TRUE);
+      gtk_widget_set_visible (self->show_all_button, !self->showing_all);
       gtk_widget_set_visible (self->cut_bar, TRUE);
     }
   else
     gtk_widget_set_visible (self->cut_bar, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.show-all",
-                                 self->cancellable == NULL && self->not_shown > 0);
+                                 self->cancellable == NULL && self->not_shown > 0 &&
+                                 !self->showing_all);
 }
 
 /* Slices of the pending text into the buffer, for a few milliseconds per
@@ -486,12 +497,15 @@ show_all_action (GtkWidget  *widget,
 {
   DpxDetailPane *self = DPX_DETAIL_PANE (widget);
 
-  if (self->entry == NULL || self->not_shown == 0 || is_busy (self))
+  if (self->entry == NULL || self->not_shown == 0 || self->showing_all || is_busy (self))
     return;
 
   self->showing_all = TRUE;
   self->not_shown = 0;
-  format_async (self, G_MAXSIZE);
+  if (dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+    format_async (self, DPX_DETAIL_PANE_ALL_BINARY / 16 * DPX_DETAIL_PANE_DUMP_ROW);
+  else
+    format_async (self, G_MAXSIZE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 

@@ -276,6 +276,18 @@ test_large_binary (void)
   g_assert_true (gtk_widget_is_visible (dpx_gui_test_find_actionable (GTK_WIDGET (pane),
                                                                       "detail.show-all")));
 
+  /* Show All shows the first MiB: the rest is for Save. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "detail.show-all", NULL));
+  wait_shown (pane);
+  g_clear_pointer (&shown, g_free);
+  shown = dup_text (pane);
+  g_assert_cmpuint (strlen (shown), ==, 1024 * 1024 / 16 * 79);
+  g_assert_nonnull (find_label_with (GTK_WIDGET (pane), "save it to see all of it"));
+  g_assert_false (gtk_widget_is_visible (dpx_gui_test_find_actionable (GTK_WIDGET (pane),
+                                                                       "detail.show-all")));
+  g_assert_true (gtk_widget_is_visible (dpx_gui_test_find_actionable (GTK_WIDGET (pane),
+                                                                      "detail.save-payload")));
+
   dpx_gui_test_destroy_toplevel (toplevel);
   g_assert_finalize_object (pane);
   g_assert_finalize_object (g_steal_pointer (&entry));

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "dpx-gui-test.h"
+#include "dpx-log-view.h"
 
 #define get_string dpx_gui_test_dup_string
 
@@ -734,6 +735,41 @@ test_open_file (void)
   g_rmdir (dir);
 }
 
+/* A peer's 60 000 nested arrays, selected in the list: the pane shows them
+ * as plain text, and the window lives on. */
+static void
+test_deep_json_row (void)
+{
+  const gsize depth = 60000;
+  DpxWindow *window = dpx_gui_test_new_window ();
+  g_autofree char *deep = g_malloc (2 * depth + 1);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(DpxLogEntry) entry = NULL;
+  g_autofree char *shown = NULL;
+  GtkWidget *view = dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_LOG_VIEW, NULL);
+  GString *joined = g_string_new (NULL);
+
+  memset (deep, '[', depth);
+  memset (deep + depth, ']', depth);
+  deep[2 * depth] = '\0';
+  payload = g_bytes_new (deep, 2 * depth);
+  entry = dpx_log_entry_new_now ("ws://test/", DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                 payload);
+  dpx_log_append (dpx_window_get_log (window), entry);
+  dpx_test_wait_until (dpx_gui_test_has_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                             NULL), 5000);
+  g_assert_nonnull (view);
+  dpx_log_view_select (DPX_LOG_VIEW (view), 0);
+  shown = dpx_gui_test_dup_detail_text (window);
+  for (const char *p = shown; *p; p++)
+    if (*p != '\n')
+      g_string_append_c (joined, *p);
+  g_assert_cmpstr (joined->str, ==, deep);
+  g_string_free (joined, TRUE);
+
+  dpx_gui_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -753,6 +789,7 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/window/connection-settings-reopen", test_connection_settings_reopen);
   DPX_WINDOW_TEST_ADD ("/window/screenshots", test_screenshots);
   g_test_add_func ("/window/open-file", test_open_file);
+  g_test_add_func ("/window/deep-json-row", test_deep_json_row);
 
   return g_test_run ();
 }
