@@ -112,6 +112,54 @@ test_large_text_is_cut_with_a_note (void)
   g_assert_finalize_object (g_steal_pointer (&entry));
 }
 
+/* The window's cap: pretty JSON cut on a line end, text on a character,
+ * binary on a row, each saying how much is left out. */
+static void
+test_detail_capped (void)
+{
+  const char *object = "{\"a\":[1,2,3],\"b\":\"é\"}";
+  g_autoptr(DpxLogEntry) json = entry_new (DPX_ENTRY_KIND_TEXT, object, strlen (object));
+  g_autoptr(DpxLogEntry) text = entry_new (DPX_ENTRY_KIND_TEXT, "aéb", 4);
+  g_autoptr(DpxLogEntry) binary = entry_new (DPX_ENTRY_KIND_BINARY, "0123456789abcdefXY", 18);
+  g_autofree char *all = NULL;
+  g_autofree char *some = NULL;
+  g_autofree char *cut = NULL;
+  g_autofree char *dump = NULL;
+  gboolean is_json = FALSE;
+  guint64 not_shown = 1;
+
+  all = dpx_format_entry_detail_capped (json, G_MAXSIZE, &is_json, &not_shown);
+  g_assert_true (is_json);
+  g_assert_cmpuint (not_shown, ==, 0);
+  some = dpx_format_entry_detail_capped (json, 20, &is_json, &not_shown);
+  g_assert_true (g_str_has_suffix (some, "\n"));
+  g_assert_true (g_str_has_prefix (all, some));
+  g_assert_cmpuint (strlen (some) + not_shown, ==, strlen (all));
+
+  /* Not inside the two bytes of “é”. */
+  cut = dpx_format_entry_detail_capped (text, 2, &is_json, &not_shown);
+  g_assert_false (is_json);
+  g_assert_cmpstr (cut, ==, "a");
+  g_assert_cmpuint (not_shown, ==, 3);
+
+  dump = dpx_format_entry_detail_capped (binary, 100, NULL, &not_shown);
+  g_assert_true (g_str_has_prefix (dump, "00000000  30 31"));
+  g_assert_null (strchr (dump, '\xe2'));
+  g_assert_cmpuint (not_shown, ==, 2);
+}
+
+static void
+test_break_long_lines (void)
+{
+  g_autofree char *short_lines = dpx_format_break_long_lines ("ab\ncd\n", 8);
+  g_autofree char *long_line = dpx_format_break_long_lines ("0123456789abcdefXY\nz", 8);
+  g_autofree char *utf8 = dpx_format_break_long_lines ("1234567é9", 8);
+
+  g_assert_cmpstr (short_lines, ==, "ab\ncd\n");
+  g_assert_cmpstr (long_line, ==, "01234567\n89abcdef\nXY\nz");
+  g_assert_cmpstr (utf8, ==, "1234567\né9");
+}
+
 static void
 test_time_size_and_labels (void)
 {
@@ -158,6 +206,8 @@ main (int    argc,
   g_test_add_func ("/format/detail", test_detail);
   g_test_add_func ("/format/deep-json-is-plain-text", test_deep_json_is_plain_text);
   g_test_add_func ("/format/large-text-is-cut-with-a-note", test_large_text_is_cut_with_a_note);
+  g_test_add_func ("/format/detail-capped", test_detail_capped);
+  g_test_add_func ("/format/break-long-lines", test_break_long_lines);
   g_test_add_func ("/format/time-size-and-labels", test_time_size_and_labels);
 
   return g_test_run ();

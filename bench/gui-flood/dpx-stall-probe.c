@@ -238,6 +238,19 @@ dpx_stall_probe_is_running (void)
   return probe != NULL;
 }
 
+/* Forgets the stalls so far: starting the window is not part of a
+ * measurement that begins later. */
+void
+dpx_stall_probe_reset (void)
+{
+  if (probe == NULL)
+    return;
+  probe->longest_stall = 0;
+  probe->longest_stall_cpu = 0;
+  probe->longest_frame_gap = 0;
+  memset (probe->stalls_over, 0, sizeof probe->stalls_over);
+}
+
 /* Freezes the figures: closing the windows at the end is not part of it. */
 void
 dpx_stall_probe_stop (void)

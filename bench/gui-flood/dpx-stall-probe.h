@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 void     dpx_stall_probe_start        (void);
 gboolean dpx_stall_probe_is_running   (void);
+void     dpx_stall_probe_reset        (void);
 void     dpx_stall_probe_stop         (void);
 void     dpx_stall_probe_report       (FILE      *out);
 

@@ -278,3 +278,136 @@ dpx_format_entry_detail (DpxLogEntry *entry,
     }
   return g_utf8_make_valid (data ? data : "", size);
 }
+
+/* Where to cut @text, at most @max bytes in: on a character boundary, and on
+ * a line end when there is one in the last quarter. */
+static gsize
+cut_point (const char *text,
+           gsize       length,
+           gsize       max)
+{
+  const char *end;
+  const char *quarter;
+  const char *newline = NULL;
+
+  if (length <= max)
+    return length;
+  end = text + max;
+  while (end > text && (*end & 0xc0) == 0x80)
+    end--;
+  quarter = text + max - max / 4;
+  if (end > quarter)
+    newline = g_strrstr_len (quarter, end - quarter, "\n");
+  if (newline != NULL)
+    end = newline + 1;
+  return end - text;
+}
+
+/**
+ * dpx_format_entry_detail_capped:
+ * @max_length: the longest text wanted, in bytes (%G_MAXSIZE for all)
+ * @is_json: (out) (optional): whether the text is pretty-printed JSON
+ * @not_shown: (out) (optional): for text, the bytes of the formatted text
+ *   left out; for binary, the bytes of the payload left out of the dump
+ *
+ * Like dpx_format_entry_detail(), without a note in the text and with a cap
+ * chosen by the caller. Slow for megabytes: the window calls it in a thread
+ * (it touches nothing but @entry's immutable payload).
+ */
+char *
+dpx_format_entry_detail_capped (DpxLogEntry *entry,
+                                gsize        max_length,
+                                gboolean    *is_json,
+                                guint64     *not_shown)
+{
+  /* "00000000  " + 16 × "xx " + " " + " |" + 16 + "|\n" */
+  const gsize row_length = 10 + 16 * 3 + 1 + 2 + 16 + 2;
+  GBytes *payload;
+  gsize size;
+  const char *data;
+  g_autofree char *text = NULL;
+  gsize length;
+  gsize cut;
+
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (entry), NULL);
+
+  payload = dpx_log_entry_get_payload (entry);
+  data = g_bytes_get_data (payload, &size);
+  if (is_json)
+    *is_json = FALSE;
+  if (not_shown)
+    *not_shown = 0;
+
+  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+    {
+      gsize rows = MAX (max_length / row_length, 1);
+      gsize shown = rows > size / 16 ? size : rows * 16;
+
+      if (not_shown)
+        *not_shown = size - shown;
+      return dpx_format_hex_dump ((const guint8 *) data, shown, shown);
+    }
+
+  if (size <= DPX_FORMAT_DETAIL_CAPPED_MAX_JSON &&
+      (text = dpx_format_pretty_json (data, size)) != NULL)
+    {
+      if (is_json)
+        *is_json = TRUE;
+    }
+  else
+    text = g_utf8_make_valid (data ? data : "", size);
+
+  length = strlen (text);
+  cut = cut_point (text, length, max_length);
+  if (not_shown)
+    *not_shown = length - cut;
+  if (cut == length)
+    return g_steal_pointer (&text);
+  return g_strndup (text, cut);
+}
+
+/**
+ * dpx_format_break_long_lines:
+ * @max_line: the longest line wanted, in bytes (at least 8)
+ *
+ * @text with a line break after every @max_line bytes of a longer line,
+ * between two characters. A text view lays out one line at a time, and a
+ * line of megabytes takes it seconds: the window shows a long line in
+ * pieces (copying and saving still take the payload as it is).
+ */
+char *
+dpx_format_break_long_lines (const char *text,
+                             gsize       max_line)
+{
+  GString *out;
+  const char *p = text;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (max_line >= 8, NULL);
+
+  out = g_string_sized_new (strlen (text) + 1);
+  while (*p != '\0')
+    {
+      const char *newline = strchr (p, '\n');
+      gsize line = newline ? (gsize) (newline - p) : strlen (p);
+
+      if (line <= max_line)
+        {
+          g_string_append_len (out, p, newline ? line + 1 : line);
+          p += newline ? line + 1 : line;
+          continue;
+        }
+
+      {
+        const char *cut = p + max_line;
+
+        /* Between two characters, never inside one. */
+        while (cut > p && (*cut & 0xc0) == 0x80)
+          cut--;
+        g_string_append_len (out, p, cut - p);
+        g_string_append_c (out, '\n');
+        p = cut;
+      }
+    }
+  return g_string_free (out, FALSE);
+}

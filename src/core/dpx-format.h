@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 #define DPX_FORMAT_DETAIL_MAX_HEX  (64 * 1024)
 #define DPX_FORMAT_DETAIL_MAX_JSON (2 * 1024 * 1024)
 
+/* The largest text pretty-printed by dpx_format_entry_detail_capped(),
+ * which runs off the main thread. */
+#define DPX_FORMAT_DETAIL_CAPPED_MAX_JSON (32 * 1024 * 1024)
+
 const char *dpx_direction_label        (DpxDirection   direction);
 const char *dpx_entry_kind_label       (DpxEntryKind   kind);
 char       *dpx_format_time            (gint64         time_us);
@@ -29,5 +33,11 @@ char       *dpx_format_entry_preview   (DpxLogEntry   *entry,
                                         gsize          max_chars);
 char       *dpx_format_entry_detail    (DpxLogEntry   *entry,
                                         gboolean      *is_json);
+char       *dpx_format_break_long_lines (const char  *text,
+                                         gsize        max_line);
+char       *dpx_format_entry_detail_capped (DpxLogEntry *entry,
+                                            gsize        max_length,
+                                            gboolean    *is_json,
+                                            guint64     *not_shown);
 
 G_END_DECLS

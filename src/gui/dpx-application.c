@@ -76,35 +76,78 @@ dpx_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
-/* `duplex URL` opens a window connected to URL. */
+/* Each saved log gets a window of its own, titled after it. */
+static void
+dpx_application_open (GApplication  *application,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      GtkWindow *window = dpx_application_new_window (DPX_APPLICATION (application));
+
+      dpx_window_open_file (DPX_WINDOW (window), files[i]);
+    }
+}
+
+/* A WebSocket URL, or else a file: a file: URI, a path that exists, or a
+ * name a saved log has. */
+static gboolean
+is_file_argument (const char *arg)
+{
+  const char *scheme = g_uri_peek_scheme (arg);
+
+  if (scheme != NULL)
+    return g_str_equal (scheme, "file");
+  return g_file_test (arg, G_FILE_TEST_EXISTS) ||
+         g_str_has_suffix (arg, ".jsonl") || g_str_has_suffix (arg, ".ndjson");
+}
+
+/* `duplex URL` opens a window connected to URL; `duplex FILE...` opens each
+ * saved log in a window of its own. */
 static int
 dpx_application_command_line (GApplication            *application,
                               GApplicationCommandLine *command_line)
 {
   DpxApplication *self = DPX_APPLICATION (application);
   g_auto(GStrv) argv = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *url = NULL;
   int argc;
 
   argv = g_application_command_line_get_arguments (command_line, &argc);
-  if (argc > 2)
+  for (int i = 1; i < argc; i++)
     {
-      g_application_command_line_printerr (command_line, "%s\n",
-                                           _("Usage: duplex [URL]: give one WebSocket URL at most"));
-      return 2;
+      if (is_file_argument (argv[i]))
+        g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line,
+                                                                                argv[i]));
+      else if (url == NULL)
+        url = argv[i];
+      else
+        {
+          const char *usage = _("Usage: duplex [URL | FILE…]: give one WebSocket URL at most");
+
+          g_application_command_line_printerr (command_line, "%s\n", usage);
+          return 2;
+        }
     }
 
-  if (argc == 2)
+  if (files->len > 0)
+    g_application_open (application, (GFile **) files->pdata, files->len, "");
+
+  if (url != NULL)
     {
       GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
       /* A busy window keeps its connection: the URL gets a window of its own. */
-      if (window == NULL ||
+      if (window == NULL || files->len > 0 ||
           dpx_session_get_state (dpx_window_get_session (DPX_WINDOW (window))) != DPX_CONNECTION_STATE_DISCONNECTED)
         window = dpx_application_new_window (self);
-      dpx_window_open_url (DPX_WINDOW (window), argv[1]);
+      dpx_window_open_url (DPX_WINDOW (window), url);
       gtk_window_present (window);
     }
-  else
+  else if (files->len == 0)
     g_application_activate (application);
   return 0;
 }
@@ -215,6 +258,7 @@ dpx_application_class_init (DpxApplicationClass *klass)
   app_class->startup = dpx_application_startup;
   app_class->activate = dpx_application_activate;
   app_class->command_line = dpx_application_command_line;
+  app_class->open = dpx_application_open;
 
   /* Pulls the resources' object file, and with it their registration, out
    * of the static library. */
@@ -232,7 +276,8 @@ dpx_application_new (GApplicationFlags flags)
   return g_object_new (DPX_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "resource-base-path", "/io/github/duplexws/Duplex",
-                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE
+                                | G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 

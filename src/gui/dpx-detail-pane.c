@@ -1,9 +1,14 @@
 /* dpx-detail-pane.c: all of one message, beside the list
  *
- * Shows the entry it is given in the core's words (dpx_format_entry_detail:
- * pretty JSON, hex dump, event text, each cut at a size a text view lays
- * out quickly), with a title, the time and the size. Its actions copy the
- * payload (binary as hex) and save it to a file.
+ * Shows the entry it is given in the core's words (pretty JSON, hex dump,
+ * event text), with a title, the time and the size. Its actions copy the
+ * payload (binary as hex), save it to a file and show all of a long one.
+ *
+ * A small payload is formatted at once. A large one is formatted in a
+ * thread (cancelled when the selection changes), cut at
+ * DPX_DETAIL_PANE_SHOWN bytes with a bar saying how much more there is, and
+ * put in the text buffer a slice per main-loop turn: GtkTextView in 4.8
+ * takes long to take in and lay out megabytes at once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,11 +16,31 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "dpx-detail-pane.h"
 #include "dpx-format.h"
+
+/* Payloads up to this size are formatted at once, on the main thread. */
+#define DPX_DETAIL_PANE_SYNC_MAX (32 * 1024)
+/* How much of a formatted payload is shown until "Show all". */
+#define DPX_DETAIL_PANE_SHOWN (256 * 1024)
+/* Show All shows this much of a binary payload at most: its dump is five
+ * times its size, and 80 MB of dump for 16 MiB is more than a text view
+ * takes in any reasonable time. Save has all of it. */
+#define DPX_DETAIL_PANE_ALL_BINARY (1024 * 1024)
+/* The length of one row of dpx_format_hex_dump(). */
+#define DPX_DETAIL_PANE_DUMP_ROW 79
+/* How much text goes into the buffer at a time, and for how long per
+ * main-loop turn. */
+#define DPX_DETAIL_PANE_SLICE (4 * 1024)
+#define DPX_DETAIL_PANE_SLICE_US 4000
+/* Longer lines are shown in pieces: the text view lays out a line at a
+ * time, and a line of 256 KiB took it most of a second. */
+#define DPX_DETAIL_PANE_LINE (2 * 1024)
 
 struct _DpxDetailPane
 {
@@ -26,10 +51,19 @@ struct _DpxDetailPane
   GtkLabel             *subtitle_label;
   GtkStack             *stack;
   GtkTextView          *text_view;
+  GtkWidget            *cut_bar;
+  GtkLabel             *cut_label;
+  GtkWidget            *show_all_button;
 
   /* owned */
   DpxLogEntry          *entry;
   GtkFileChooserNative *chooser;
+  GCancellable         *cancellable;
+  char                 *pending;       /* text still to go into the buffer */
+  gsize                 pending_at;
+  guint                 insert_source;
+  guint64               not_shown;
+  gboolean              showing_all;
 };
 
 G_DEFINE_FINAL_TYPE (DpxDetailPane, dpx_detail_pane, GTK_TYPE_WIDGET)
@@ -38,6 +72,7 @@ enum {
   PROP_0,
   PROP_ENTRY,
   PROP_TEXT,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -63,18 +98,217 @@ dup_title (DpxLogEntry *entry,
     }
 }
 
+static gboolean
+is_busy (DpxDetailPane *self)
+{
+  return self->cancellable != NULL || self->insert_source != 0;
+}
+
+/* Stops formatting and inserting what was asked for before. */
+static void
+stop_loading (DpxDetailPane *self)
+{
+  gboolean was_busy = is_busy (self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->insert_source, g_source_remove);
+  g_clear_pointer (&self->pending, g_free);
+  self->pending_at = 0;
+  if (was_busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+update_cut_bar (DpxDetailPane *self)
+{
+  if (self->cancellable != NULL)
+    {
+      gtk_label_set_text (self->cut_label, _("Formatting the message…"));
+      gtk_widget_set_visible (self->show_all_button, FALSE);
+      gtk_widget_set_visible (self->cut_bar, TRUE);
+    }
+  else if (self->not_shown > 0)
+    {
+      g_autofree char *size = dpx_format_size (self->not_shown);
+      g_autofree char *text = NULL;
+
+      if (self->showing_all)
+        /* Translators: %s is a size, like “15 MiB” */
+        text = g_strdup_printf (_("%s more of the payload is not shown: save it to see all of it"),
+                                size);
+      else if (self->entry && dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+        /* Translators: %s is a size, like “15.8 MiB” */
+        text = g_strdup_printf (_("%s more of the payload is not shown"), size);
+      else
+        /* Translators: %s is a size, like “4.2 MiB” */
+        text = g_strdup_printf (_("%s more text is not shown"), size);
+      gtk_label_set_text (self->cut_label, text);
+      gtk_widget_set_visible (self->show_all_button, !self->showing_all);
+      gtk_widget_set_visible (self->cut_bar, TRUE);
+    }
+  else
+    gtk_widget_set_visible (self->cut_bar, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.show-all",
+                                 self->cancellable == NULL && self->not_shown > 0 &&
+                                 !self->showing_all);
+}
+
+/* Slices of the pending text into the buffer, for a few milliseconds per
+ * main-loop turn. */
+static gboolean
+insert_slice (gpointer user_data)
+{
+  DpxDetailPane *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  gint64 deadline = g_get_monotonic_time () + DPX_DETAIL_PANE_SLICE_US;
+  const char *end;
+
+  do
+    {
+      const char *start = self->pending + self->pending_at;
+      gsize left = strlen (start);
+      GtkTextIter iter;
+
+      end = start + MIN (left, DPX_DETAIL_PANE_SLICE);
+      /* Never split a character. */
+      while (*end != '\0' && (*end & 0xc0) == 0x80)
+        end++;
+      gtk_text_buffer_get_end_iter (buffer, &iter);
+      gtk_text_buffer_insert (buffer, &iter, start, end - start);
+      self->pending_at += end - start;
+    }
+  while (*end != '\0' && g_get_monotonic_time () < deadline);
+  if (*end != '\0')
+    return G_SOURCE_CONTINUE;
+
+  self->insert_source = 0;
+  g_clear_pointer (&self->pending, g_free);
+  self->pending_at = 0;
+  update_cut_bar (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_title (DpxDetailPane *self,
+           gboolean       is_json)
+{
+  g_autofree char *title = dup_title (self->entry, is_json);
+
+  gtk_label_set_text (self->title_label, title);
+}
+
+/* Puts @text in the buffer, at once when it is short, else a slice at a
+ * time. Takes @text. */
+static void
+set_text (DpxDetailPane *self,
+          char          *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+
+  gtk_text_buffer_set_text (buffer, "", 0);
+  if (strlen (text) <= DPX_DETAIL_PANE_SLICE)
+    {
+      gtk_text_buffer_set_text (buffer, text, -1);
+      g_free (text);
+      update_cut_bar (self);
+      return;
+    }
+  self->pending = text;
+  self->pending_at = 0;
+  self->insert_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, insert_slice, self, NULL);
+  update_cut_bar (self);
+}
+
+typedef struct {
+  char    *text;
+  gboolean is_json;
+  guint64  not_shown;
+} Formatted;
+
+static void
+formatted_free (gpointer data)
+{
+  Formatted *formatted = data;
+
+  g_free (formatted->text);
+  g_free (formatted);
+}
+
+static void
+format_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  DpxLogEntry *entry = task_data;
+  gsize max_length = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "max-length"));
+  Formatted *formatted = g_new0 (Formatted, 1);
+  g_autofree char *text = NULL;
+
+  text = dpx_format_entry_detail_capped (entry, max_length, &formatted->is_json,
+                                         &formatted->not_shown);
+  formatted->text = dpx_format_break_long_lines (text, DPX_DETAIL_PANE_LINE);
+  g_task_return_pointer (task, formatted, formatted_free);
+}
+
+static void
+on_formatted (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  DpxDetailPane *self = DPX_DETAIL_PANE (source);
+  Formatted *formatted;
+
+  /* Cancelled: another entry is on its way, or none. */
+  formatted = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (formatted == NULL)
+    return;
+
+  g_clear_object (&self->cancellable);
+  set_title (self, formatted->is_json);
+  self->not_shown = formatted->not_shown;
+  set_text (self, g_steal_pointer (&formatted->text));
+  formatted_free (formatted);
+  if (!is_busy (self))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+/* Formats the entry in a thread, at most @max_length bytes of it. */
+static void
+format_async (DpxDetailPane *self,
+              gsize          max_length)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_formatted, NULL);
+  g_task_set_source_tag (task, format_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_object_ref (self->entry), g_object_unref);
+  g_object_set_data (G_OBJECT (task), "max-length", GSIZE_TO_POINTER (max_length));
+  g_task_run_in_thread (task, format_in_thread);
+  update_cut_bar (self);
+}
+
 static void
 show_entry (DpxDetailPane *self)
 {
   DpxLogEntry *entry = self->entry;
-  g_autofree char *text = NULL;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
   g_autofree char *time = NULL;
-  g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *size = NULL;
-  gboolean is_json = FALSE;
   DpxEntryKind kind;
 
+  stop_loading (self);
+  self->not_shown = 0;
+  self->showing_all = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.copy", entry != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save-payload", entry != NULL);
 
@@ -83,26 +317,55 @@ show_entry (DpxDetailPane *self)
       gtk_label_set_text (self->title_label, _("Details"));
       gtk_label_set_text (self->subtitle_label, "");
       gtk_stack_set_visible_child_name (self->stack, "none");
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+      gtk_text_buffer_set_text (buffer, "", 0);
+      update_cut_bar (self);
       return;
     }
 
   kind = dpx_log_entry_get_kind (entry);
-  text = dpx_format_entry_detail (entry, &is_json);
   time = dpx_format_time (dpx_log_entry_get_time (entry));
   size = dpx_format_size (dpx_log_entry_get_size (entry));
-  title = dup_title (entry, is_json);
   if (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY)
     subtitle = g_strdup_printf ("%s · %s", time, size);
   else
     subtitle = g_strdup_printf ("%s · %s", time, dpx_log_entry_get_connection (entry));
-
-  gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text, -1);
   gtk_stack_set_visible_child_name (self->stack, "text");
+
+  if (dpx_log_entry_get_size (entry) <= DPX_DETAIL_PANE_SYNC_MAX)
+    {
+      gboolean is_json = FALSE;
+      g_autofree char *detail = NULL;
+      g_autofree char *text = NULL;
+
+      detail = dpx_format_entry_detail_capped (entry, DPX_DETAIL_PANE_SHOWN, &is_json,
+                                               &self->not_shown);
+      text = dpx_format_break_long_lines (detail, DPX_DETAIL_PANE_LINE);
+      set_title (self, is_json);
+      gtk_text_buffer_set_text (buffer, text, -1);
+      update_cut_bar (self);
+      return;
+    }
+
+  /* Until it is formatted: the kind without the JSON guess, no old text. */
+  set_title (self, FALSE);
+  gtk_text_buffer_set_text (buffer, "", 0);
+  format_async (self, DPX_DETAIL_PANE_SHOWN);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/**
+ * dpx_detail_pane_get_busy:
+ *
+ * Returns: whether the pane is still formatting or filling in its entry
+ */
+gboolean
+dpx_detail_pane_get_busy (DpxDetailPane *self)
+{
+  g_return_val_if_fail (DPX_IS_DETAIL_PANE (self), FALSE);
+
+  return is_busy (self);
+}
 
 void
 dpx_detail_pane_set_entry (DpxDetailPane *self,
@@ -227,6 +490,25 @@ save_payload_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  DpxDetailPane *self = DPX_DETAIL_PANE (widget);
+
+  if (self->entry == NULL || self->not_shown == 0 || self->showing_all || is_busy (self))
+    return;
+
+  self->showing_all = TRUE;
+  self->not_shown = 0;
+  if (dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+    format_async (self, DPX_DETAIL_PANE_ALL_BINARY / 16 * DPX_DETAIL_PANE_DUMP_ROW);
+  else
+    format_async (self, G_MAXSIZE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -237,6 +519,7 @@ dpx_detail_pane_dispose (GObject *object)
   if (self->chooser)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  stop_loading (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_DETAIL_PANE);
   /* Children not bound to a field are left by the template: unparent them. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -261,6 +544,9 @@ dpx_detail_pane_get_property (GObject    *object,
       break;
     case PROP_TEXT:
       g_value_take_string (value, dup_text (self));
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, is_busy (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -302,6 +588,10 @@ dpx_detail_pane_class_init (DpxDetailPaneClass *klass)
   properties[PROP_TEXT] =
     g_param_spec_string ("text", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Still formatting or filling in the entry: "text" is not all there. */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -310,9 +600,13 @@ dpx_detail_pane_class_init (DpxDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, stack);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, text_view);
+  gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, cut_bar);
+  gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, cut_label);
+  gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, show_all_button);
 
   gtk_widget_class_install_action (widget_class, "detail.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "detail.save-payload", NULL, save_payload_action);
+  gtk_widget_class_install_action (widget_class, "detail.show-all", NULL, show_all_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "detailpane");

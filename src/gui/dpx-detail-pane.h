@@ -17,5 +17,6 @@ G_DECLARE_FINAL_TYPE (DpxDetailPane, dpx_detail_pane, DPX, DETAIL_PANE, GtkWidge
 GtkWidget   *dpx_detail_pane_new       (void);
 void         dpx_detail_pane_set_entry (DpxDetailPane *self,
                                         DpxLogEntry   *entry);
+gboolean     dpx_detail_pane_get_busy  (DpxDetailPane *self);
 
 G_END_DECLS

@@ -66,6 +66,50 @@ dpx_window_import_from_file (DpxWindow *self,
 }
 
 static void
+on_opened (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(DpxWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GFile *file = g_object_get_data (G_OBJECT (self), "dpx-opening-file");
+  g_autofree char *basename = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+
+  if (!dpx_log_import_finish (DPX_LOG (source), result, &error))
+    {
+      /* The window stays empty; the toast says what is wrong until closed. */
+      dpx_window_show_lasting_toast (self, error->message);
+      return;
+    }
+  basename = g_file_get_basename (file);
+  name = g_filename_display_name (basename);
+  /* Translators: the title of a window showing a saved log; %s is the file name */
+  title = g_strdup_printf (_("%s — Duplex"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  dpx_window_show_toast (self, _("Log imported"));
+}
+
+/**
+ * dpx_window_open_file:
+ *
+ * Shows the saved log @file in @self (an empty window), titled after the
+ * file. A damaged file leaves the window empty and says what is wrong.
+ */
+void
+dpx_window_open_file (DpxWindow *self,
+                      GFile     *file)
+{
+  g_return_if_fail (DPX_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_object_set_data_full (G_OBJECT (self), "dpx-opening-file", g_object_ref (file),
+                          g_object_unref);
+  dpx_log_import_async (self->log, file, NULL, on_opened, g_object_ref (self));
+}
+
+static void
 on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      DpxWindow       *self)

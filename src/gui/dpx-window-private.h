@@ -63,5 +63,7 @@ void dpx_window_on_server_switch    (DpxWindow      *self);
 
 /* dpx-window.c */
 void dpx_window_toggle_connection   (DpxWindow      *self);
+void dpx_window_show_lasting_toast  (DpxWindow      *self,
+                                     const char     *text);
 
 G_END_DECLS

@@ -38,15 +38,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-void
-dpx_window_show_toast (DpxWindow  *self,
-                       const char *text)
+static void
+add_toast (DpxWindow  *self,
+           const char *text,
+           guint       timeout)
 {
   g_autofree char *escaped = NULL;
   AdwToast *toast;
-
-  g_return_if_fail (DPX_IS_WINDOW (self));
-  g_return_if_fail (text != NULL);
 
   self->n_toasts++;
   if (g_strcmp0 (self->last_toast, text) != 0)
@@ -59,9 +57,28 @@ dpx_window_show_toast (DpxWindow  *self,
   /* Toast titles are markup in libadwaita 1.2. */
   escaped = g_markup_escape_text (text, -1);
   toast = adw_toast_new (escaped);
-  adw_toast_set_timeout (toast, 6);
+  adw_toast_set_timeout (toast, timeout);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+dpx_window_show_toast (DpxWindow  *self,
+                       const char *text)
+{
+  g_return_if_fail (DPX_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  add_toast (self, text, 6);
+}
+
+/* A toast that stays until it is closed: what went wrong with a file the
+ * window was opened for. */
+void
+dpx_window_show_lasting_toast (DpxWindow  *self,
+                               const char *text)
+{
+  add_toast (self, text, 0);
 }
 
 /* URL entry --------------------------------------------------------------- */

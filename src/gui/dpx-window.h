@@ -31,6 +31,8 @@ void        dpx_window_show_toast               (DpxWindow      *self,
                                                  const char     *text);
 void        dpx_window_export_to_file           (DpxWindow      *self,
                                                  GFile          *file);
+void        dpx_window_open_file                (DpxWindow      *self,
+                                                 GFile          *file);
 void        dpx_window_import_from_file         (DpxWindow      *self,
                                                  GFile          *file);
 GtkWidget  *dpx_window_show_connection_settings (DpxWindow      *self);

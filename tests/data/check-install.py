@@ -51,6 +51,21 @@ with tempfile.TemporaryDirectory() as destdir:
         with open(desktop, encoding='utf-8') as f:
             lines = f.read().splitlines()
         checks.check(f'Icon={app_id}' in lines, f'the installed desktop entry uses the icon {app_id}')
+        mime_types = next((l.split('=', 1)[1].split(';') for l in lines if l.startswith('MimeType=')), [])
+        checks.check('application/jsonl' in mime_types,
+                     'the installed desktop entry opens JSON Lines (MimeType=application/jsonl)')
+        checks.check(any(l.startswith('Exec=') and ('%F' in l or '%U' in l) for l in lines),
+                     'the installed desktop entry passes the files it opens to duplex')
+
+    # Debian 12's shared-mime-info (2.2) has no application/jsonl: ours
+    # defines it, for *.jsonl.
+    mime = staged(datadir, 'mime', 'packages', app_id + '.xml')
+    if checks.check(os.path.isfile(mime), f'mime/packages/{app_id}.xml'):
+        ns = {'m': 'http://www.freedesktop.org/standards/shared-mime-info'}
+        jsonl = ET.parse(mime).getroot().find("m:mime-type[@type='application/jsonl']", ns)
+        checks.check(jsonl is not None and
+                     any(g.get('pattern') == '*.jsonl' for g in jsonl.findall('m:glob', ns)),
+                     f'the installed mime/packages/{app_id}.xml defines application/jsonl for *.jsonl')
 
     metainfo = staged(datadir, 'metainfo', app_id + '.metainfo.xml')
     if checks.check(os.path.isfile(metainfo), f'metainfo/{app_id}.metainfo.xml'):

@@ -431,6 +431,9 @@ dpx_gui_test_dup_detail_text (DpxWindow *window)
   GtkWidget *pane = dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_DETAIL_PANE, NULL);
 
   g_assert_nonnull (pane);
+  /* A large payload is formatted in a thread: wait for all of what is shown. */
+  while (dpx_gui_test_get_boolean (pane, "busy"))
+    g_main_context_iteration (NULL, TRUE);
   return dpx_gui_test_dup_string (pane, "text");
 }
 

@@ -87,6 +87,61 @@ test_validation (void)
   g_assert_finalize_object (compose);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Format with 60 000 nested arrays: the text stays as it is and the
+ * message says why, no crash. */
+static void
+test_format_deep (void)
+{
+  const gsize depth = 60000;
+  DpxCompose *compose = new_compose ();
+  g_autofree char *deep = g_malloc (2 * depth + 1);
+  g_autofree char *message = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *format;
+
+  memset (deep, '[', depth);
+  memset (deep + depth, ']', depth);
+  deep[2 * depth] = '\0';
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_JSON);
+  dpx_compose_set_text (compose, deep);
+  format = find_button (GTK_WIDGET (compose), "_Format");
+  g_assert_nonnull (format);
+  g_assert_true (gtk_widget_get_visible (format));
+  g_signal_emit_by_name (format, "clicked");
+
+  after = dpx_compose_dup_text (compose);
+  g_assert_cmpstr (after, ==, deep);
+  message = dup_message (compose);
+  g_assert_true (message_is_error (compose));
+  g_assert_nonnull (strstr (message, "nested too deeply"));
+
+  /* Still formats what it can. */
+  dpx_compose_set_text (compose, "[[1]]");
+  g_signal_emit_by_name (format, "clicked");
+  g_clear_pointer (&after, g_free);
+  after = dpx_compose_dup_text (compose);
+  g_assert_cmpstr (after, ==, "[\n  [\n    1\n  ]\n]");
+
+  g_assert_finalize_object (compose);
+}
+
 /* Mode and encoding notify once per change; the mode toggles are the
  * compose.mode property action and follow the property. */
 static void
@@ -300,6 +355,7 @@ main (int    argc,
 
   g_test_add_func ("/compose/validation", test_validation);
   g_test_add_func ("/compose/properties", test_properties);
+  g_test_add_func ("/compose/format-deep", test_format_deep);
   DPX_WINDOW_TEST_ADD ("/compose/send-json", test_send_json);
   DPX_WINDOW_TEST_ADD ("/compose/send-binary", test_send_binary);
   DPX_WINDOW_TEST_ADD ("/compose/history-and-repeat", test_history_and_repeat);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "dpx-gui-test.h"
+#include "dpx-log-view.h"
 
 #define get_string dpx_gui_test_dup_string
 
@@ -648,6 +649,149 @@ test_screenshots (DpxWindowFixture *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+static void
+on_log_exported (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (dpx_log_export_finish (DPX_LOG (source), result, NULL));
+  *done = TRUE;
+}
+
+/* What `duplex-window ARG` in @cwd gives the application. */
+static int
+run_command_line (const char *cwd,
+                  const char *arg)
+{
+  const char *argv[] = { "duplex-window", arg, NULL };
+  g_autoptr(GVariantBuilder) platform = g_variant_builder_new (G_VARIANT_TYPE ("a{sv}"));
+  g_autoptr(GApplicationCommandLine) command_line = NULL;
+  int status = -1;
+
+  g_variant_builder_add (platform, "{sv}", "cwd", g_variant_new_bytestring (cwd));
+  command_line = g_object_new (G_TYPE_APPLICATION_COMMAND_LINE,
+                               "arguments", g_variant_new_bytestring_array (argv, -1),
+                               "platform-data", g_variant_builder_end (platform),
+                               NULL);
+  g_signal_emit_by_name (dpx_gui_test_get_app (), "command-line", command_line, &status);
+  return status;
+}
+
+/* The window the application opened last, besides those in @before. */
+static DpxWindow *
+new_window_since (GList *before)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (dpx_gui_test_get_app ()));
+
+  for (GList *l = windows; l; l = l->next)
+    if (DPX_IS_WINDOW (l->data) && g_list_find (before, l->data) == NULL)
+      return l->data;
+  return NULL;
+}
+
+/* `duplex FILE.jsonl` (and a file manager) opens the saved log in a
+ * window of its own, titled after the file; a damaged file leaves the
+ * window empty and says which line is wrong. */
+static void
+test_open_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("duplex-gui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "saved.jsonl", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "bad.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autoptr(GList) before = NULL;
+  DpxWindow *window;
+  gboolean exported = FALSE;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) payload = g_bytes_new_static (i ? "world" : "hello", 5);
+      g_autoptr(DpxLogEntry) entry = dpx_log_entry_new_now ("ws://test/", DPX_DIRECTION_RECEIVED,
+                                                            DPX_ENTRY_KIND_TEXT, payload);
+
+      dpx_log_append (log, entry);
+    }
+  dpx_log_export_async (log, file, NULL, on_log_exported, &exported);
+  dpx_test_wait_until (exported, 10000);
+
+  before = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (dpx_gui_test_get_app ())));
+  g_assert_cmpint (run_command_line ("/", path), ==, 0);
+  window = new_window_since (before);
+  g_assert_nonnull (window);
+  dpx_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (dpx_window_get_log (window))) == 2,
+                       10000);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "saved.jsonl — Duplex");
+  dpx_test_wait_until (dpx_gui_test_has_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                             "world"), 5000);
+  /* A log to read, not a URL to connect to. */
+  assert_string (window, "url-error", NULL);
+  dpx_gui_test_close_window (window);
+
+  /* Damaged on its second line, given relative to where duplex ran. */
+  {
+    g_autofree char *contents = NULL;
+    g_autofree char *broken = NULL;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    broken = g_strdup_printf ("%.*s\n{not json\n", (int) (strchr (contents, '\n') - contents),
+                              contents);
+    g_assert_true (g_file_set_contents (bad_path, broken, -1, NULL));
+  }
+  g_clear_pointer (&before, g_list_free);
+  before = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (dpx_gui_test_get_app ())));
+  g_assert_cmpint (run_command_line (dir, "bad.jsonl"), ==, 0);
+  window = new_window_since (before);
+  g_assert_nonnull (window);
+  dpx_test_wait_until (n_toasts (window) > 0, 10000);
+  assert_contains (window, "last-toast", "line 2");
+  assert_contains (window, "last-toast", "bad.jsonl");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dpx_window_get_log (window))), ==, 0);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Duplex");
+  dpx_gui_test_close_window (window);
+
+  g_unlink (path);
+  g_unlink (bad_path);
+  g_rmdir (dir);
+}
+
+/* A peer's 60 000 nested arrays, selected in the list: the pane shows them
+ * as plain text, and the window lives on. */
+static void
+test_deep_json_row (void)
+{
+  const gsize depth = 60000;
+  DpxWindow *window = dpx_gui_test_new_window ();
+  g_autofree char *deep = g_malloc (2 * depth + 1);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(DpxLogEntry) entry = NULL;
+  g_autofree char *shown = NULL;
+  GtkWidget *view = dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_LOG_VIEW, NULL);
+  GString *joined = g_string_new (NULL);
+
+  memset (deep, '[', depth);
+  memset (deep + depth, ']', depth);
+  deep[2 * depth] = '\0';
+  payload = g_bytes_new (deep, 2 * depth);
+  entry = dpx_log_entry_new_now ("ws://test/", DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                 payload);
+  dpx_log_append (dpx_window_get_log (window), entry);
+  dpx_test_wait_until (dpx_gui_test_has_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                             NULL), 5000);
+  g_assert_nonnull (view);
+  dpx_log_view_select (DPX_LOG_VIEW (view), 0);
+  shown = dpx_gui_test_dup_detail_text (window);
+  for (const char *p = shown; *p; p++)
+    if (*p != '\n')
+      g_string_append_c (joined, *p);
+  g_assert_cmpstr (joined->str, ==, deep);
+  g_string_free (joined, TRUE);
+
+  dpx_gui_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +811,8 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
   DPX_WINDOW_TEST_ADD ("/window/connection-settings-reopen", test_connection_settings_reopen);
   DPX_WINDOW_TEST_ADD ("/window/screenshots", test_screenshots);
+  g_test_add_func ("/window/open-file", test_open_file);
+  g_test_add_func ("/window/deep-json-row", test_deep_json_row);
 
   return g_test_run ();
 }
