@@ -290,6 +290,15 @@ test_flow_empty_flood (void)
   g_autoptr(GBytes) batch = empty_frames (1000, 0x1, 0);
   gsize base, peak;
 
+  /* What this checks is memory, which the sanitizer build does not
+   * measure (see dpx-test-support.h); it is also too slow there to take
+   * three million messages before the stall timeout. */
+  if (!DPX_TEST_MEMORY_MEASURABLE)
+    {
+      g_test_skip ("memory is not measured under AddressSanitizer");
+      return;
+    }
+
   stalled = dpx_raw_client_connect (server->url, NULL, &error);
   g_assert_no_error (error);
   publisher = dpx_raw_client_connect (server->url, NULL, &error);
@@ -310,7 +319,8 @@ test_flow_empty_flood (void)
 
   peak = dpx_test_server_rss_kib (server, TRUE);
   g_test_message ("relay RSS %zu KiB before, peak %zu KiB", base, peak);
-  g_assert_cmpuint (peak, <, base + 1024 + RSS_SLACK_KIB);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (peak, <, base + 1024 + RSS_SLACK_KIB);
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
@@ -339,7 +349,8 @@ test_flow_ping_flood (void)
 
   peak = dpx_test_server_rss_kib (server, TRUE);
   g_test_message ("relay RSS %zu KiB before, peak %zu KiB", base, peak);
-  g_assert_cmpuint (peak, <, base + 1024 + RSS_SLACK_KIB);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (peak, <, base + 1024 + RSS_SLACK_KIB);
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 

@@ -84,7 +84,8 @@ test_limits_single_frame (void)
   dpx_test_wait_until (watcher->messages->len == 2, 5000);
   g_assert_cmpuint (g_bytes_get_size (watcher->messages->pdata[1]), ==, 10);
   g_test_message ("relay RSS %zu KiB before, peak %zu KiB", base, dpx_test_server_rss_kib (server, TRUE));
-  g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + RSS_SLACK_KIB);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + RSS_SLACK_KIB);
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
@@ -135,7 +136,8 @@ test_limits_fragments (void)
 
   assert_relay_still_serves (server);
   g_test_message ("relay RSS %zu KiB before, peak %zu KiB", base, dpx_test_server_rss_kib (server, TRUE));
-  g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + RSS_SLACK_KIB);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + RSS_SLACK_KIB);
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
@@ -208,7 +210,8 @@ test_limits_compressed (void)
   dpx_test_wait_until (watcher->messages->len == 2, 5000);
   g_assert_cmpuint (g_bytes_get_size (watcher->messages->pdata[1]), ==, 10);
   g_test_message ("relay RSS %zu KiB before, peak %zu KiB", base, dpx_test_server_rss_kib (server, TRUE));
-  g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + RSS_SLACK_KIB);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + RSS_SLACK_KIB);
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
@@ -263,7 +266,8 @@ test_limits_stalled_reader (void)
 
   g_test_message ("relay RSS %zu KiB before, peak %zu KiB after %u MiB relayed past a stalled client",
                   base, dpx_test_server_rss_kib (server, TRUE), (guint) (n_messages * size / MIB));
-  g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + 2 * RSS_SLACK_KIB);
+  if (DPX_TEST_MEMORY_MEASURABLE)
+    g_assert_cmpuint (dpx_test_server_rss_kib (server, TRUE), <, base + 2 * RSS_SLACK_KIB);
 
   /* The stalled client was let go: draining its socket ends in the close
    * frame or, when even that could not be written, the end of the stream. */
