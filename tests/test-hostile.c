@@ -124,9 +124,16 @@ idle_consumer_kib (void)
       g_autoptr(GBytes) hello = dpx_hostile_frame (0x81, "hello", 5);
       g_autoptr(Run) run = NULL;
 
+      gint64 until;
+
+      /* It waits for a second message that never comes, so it is sampled
+       * while it runs, connected and with one message behind it: a run
+       * that ended first would leave nothing to sample on a busy machine. */
       dpx_hostile_server_write (server, hello);
-      run = run_consume (server->url, (const char *[]) { "--count", "1", NULL });
-      dpx_test_wait_until ((sample_peak (run), run->done), 30000);
+      run = run_consume (server->url, (const char *[]) { "--count", "2", NULL });
+      dpx_test_wait_until ((sample_peak (run), run->peak_kib > 0 || run->done), 30000);
+      until = g_get_monotonic_time () + 500 * 1000;
+      dpx_test_wait_until ((sample_peak (run), g_get_monotonic_time () > until || run->done), 5000);
       kib = run->peak_kib;
       g_test_message ("an idle duplex consume peaks at %zu KiB", kib);
       g_assert_cmpuint (kib, >, 0);
