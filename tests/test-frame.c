@@ -237,6 +237,15 @@ test_mask_round_trip (void)
   g_assert_cmpmem (data, sizeof data, copy, sizeof copy);
 }
 
+/* The example of RFC 6455 section 1.3. */
+static void
+test_accept_key (void)
+{
+  g_autofree char *accept = dpx_frame_accept_key ("dGhlIHNhbXBsZSBub25jZQ==");
+
+  g_assert_cmpstr (accept, ==, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -249,6 +258,8 @@ main (int    argc,
   g_test_add_func ("/frame-encoder/layout", test_encoder_layout);
   g_test_add_func ("/frame-encoder/fragment-and-server-frame", test_encoder_fragment_and_server_frame);
   g_test_add_func ("/frame-encoder/mask-round-trip", test_mask_round_trip);
+
+  g_test_add_func ("/frame/accept-key", test_accept_key);
 
   return g_test_run ();
 }

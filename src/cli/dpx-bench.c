@@ -83,7 +83,6 @@
 #define MAX_EVENTS           512
 #define HANDSHAKE_MAX        (16 * 1024)
 
-#define WS_GUID              "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 /* Latencies go into a log-linear histogram: exact below 128 us, then 64
  * buckets per power of two (under 1.6 % error), like HdrHistogram. */
@@ -478,19 +477,6 @@ conn_flush (Conn *c)
 
 /* the handshake ---------------------------------------------------------- */
 
-static char *
-compute_accept_key (const char *key)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
-  guint8 digest[20];
-  gsize digest_len = sizeof digest;
-
-  g_checksum_update (checksum, (const guchar *) key, -1);
-  g_checksum_update (checksum, (const guchar *) WS_GUID, -1);
-  g_checksum_get_digest (checksum, digest, &digest_len);
-  return g_base64_encode (digest, digest_len);
-}
-
 static void
 conn_start_handshake (Conn *c)
 {
@@ -506,7 +492,7 @@ conn_start_handshake (Conn *c)
       memcpy (nonce + i, &r, 4);
     }
   key = g_base64_encode (nonce, sizeof nonce);
-  c->accept_key = compute_accept_key (key);
+  c->accept_key = dpx_frame_accept_key (key);
   c->response = g_byte_array_new ();
   request = g_strdup_printf ("GET %s HTTP/1.1\r\n"
                              "Host: %s\r\n"

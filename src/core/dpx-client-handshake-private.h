@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 #define DPX_HANDSHAKE_MAX_HEAD (64 * 1024)
 
 char     *dpx_handshake_new_key        (void);
-char     *dpx_handshake_accept_for_key (const char          *key);
 char     *dpx_handshake_build_request  (GUri                *uri,
                                         const char          *key,
                                         const char          *origin,

@@ -15,9 +15,9 @@
 #include <glib/gi18n.h>
 
 #include "dpx-client-handshake-private.h"
+#include "dpx-frame.h"
 #include "dpx-error.h"
 
-#define WEBSOCKET_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 char *
 dpx_handshake_new_key (void)
@@ -31,19 +31,6 @@ dpx_handshake_new_key (void)
       memcpy (nonce + i, &r, 4);
     }
   return g_base64_encode (nonce, sizeof nonce);
-}
-
-char *
-dpx_handshake_accept_for_key (const char *key)
-{
-  g_autoptr(GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
-  guint8 digest[20];
-  gsize length = sizeof digest;
-
-  g_checksum_update (sha1, (const guchar *) key, -1);
-  g_checksum_update (sha1, (const guchar *) WEBSOCKET_GUID, -1);
-  g_checksum_get_digest (sha1, digest, &length);
-  return g_base64_encode (digest, length);
 }
 
 /* The path and query as sent; bytes outside ASCII are percent-encoded. */
@@ -230,7 +217,7 @@ dpx_handshake_check_response (SoupMessageHeaders  *response,
                               GList              **extensions,
                               GError             **error)
 {
-  g_autofree char *expected = dpx_handshake_accept_for_key (key);
+  g_autofree char *expected = dpx_frame_accept_key (key);
   const char *accept = soup_message_headers_get_one (response, "Sec-WebSocket-Accept");
   const char *chosen = soup_message_headers_get_one (response, "Sec-WebSocket-Protocol");
   const char *offered = soup_message_headers_get_list (response, "Sec-WebSocket-Extensions");

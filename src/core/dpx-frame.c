@@ -116,6 +116,21 @@ dpx_frame_new (guint8  opcode,
   return g_bytes_new_take (frame, header + length);
 }
 
+/* RFC 6455 section 4.2.2: the Sec-WebSocket-Accept a server answers to
+ * the client's Sec-WebSocket-Key, which the client and the bench check. */
+char *
+dpx_frame_accept_key (const char *key)
+{
+  g_autoptr(GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 digest[20];
+  gsize length = sizeof digest;
+
+  g_checksum_update (sha1, (const guchar *) key, -1);
+  g_checksum_update (sha1, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
+  g_checksum_get_digest (sha1, digest, &length);
+  return g_base64_encode (digest, length);
+}
+
 static void
 parse_header (DpxFrameScanner *self)
 {

@@ -61,5 +61,6 @@ void          dpx_frame_apply_mask            (guint8          *data,
                                                const guint8     mask[4]);
 GBytes       *dpx_frame_new                   (guint8           opcode,
                                                GBytes          *payload);
+char         *dpx_frame_accept_key            (const char      *key);
 
 G_END_DECLS
