@@ -182,24 +182,7 @@ static void
 dpx_connection_dialog_dispose (GObject *object)
 {
   DpxConnectionDialog *self = DPX_CONNECTION_DIALOG (object);
-  const struct { gpointer widget; const char *property; } bound[] = {
-    { self->origin_row, "text" },
-    { self->deflate_switch, "active" },
-    { self->timeout_spin, "value" },
-    { self->tls_switch, "active" },
-    { self->max_size_spin, "value" },
-    { self->keepalive_spin, "value" },
-    { self->reconnect_switch, "active" },
-  };
 
-  /* A row may outlive the dialog (whatever else holds a widget): the
-   * settings must stop writing to it, and it must stop calling us. */
-  for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
-    if (bound[i].widget != NULL)
-      {
-        g_settings_unbind (bound[i].widget, bound[i].property);
-        g_signal_handlers_disconnect_by_data (bound[i].widget, self);
-      }
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_CONNECTION_DIALOG);
   g_clear_pointer (&self->header_rows, g_ptr_array_unref);
   g_clear_object (&self->settings);
