@@ -494,6 +494,12 @@ test_log_refuses_what_export_never_writes (void)
     /* what only a lenient parser takes */
     { GOOD_START "\"kind\":\"text\",\"text\":\"a\"} trailing", "more text follows the value" },
     { GOOD_START "\"kind\":\"text\",\"text\":'a'}", "Invalid JSON" },
+    /* control frames: at most 125 bytes, and never an event */
+    { GOOD_START "\"kind\":\"ping\",\"text\":\"" "0123456789012345678901234567890123456789"
+      "0123456789012345678901234567890123456789" "0123456789012345678901234567890123456789"
+      "012345\"}", "a ping carries at most 125 bytes, this one 126" },
+    { "{\"time\":\"2026-01-01T00:00:00.000000Z\",\"connection\":\"c\",\"direction\":\"event\","
+      "\"kind\":\"pong\",\"text\":\"\"}", "a pong is sent or received, not an event" },
   };
 
   dpx_log_set_max_entries (log, 100);
@@ -530,6 +536,7 @@ test_log_refuses_what_export_never_writes (void)
       GOOD_START "\"kind\":\"text\",\"size\":3,\"base64\":\"YQBi\"}",
       GOOD_START "\"kind\":\"text\",\"size\":2,\"text\":\"ab\"}",
       GOOD_START "\"kind\":\"text\",\"text\":\"\\ud83c\\udf89\"}",
+      GOOD_START "\"kind\":\"ping\",\"size\":2,\"base64\":\"AP8=\"}",
     };
 
     for (guint g = 0; g < G_N_ELEMENTS (good); g++)
@@ -540,7 +547,7 @@ test_log_refuses_what_export_never_writes (void)
         g_assert_true (dpx_log_import (log, file, NULL, &error));
         g_assert_no_error (error);
       }
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 7);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 8);
     {
       g_autoptr(DpxLogEntry) nul = g_list_model_get_item (G_LIST_MODEL (log), 4);
       g_autoptr(DpxLogEntry) emoji = g_list_model_get_item (G_LIST_MODEL (log), 6);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "dpx-enums.h"
+#include "dpx-format.h"
+#include "dpx-hostile-server.h"
 #include "dpx-session.h"
 #include "dpx-test-support.h"
 
@@ -220,6 +222,109 @@ test_reconnect_backoff (Fixture       *fixture,
                                "cancelled"), >=, 0);
 }
 
+/* The log from its first sent or received ping, pong or message on, one
+ * "direction kind preview" line each. */
+static char *
+describe_conversation (DpxLog *log)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  dpx_log_flush (log);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (log)); i++)
+    {
+      g_autoptr(DpxLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+      g_autofree char *preview = NULL;
+
+      if (dpx_log_entry_get_direction (entry) == DPX_DIRECTION_EVENT)
+        continue;
+      preview = dpx_format_entry_preview (entry, 40);
+      g_string_append_printf (out, "%s %s %s\n",
+                              dpx_log_entry_get_direction (entry) == DPX_DIRECTION_SENT ? "sent" : "received",
+                              dpx_entry_kind_to_string (dpx_log_entry_get_kind (entry)), preview);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+log_has_lines (DpxLog *log,
+               guint   lines)
+{
+  g_autofree char *text = describe_conversation (log);
+  guint n = 0;
+
+  for (const char *p = text; (p = strchr (p, '\n')) != NULL; p++)
+    n++;
+  return n >= lines;
+}
+
+/* A server's pings and pongs, and the pongs that answer its pings, show in
+ * the log in their place among the messages, with their payloads; a
+ * payload that is not text shows as bytes. All of it arrives in one write,
+ * as a busy server's would. */
+static void
+test_logs_control_frames_in_order (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(DpxHostileServer) server = dpx_hostile_server_new (NULL);
+  g_autoptr(GByteArray) burst = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conversation = NULL;
+  const struct { guint8 first; const char *payload; gsize length; } frames[] = {
+    { 0x81, "one", 3 },
+    { 0x89, "are you there?", 14 },
+    { 0x81, "two", 3 },
+    { 0x8a, "unasked", 7 },
+    { 0x89, "\x00\xff", 2 },
+    { 0x89, "", 0 },
+    { 0x81, "three", 5 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    {
+      g_autoptr(GBytes) frame = dpx_hostile_frame (frames[i].first, frames[i].payload, frames[i].length);
+
+      g_byte_array_append (burst, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+    }
+  bytes = g_bytes_new (burst->data, burst->len);
+  dpx_hostile_server_write (server, bytes);
+
+  g_assert_true (dpx_session_connect (fixture->session, server->url, &error));
+  g_assert_no_error (error);
+  dpx_test_wait_until (log_has_lines (fixture->log, 10), 10000);
+
+  conversation = describe_conversation (fixture->log);
+  g_assert_cmpstr (conversation, ==,
+                   "received text one\n"
+                   "received ping are you there?\n"
+                   "sent pong are you there?\n"
+                   "received text two\n"
+                   "received pong unasked\n"
+                   "received ping 00 ff\n"
+                   "sent pong 00 ff\n"
+                   "received ping \n"
+                   "sent pong \n"
+                   "received text three\n");
+  /* Control frames are not messages. */
+  g_assert_cmpuint (dpx_session_get_messages_in (fixture->session), ==, 3);
+}
+
+/* The keep-alive's pings show as sent, and the server's answers as
+ * received pongs. */
+static void
+test_logs_keepalive (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_settings_set_uint (fixture->settings, "keepalive-interval", 1);
+  connect_session (fixture);
+  dpx_test_wait_until (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, "") >= 0,
+                       10000);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_PING, ""), >=, 0);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_PING, ""), <,
+                   find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, ""));
+  g_settings_reset (fixture->settings, "keepalive-interval");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -232,6 +337,8 @@ main (int    argc,
   ADD ("/session/refuses-without-logging", test_refuses_without_logging);
   ADD ("/session/state-notifies-once-per-change", test_state_notifies_once_per_change);
   ADD ("/session/reconnect-backoff", test_reconnect_backoff);
+  ADD ("/session/logs-control-frames-in-order", test_logs_control_frames_in_order);
+  ADD ("/session/logs-keepalive", test_logs_keepalive);
 #undef ADD
 
   return g_test_run ();

@@ -26,10 +26,12 @@
  *    payload, a reserved code such as 1005, a reason that is not UTF-8) as
  *    an ordinary close or not at all; the stream checks it and tells its
  *    owner what was wrong.
+ *  - The server's pings and pongs, which libsoup answers or drops without
+ *    a word: the owner hears of each with its payload, for the log.
  */
 
 #define READ_CHUNK (16 * 1024)
-#define CLOSE_PAYLOAD_MAX 125
+#define CONTROL_PAYLOAD_MAX 125
 
 struct _DpxClientInputStream
 {
@@ -48,15 +50,19 @@ struct _DpxClientInputStream
   gboolean            paused;           /* nothing is served until resumed */
 
   gboolean            in_fragments;
-  gboolean            in_close;
-  gboolean            close_masked;
-  guint64             close_length;
-  GByteArray         *close_payload;
+  guint64             messages_passed;  /* data frames with FIN set */
+  gboolean            in_control;       /* a close, ping or pong is passing */
+  gboolean            control_masked;
+  guint8              control_opcode;
+  guint64             control_length;
+  GByteArray         *control_payload;  /* its first CONTROL_PAYLOAD_MAX + 1 bytes */
 
   DpxCloseFrameFunc   close_func;
   gpointer            close_data;
   DpxPingFunc         ping_func;
   gpointer            ping_data;
+  DpxControlFrameFunc control_func;
+  gpointer            control_data;
 };
 
 static void pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -85,7 +91,7 @@ dpx_close_frame_check (const guint8 *payload,
     return DPX_CLOSE_FRAME_TRUNCATED;
 
   *code = ((guint) payload[0] << 8) | payload[1];
-  if (length > CLOSE_PAYLOAD_MAX)
+  if (length > CONTROL_PAYLOAD_MAX)
     return DPX_CLOSE_FRAME_TOO_LONG;
   if (*code == 1005 || *code == 1006 || *code == 1015)
     return DPX_CLOSE_FRAME_RESERVED_CODE;
@@ -104,14 +110,12 @@ begin_frame (DpxClientInputStream *self)
 
   if (dpx_frame_scanner_is_control (s))
     {
-      if (s->opcode == DPX_FRAME_OPCODE_CLOSE)
-        {
-          self->in_close = TRUE;
-          self->close_masked = s->masked;
-          self->close_length = s->payload_len;
-          g_byte_array_set_size (self->close_payload, 0);
-        }
-      else if (s->opcode == DPX_FRAME_OPCODE_PING && self->ping_func)
+      self->in_control = TRUE;
+      self->control_opcode = s->opcode;
+      self->control_masked = s->masked;
+      self->control_length = s->payload_len;
+      g_byte_array_set_size (self->control_payload, 0);
+      if (s->opcode == DPX_FRAME_OPCODE_PING && self->ping_func)
         self->ping_func (self->ping_data);
       return;
     }
@@ -120,34 +124,48 @@ begin_frame (DpxClientInputStream *self)
     self->in_fragments = !s->fin;
   else if (s->fin)
     self->in_fragments = FALSE;
+  if (s->fin)
+    self->messages_passed++;
+}
+
+static void
+end_close_frame (DpxClientInputStream *self)
+{
+  DpxCloseFrameProblem problem;
+  guint code;
+
+  if (self->control_length > CONTROL_PAYLOAD_MAX)
+    {
+      const guint8 *data = self->control_payload->data;
+
+      code = self->control_payload->len >= 2 ? (data[0] << 8) | data[1] : 0;
+      problem = DPX_CLOSE_FRAME_TOO_LONG;
+    }
+  else
+    problem = dpx_close_frame_check (self->control_payload->data, self->control_payload->len, &code);
+
+  if (self->close_func)
+    self->close_func (problem, code, self->close_data);
 }
 
 static void
 end_frame (DpxClientInputStream *self)
 {
-  DpxCloseFrameProblem problem;
-  guint code;
-
-  if (!self->in_close)
+  if (!self->in_control)
     return;
-  self->in_close = FALSE;
+  self->in_control = FALSE;
 
   /* A masked frame from a server is libsoup's protocol error to report. */
-  if (self->close_masked)
+  if (self->control_masked)
     return;
 
-  if (self->close_length > CLOSE_PAYLOAD_MAX)
-    {
-      const guint8 *data = self->close_payload->data;
-
-      code = self->close_payload->len >= 2 ? (data[0] << 8) | data[1] : 0;
-      problem = DPX_CLOSE_FRAME_TOO_LONG;
-    }
-  else
-    problem = dpx_close_frame_check (self->close_payload->data, self->close_payload->len, &code);
-
-  if (self->close_func)
-    self->close_func (problem, code, self->close_data);
+  if (self->control_opcode == DPX_FRAME_OPCODE_CLOSE)
+    end_close_frame (self);
+  else if ((self->control_opcode == DPX_FRAME_OPCODE_PING ||
+            self->control_opcode == DPX_FRAME_OPCODE_PONG) &&
+           self->control_length <= CONTROL_PAYLOAD_MAX && self->control_func)
+    self->control_func (self->control_opcode, self->control_payload->data,
+                        self->control_payload->len, self->control_data);
 }
 
 /* Follows @length served bytes; returns how many may be served before the
@@ -168,10 +186,10 @@ scan (DpxClientInputStream *self,
 
       if (event == DPX_FRAME_EVENT_HEADER)
         begin_frame (self);
-      else if (event == DPX_FRAME_EVENT_PAYLOAD && self->in_close &&
-               self->close_payload->len <= CLOSE_PAYLOAD_MAX)
-        g_byte_array_append (self->close_payload, data + pos,
-                             MIN (consumed, CLOSE_PAYLOAD_MAX + 1 - self->close_payload->len));
+      else if (event == DPX_FRAME_EVENT_PAYLOAD && self->in_control &&
+               self->control_payload->len <= CONTROL_PAYLOAD_MAX)
+        g_byte_array_append (self->control_payload, data + pos,
+                             MIN (consumed, CONTROL_PAYLOAD_MAX + 1 - self->control_payload->len));
       pos += consumed;
 
       if (dpx_frame_scanner_frame_done (s))
@@ -403,7 +421,7 @@ dpx_client_input_stream_finalize (GObject *object)
   DpxClientInputStream *self = DPX_CLIENT_INPUT_STREAM (object);
 
   g_clear_pointer (&self->pending, g_byte_array_unref);
-  g_clear_pointer (&self->close_payload, g_byte_array_unref);
+  g_clear_pointer (&self->control_payload, g_byte_array_unref);
 
   G_OBJECT_CLASS (dpx_client_input_stream_parent_class)->finalize (object);
 }
@@ -420,7 +438,7 @@ dpx_client_input_stream_init (DpxClientInputStream *self)
 {
   dpx_frame_scanner_init (&self->scanner);
   self->pending = g_byte_array_new ();
-  self->close_payload = g_byte_array_new ();
+  self->control_payload = g_byte_array_new ();
   /* The first dispatch reads at once: a TLS layer below may already hold
    * frames that came in the record with the handshake's answer, and its
    * socket would not wake the reader for them. */
@@ -472,6 +490,16 @@ dpx_client_input_stream_set_ping_func (DpxClientInputStream *self,
   self->ping_data = user_data;
 }
 
+void
+dpx_client_input_stream_set_control_func (DpxClientInputStream *self,
+                                          DpxControlFrameFunc   func,
+                                          gpointer              user_data)
+{
+  g_return_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self));
+  self->control_func = func;
+  self->control_data = user_data;
+}
+
 /**
  * dpx_client_input_stream_set_paused:
  *
@@ -496,4 +524,13 @@ dpx_client_input_stream_in_fragments (DpxClientInputStream *self)
 {
   g_return_val_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self), FALSE);
   return self->in_fragments;
+}
+
+/* How many messages have passed whole (or are passing their last frame):
+ * a control frame seen now comes after that many in the stream. */
+guint64
+dpx_client_input_stream_get_messages_passed (DpxClientInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_CLIENT_INPUT_STREAM (self), 0);
+  return self->messages_passed;
 }

@@ -35,6 +35,13 @@ typedef void (*DpxCloseFrameFunc) (DpxCloseFrameProblem  problem,
 /* Called from inside a read, when a ping's header has passed. */
 typedef void (*DpxPingFunc)       (gpointer              user_data);
 
+/* Called from inside a read, when a ping or a pong has passed completely;
+ * @payload holds its @length bytes (at most 125). */
+typedef void (*DpxControlFrameFunc) (guint8               opcode,
+                                     const guint8        *payload,
+                                     gsize                length,
+                                     gpointer             user_data);
+
 GInputStream *dpx_client_input_stream_new            (GInputStream          *base_stream,
                                                       gsize                  dispatch_bytes,
                                                       guint                  dispatch_frames);
@@ -44,9 +51,13 @@ void          dpx_client_input_stream_set_close_func (DpxClientInputStream  *sel
 void          dpx_client_input_stream_set_ping_func  (DpxClientInputStream  *self,
                                                       DpxPingFunc            func,
                                                       gpointer               user_data);
+void          dpx_client_input_stream_set_control_func (DpxClientInputStream *self,
+                                                        DpxControlFrameFunc   func,
+                                                        gpointer              user_data);
 void          dpx_client_input_stream_set_paused     (DpxClientInputStream  *self,
                                                       gboolean               paused);
 gboolean      dpx_client_input_stream_in_fragments   (DpxClientInputStream  *self);
+guint64       dpx_client_input_stream_get_messages_passed (DpxClientInputStream *self);
 
 DpxCloseFrameProblem dpx_close_frame_check           (const guint8          *payload,
                                                       gsize                  length,

@@ -26,7 +26,9 @@
 #include "dpx-client.h"
 #include "dpx-client-handshake-private.h"
 #include "dpx-client-input-stream.h"
+#include "dpx-client-output-stream.h"
 #include "dpx-enums.h"
+#include "dpx-frame.h"
 #include "dpx-close-code.h"
 #include "dpx-guard-input-stream.h"
 #include "dpx-guarded-io-stream.h"
@@ -70,10 +72,13 @@ struct _DpxClient
   guint                    body_timeout_source;
   guint                    violation_idle;
   guint                    ping_flood_idle;
+  guint                    control_idle;
+  GQueue                   received_controls;  /* of ReceivedControl, not yet told */
 
   /* borrowed: the filters inside stream */
   DpxGuardInputStream     *guard;
   DpxClientInputStream    *input;
+  DpxClientOutputStream   *output;
 
   /* options */
   guint64                  max_message_size;
@@ -99,6 +104,7 @@ struct _DpxClient
   DpxCloseFrameProblem     close_problem;
   guint                    pings_unanswered;
   gboolean                 ping_flood;
+  guint64                  messages_delivered; /* by libsoup, also those refused */
 
   /* What the handshake and close properties last notified. */
   SoupMessageHeaders      *notified_headers;
@@ -122,9 +128,26 @@ enum {
 
 enum {
   SIGNAL_MESSAGE,
+  SIGNAL_CONTROL_FRAME,
   SIGNAL_EVENT,
   N_SIGNALS
 };
+
+/* A server's ping or pong, held until libsoup has delivered the messages
+ * that came before it: the input stream sees frames when libsoup reads
+ * them, libsoup hands messages on only after the whole read. */
+typedef struct {
+  guint8   opcode;
+  GBytes  *payload;
+  guint64  after_messages;
+} ReceivedControl;
+
+static void
+received_control_free (ReceivedControl *control)
+{
+  g_bytes_unref (control->payload);
+  g_free (control);
+}
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -465,12 +488,85 @@ soup_payload_limit (guint64 max_message_size)
   return MAX (max_message_size, 1);
 }
 
+/* Tells the server's pings and pongs held until now: with @all, every one
+ * (libsoup is done with the read); otherwise those that came before the
+ * first @messages messages, and with @up_to_ping no further than the first
+ * ping, whose pong is being sent. */
+static void
+tell_received_controls (DpxClient *self,
+                        gboolean   all,
+                        guint64    messages,
+                        gboolean   up_to_ping)
+{
+  ReceivedControl *control;
+
+  while ((control = g_queue_peek_head (&self->received_controls)) != NULL &&
+         (all || control->after_messages <= messages))
+    {
+      guint8 opcode = control->opcode;
+
+      g_queue_pop_head (&self->received_controls);
+      g_signal_emit (self, signals[SIGNAL_CONTROL_FRAME], 0,
+                     DPX_DIRECTION_RECEIVED, (guint) opcode, control->payload);
+      received_control_free (control);
+      if (up_to_ping && opcode == DPX_FRAME_OPCODE_PING)
+        break;
+    }
+}
+
+static gboolean
+control_idle_cb (gpointer data)
+{
+  DpxClient *self = data;
+
+  self->control_idle = 0;
+  tell_received_controls (self, TRUE, 0, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside libsoup's read, as each server ping or pong passes. */
+static void
+on_received_control (guint8        opcode,
+                     const guint8 *payload,
+                     gsize         length,
+                     gpointer      user_data)
+{
+  DpxClient *self = user_data;
+  ReceivedControl *control = g_new0 (ReceivedControl, 1);
+
+  control->opcode = opcode;
+  control->payload = g_bytes_new (payload, length);
+  control->after_messages = dpx_client_input_stream_get_messages_passed (self->input);
+  g_queue_push_tail (&self->received_controls, control);
+  /* High priority: before the next read's dispatch, after this one's. */
+  if (self->control_idle == 0)
+    self->control_idle = g_idle_add_full (G_PRIORITY_HIGH, control_idle_cb, self, NULL);
+}
+
+/* Runs as libsoup writes a ping or a pong: its keep-alive, or the answer
+ * to the server's ping that libsoup is handling now. */
+static void
+on_sent_control (guint8        opcode,
+                 const guint8 *payload,
+                 gsize         length,
+                 gpointer      user_data)
+{
+  DpxClient *self = user_data;
+  g_autoptr(GBytes) bytes = g_bytes_new (payload, length);
+
+  tell_received_controls (self, FALSE, self->messages_delivered, opcode == DPX_FRAME_OPCODE_PONG);
+  g_signal_emit (self, signals[SIGNAL_CONTROL_FRAME], 0, DPX_DIRECTION_SENT, (guint) opcode, bytes);
+}
+
 static void
 on_conn_message (SoupWebsocketConnection *conn,
                  gint                     type,
                  GBytes                  *message,
                  DpxClient               *self)
 {
+  /* What came before this message goes first. */
+  tell_received_controls (self, FALSE, self->messages_delivered, FALSE);
+  self->messages_delivered++;
   if (self->too_big || self->bad_deflate)
     return;
   if (g_bytes_get_size (message) > self->max_message_size)
@@ -679,6 +775,8 @@ on_conn_closed (SoupWebsocketConnection *conn,
 
   g_clear_handle_id (&self->violation_idle, g_source_remove);
   g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
+  g_clear_handle_id (&self->control_idle, g_source_remove);
+  tell_received_controls (self, TRUE, 0, FALSE);
   self->close_code = soup_websocket_connection_get_close_code (conn);
   g_free (self->close_reason);
   /* A reason that is not UTF-8 must not reach a label or a log line. */
@@ -750,6 +848,7 @@ open_connection (DpxClient *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
   g_autoptr(GInputStream) guard = NULL;
   g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GOutputStream) output = NULL;
   g_autoptr(GString) response = NULL;
 
   clear_connect_state (self);
@@ -764,8 +863,11 @@ open_connection (DpxClient *self,
   dpx_guard_input_stream_set_violation_func (self->guard, on_guard_violation, self);
   dpx_client_input_stream_set_close_func (self->input, on_close_frame, self);
   dpx_client_input_stream_set_ping_func (self->input, on_ping, self);
-  self->stream = dpx_guarded_io_stream_new (self->connection, input,
-                                            g_io_stream_get_output_stream (self->connection));
+  dpx_client_input_stream_set_control_func (self->input, on_received_control, self);
+  output = dpx_client_output_stream_new (g_io_stream_get_output_stream (self->connection));
+  self->output = DPX_CLIENT_OUTPUT_STREAM (output);
+  dpx_client_output_stream_set_control_func (self->output, on_sent_control, self);
+  self->stream = dpx_guarded_io_stream_new (self->connection, input, output);
 
   self->conn = soup_websocket_connection_new (self->stream, self->uri,
                                               SOUP_WEBSOCKET_CONNECTION_CLIENT,
@@ -1073,9 +1175,16 @@ reset_connection (DpxClient *self)
     {
       dpx_client_input_stream_set_close_func (self->input, NULL, NULL);
       dpx_client_input_stream_set_ping_func (self->input, NULL, NULL);
+      dpx_client_input_stream_set_control_func (self->input, NULL, NULL);
     }
+  if (self->output)
+    dpx_client_output_stream_set_control_func (self->output, NULL, NULL);
   self->guard = NULL;
   self->input = NULL;
+  self->output = NULL;
+  g_clear_handle_id (&self->control_idle, g_source_remove);
+  g_queue_clear_full (&self->received_controls, (GDestroyNotify) received_control_free);
+  self->messages_delivered = 0;
   g_clear_handle_id (&self->violation_idle, g_source_remove);
   g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
   g_clear_object (&self->conn);
@@ -1643,6 +1752,19 @@ dpx_client_class_init (DpxClientClass *klass)
   signals[SIGNAL_MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_BYTES);
+
+  /**
+   * DpxClient::control-frame:
+   * @direction: %DPX_DIRECTION_SENT or %DPX_DIRECTION_RECEIVED
+   * @opcode: %DPX_FRAME_OPCODE_PING or %DPX_FRAME_OPCODE_PONG
+   * @payload: its payload, at most 125 bytes
+   *
+   * A ping or a pong went by: libsoup's keep-alive and its answers to the
+   * server's pings, and the server's own, in their place among messages.
+   */
+  signals[SIGNAL_CONTROL_FRAME] =
+    g_signal_new ("control-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT, G_TYPE_BYTES);
 
   /**
    * DpxClient::event:

@@ -45,6 +45,10 @@ dpx_entry_kind_label (DpxEntryKind kind)
       return C_("message kind", "close");
     case DPX_ENTRY_KIND_ERROR:
       return C_("message kind", "error");
+    case DPX_ENTRY_KIND_PING:
+      return C_("message kind", "ping");
+    case DPX_ENTRY_KIND_PONG:
+      return C_("message kind", "pong");
     case DPX_ENTRY_KIND_INFO:
     default:
       return C_("message kind", "info");
@@ -188,7 +192,7 @@ dpx_format_entry_preview (DpxLogEntry *entry,
   data = g_bytes_get_data (dpx_log_entry_get_payload (entry), &size);
   str = g_string_new (NULL);
 
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+  if (dpx_format_entry_is_hex (entry))
     {
       gsize n = MIN (size, max_chars / 3 + 1);
 
@@ -240,6 +244,29 @@ dpx_format_entry_preview (DpxLogEntry *entry,
 }
 
 /**
+ * dpx_format_entry_is_hex:
+ *
+ * Whether @entry's payload is shown as bytes: binary messages, and pings or
+ * pongs whose payload is not text (a peer may put any bytes there).
+ */
+gboolean
+dpx_format_entry_is_hex (DpxLogEntry *entry)
+{
+  DpxEntryKind kind = dpx_log_entry_get_kind (entry);
+  GBytes *payload;
+  const char *data;
+  gsize size;
+
+  if (kind == DPX_ENTRY_KIND_BINARY)
+    return TRUE;
+  if (kind != DPX_ENTRY_KIND_PING && kind != DPX_ENTRY_KIND_PONG)
+    return FALSE;
+  payload = dpx_log_entry_get_payload (entry);
+  data = g_bytes_get_data (payload, &size);
+  return size > 0 && (memchr (data, '\0', size) != NULL || !g_utf8_validate_len (data, size, NULL));
+}
+
+/**
  * dpx_format_entry_detail:
  *
  * The whole of @entry for a person: text as is, JSON pretty-printed, binary
@@ -257,7 +284,7 @@ dpx_format_entry_detail (DpxLogEntry *entry,
   if (is_json)
     *is_json = FALSE;
 
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+  if (dpx_format_entry_is_hex (entry))
     return dpx_format_hex_dump ((const guint8 *) data, size, DPX_FORMAT_DETAIL_MAX_HEX);
 
   if (size <= DPX_FORMAT_DETAIL_MAX_JSON && (json = dpx_format_pretty_json (data, size)) != NULL)
@@ -338,7 +365,7 @@ dpx_format_entry_detail_capped (DpxLogEntry *entry,
   if (not_shown)
     *not_shown = 0;
 
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+  if (dpx_format_entry_is_hex (entry))
     {
       gsize rows = MAX (max_length / row_length, 1);
       gsize shown = rows > size / 16 ? size : rows * 16;

@@ -29,6 +29,7 @@ char       *dpx_format_hex_dump        (const guint8  *data,
                                         gsize          max_length);
 char       *dpx_format_pretty_json     (const char    *text,
                                         gsize          length);
+gboolean    dpx_format_entry_is_hex    (DpxLogEntry   *entry);
 char       *dpx_format_entry_preview   (DpxLogEntry   *entry,
                                         gsize          max_chars);
 char       *dpx_format_entry_detail    (DpxLogEntry   *entry,

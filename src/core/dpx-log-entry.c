@@ -36,7 +36,7 @@ struct _DpxLogEntry
 G_DEFINE_FINAL_TYPE (DpxLogEntry, dpx_log_entry, G_TYPE_OBJECT)
 
 static const char * const direction_names[] = { "sent", "received", "event" };
-static const char * const kind_names[] = { "text", "binary", "open", "close", "error", "info" };
+static const char * const kind_names[] = { "text", "binary", "open", "close", "error", "info", "ping", "pong" };
 
 static void
 dpx_log_entry_finalize (GObject *object)
@@ -69,7 +69,7 @@ dpx_log_entry_new (gint64        time_us,
   DpxLogEntry *self;
 
   g_return_val_if_fail (direction <= DPX_DIRECTION_EVENT, NULL);
-  g_return_val_if_fail (kind <= DPX_ENTRY_KIND_INFO, NULL);
+  g_return_val_if_fail (kind <= DPX_ENTRY_KIND_PONG, NULL);
 
   self = g_object_new (DPX_TYPE_LOG_ENTRY, NULL);
   self->time_us = time_us;
@@ -670,6 +670,24 @@ dpx_log_entry_new_from_json (const char  *json,
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                        _("“size” says %lld bytes but the payload has %zu"),
                        (long long) json_node_get_int (size_node), g_bytes_get_size (payload));
+          return NULL;
+        }
+    }
+
+  if (kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
+    {
+      if (direction == DPX_DIRECTION_EVENT)
+        {
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                       _("a %s is sent or received, not an event"), kind_str);
+          return NULL;
+        }
+      /* RFC 6455, 5.5: no peer can have sent a longer one. */
+      if (g_bytes_get_size (payload) > 125)
+        {
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                       _("a %s carries at most 125 bytes, this one %zu"),
+                       kind_str, g_bytes_get_size (payload));
           return NULL;
         }
     }

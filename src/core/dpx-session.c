@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-session.h"
+#include "dpx-frame.h"
 #include "dpx-enums.h"
 #include "dpx-probe.h"
 
@@ -94,6 +95,22 @@ on_client_message (DpxClient  *client,
   dpx_log_append (self->log, entry);
   self->messages_in++;
   dpx_probe_count (1);
+}
+
+static void
+on_client_control_frame (DpxClient  *client,
+                         int         direction,
+                         guint       opcode,
+                         GBytes     *payload,
+                         DpxSession *self)
+{
+  g_autoptr(DpxLogEntry) entry = NULL;
+
+  entry = dpx_log_entry_new_now (self->url, direction,
+                                 opcode == DPX_FRAME_OPCODE_PING ? DPX_ENTRY_KIND_PING
+                                                                 : DPX_ENTRY_KIND_PONG,
+                                 payload);
+  dpx_log_append (self->log, entry);
 }
 
 /* The backoff: the attempt under way (0 while connected) and the delay the
@@ -580,6 +597,7 @@ dpx_session_new (DpxLog    *log,
   self->client = dpx_client_new (NULL);
   g_signal_connect (self->client, "event", G_CALLBACK (on_client_event), self);
   g_signal_connect (self->client, "message", G_CALLBACK (on_client_message), self);
+  g_signal_connect (self->client, "control-frame", G_CALLBACK (on_client_control_frame), self);
   g_signal_connect (self->client, "notify::state", G_CALLBACK (on_client_state), self);
   return self;
 }

@@ -35,6 +35,8 @@ typedef enum {
   DPX_ENTRY_KIND_CLOSE,
   DPX_ENTRY_KIND_ERROR,
   DPX_ENTRY_KIND_INFO,
+  DPX_ENTRY_KIND_PING,
+  DPX_ENTRY_KIND_PONG,
 } DpxEntryKind;
 
 /* Close codes the relay sends on its own, documented in README.md. */

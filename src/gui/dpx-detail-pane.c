@@ -83,6 +83,12 @@ dup_title (DpxLogEntry *entry,
            gboolean     is_json)
 {
   DpxEntryKind kind = dpx_log_entry_get_kind (entry);
+  gboolean sent = dpx_log_entry_get_direction (entry) == DPX_DIRECTION_SENT;
+
+  if (kind == DPX_ENTRY_KIND_PING)
+    return g_strdup (sent ? _("Sent ping") : _("Received ping"));
+  if (kind == DPX_ENTRY_KIND_PONG)
+    return g_strdup (sent ? _("Sent pong") : _("Received pong"));
 
   switch (dpx_log_entry_get_direction (entry))
     {
@@ -137,7 +143,7 @@ update_cut_bar (DpxDetailPane *self)
         /* Translators: %s is a size, like “15 MiB” */
         text = g_strdup_printf (_("%s more of the payload is not shown: save it to see all of it"),
                                 size);
-      else if (self->entry && dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+      else if (self->entry && dpx_format_entry_is_hex (self->entry))
         /* Translators: %s is a size, like “15.8 MiB” */
         text = g_strdup_printf (_("%s more of the payload is not shown"), size);
       else
@@ -325,7 +331,8 @@ show_entry (DpxDetailPane *self)
   kind = dpx_log_entry_get_kind (entry);
   time = dpx_format_time (dpx_log_entry_get_time (entry));
   size = dpx_format_size (dpx_log_entry_get_size (entry));
-  if (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY)
+  if (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY ||
+      kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
     subtitle = g_strdup_printf ("%s · %s", time, size);
   else
     subtitle = g_strdup_printf ("%s · %s", time, dpx_log_entry_get_connection (entry));
@@ -409,7 +416,7 @@ copy_action (GtkWidget  *widget,
 
   payload = dpx_log_entry_get_payload (self->entry);
   data = g_bytes_get_data (payload, &size);
-  if (dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+  if (dpx_format_entry_is_hex (self->entry))
     {
       g_autofree char *hex = dpx_format_hex (data, size);
 
@@ -484,7 +491,7 @@ save_payload_action (GtkWidget  *widget,
                                                _("_Save"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
-                                     dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY
+                                     dpx_format_entry_is_hex (self->entry)
                                      ? "message.bin" : "message.txt");
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
@@ -502,7 +509,7 @@ show_all_action (GtkWidget  *widget,
 
   self->showing_all = TRUE;
   self->not_shown = 0;
-  if (dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY)
+  if (dpx_format_entry_is_hex (self->entry))
     format_async (self, DPX_DETAIL_PANE_ALL_BINARY / 16 * DPX_DETAIL_PANE_DUMP_ROW);
   else
     format_async (self, G_MAXSIZE);

@@ -41,7 +41,7 @@ struct _DpxLogRowStyle
   PangoFontDescription *caption;
   PangoAttrList        *numeric;
   PangoLayout          *directions[DPX_DIRECTION_EVENT + 1];
-  PangoLayout          *kinds[DPX_ENTRY_KIND_INFO + 1];
+  PangoLayout          *kinds[DPX_ENTRY_KIND_PONG + 1];
   GdkPaintable         *icons[DPX_DIRECTION_EVENT + 1];
   GdkRGBA               accent;
   GdkRGBA               success;
@@ -300,7 +300,8 @@ dpx_log_row_set_entry (DpxLogRow   *self,
   direction = dpx_log_entry_get_direction (entry);
   kind = dpx_log_entry_get_kind (entry);
   self->time = dpx_format_time (dpx_log_entry_get_time (entry));
-  if (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY)
+  if (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY ||
+      kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
     self->size = dpx_format_size (dpx_log_entry_get_size (entry));
   self->preview = dpx_format_entry_preview (entry, PREVIEW_CHARS);
 
@@ -384,6 +385,12 @@ kind_colors (DpxLogRowStyle *style,
     case DPX_ENTRY_KIND_CLOSE:
       *background = style->warning;
       background->alpha *= 0.22;
+      break;
+    case DPX_ENTRY_KIND_PING:
+    case DPX_ENTRY_KIND_PONG:
+      /* Control frames: the accent, faint, apart from messages. */
+      *background = style->accent;
+      background->alpha *= 0.16;
       break;
     case DPX_ENTRY_KIND_TEXT:
     case DPX_ENTRY_KIND_INFO:

@@ -156,7 +156,7 @@ filter_func (gpointer item,
   data = g_bytes_get_data (payload, &size);
   if (contains_folded (data, MIN (size, SEARCH_MAX_BYTES), self->search))
     return TRUE;
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+  if (dpx_format_entry_is_hex (entry))
     {
       g_autofree char *hex = dpx_format_hex (data, MIN (size, SEARCH_MAX_BYTES / 2));
 
@@ -204,7 +204,7 @@ static void
 set_kind_filter (DpxLogView *self,
                  int         kind)
 {
-  kind = CLAMP (kind, -1, DPX_ENTRY_KIND_INFO);
+  kind = CLAMP (kind, -1, DPX_ENTRY_KIND_PONG);
   if (self->kind == kind)
     return;
   self->kind = kind;
@@ -730,7 +730,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   properties[PROP_SHOW_EVENTS] = g_param_spec_boolean ("show-events", NULL, NULL, TRUE, flags);
   /* A DpxEntryKind, or -1 for every kind. */
   properties[PROP_KIND_FILTER] =
-    g_param_spec_int ("kind-filter", NULL, NULL, -1, DPX_ENTRY_KIND_INFO, -1, flags);
+    g_param_spec_int ("kind-filter", NULL, NULL, -1, DPX_ENTRY_KIND_PONG, -1, flags);
   /* Whether the view follows the end as messages arrive. */
   properties[PROP_STICKY] =
     g_param_spec_boolean ("sticky", NULL, NULL, TRUE,

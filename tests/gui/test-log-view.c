@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dpx-gui-test.h"
+#include "dpx-detail-pane.h"
 #include "dpx-log-row.h"
 
 /* Standalone -------------------------------------------------------------- */
@@ -325,6 +326,44 @@ test_rows_in_sight (DpxWindowFixture *fixture,
   g_assert_cmpstr (last, ==, "row 5109");
 }
 
+/* The keep-alive's pings and the server's pongs are rows of their own,
+ * filterable by kind, with their payload in the detail pane. */
+static void
+test_control_frames (DpxWindowFixture *fixture,
+                     gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkLabel *title_label;
+  GListModel *model;
+  int row;
+
+  g_settings_set_uint (settings, "keepalive-interval", 1);
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "{\"ping\": \"not a control frame\"}");
+  dpx_test_wait_until (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, NULL) >= 0,
+                       10000);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_PING, NULL));
+  dpx_gui_test_save_screenshot (GTK_WIDGET (window), "control-frames.png");
+
+  /* Only the pings: one kind, sent. */
+  model = dpx_gui_test_rows (window);
+  g_object_set (view, "kind-filter", DPX_ENTRY_KIND_PING, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL), ==, 0);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, -1, DPX_ENTRY_KIND_TEXT, NULL), ==, 0);
+  g_object_set (view, "kind-filter", -1, NULL);
+
+  row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, NULL);
+  dpx_log_view_select (view, row);
+  g_free (dpx_gui_test_dup_detail_text (window));
+  title_label = GTK_LABEL (gtk_widget_get_template_child (dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_DETAIL_PANE, NULL),
+                                                         DPX_TYPE_DETAIL_PANE, "title_label"));
+  g_assert_cmpstr (gtk_label_get_text (title_label), ==, "Received pong");
+  g_settings_reset (settings, "keepalive-interval");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -337,6 +376,7 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/log-view/log-cap", test_log_cap);
   DPX_WINDOW_TEST_ADD ("/log-view/flood-rows", test_flood_rows);
   DPX_WINDOW_TEST_ADD ("/log-view/rows-in-sight", test_rows_in_sight);
+  DPX_WINDOW_TEST_ADD ("/log-view/control-frames", test_control_frames);
 
   return g_test_run ();
 }
