@@ -109,6 +109,30 @@ dpx_format_hex (const guint8 *data,
   return out;
 }
 
+/* One row of a hex dump: the offset, up to 16 bytes in hex, and the same
+ * bytes as ASCII, without a line end. */
+static void
+append_hex_dump_row (GString      *out,
+                     const guint8 *data,
+                     gsize         length,
+                     gsize         offset)
+{
+  g_string_append_printf (out, "%08" G_GSIZE_MODIFIER "x  ", offset);
+  for (gsize i = 0; i < 16; i++)
+    {
+      if (i < length)
+        g_string_append_printf (out, "%02x ", data[i]);
+      else
+        g_string_append (out, "   ");
+      if (i == 7)
+        g_string_append_c (out, ' ');
+    }
+  g_string_append (out, " |");
+  for (gsize i = 0; i < length; i++)
+    g_string_append_c (out, g_ascii_isprint (data[i]) ? data[i] : '.');
+  g_string_append_c (out, '|');
+}
+
 /* The classic offset, 16 hex bytes, ASCII layout, up to @max_length bytes. */
 char *
 dpx_format_hex_dump (const guint8 *data,
@@ -120,20 +144,8 @@ dpx_format_hex_dump (const guint8 *data,
 
   for (gsize row = 0; row < shown; row += 16)
     {
-      g_string_append_printf (out, "%08" G_GSIZE_MODIFIER "x  ", row);
-      for (gsize i = 0; i < 16; i++)
-        {
-          if (row + i < shown)
-            g_string_append_printf (out, "%02x ", data[row + i]);
-          else
-            g_string_append (out, "   ");
-          if (i == 7)
-            g_string_append_c (out, ' ');
-        }
-      g_string_append (out, " |");
-      for (gsize i = 0; i < 16 && row + i < shown; i++)
-        g_string_append_c (out, g_ascii_isprint (data[row + i]) ? data[row + i] : '.');
-      g_string_append (out, "|\n");
+      append_hex_dump_row (out, data + row, MIN (16, shown - row), row);
+      g_string_append_c (out, '\n');
     }
   if (shown < length)
     g_string_append_printf (out, _("… %zu more bytes\n"), length - shown);
@@ -437,4 +449,23 @@ dpx_format_break_long_lines (const char *text,
       }
     }
   return g_string_free (out, FALSE);
+}/**
+ * dpx_format_hex_dump_row:
+ * @offset: where @data starts in the payload
+ *
+ * Row @offset / 16 of dpx_format_hex_dump() for up to 16 bytes at @data,
+ * without its line end: a view can build the rows it shows on demand.
+ */
+char *
+dpx_format_hex_dump_row (const guint8 *data,
+                         gsize         length,
+                         gsize         offset)
+{
+  GString *out = g_string_sized_new (80);
+
+  g_return_val_if_fail (length <= 16, NULL);
+  append_hex_dump_row (out, data, length, offset);
+  return g_string_free (out, FALSE);
 }
+
+

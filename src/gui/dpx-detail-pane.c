@@ -8,7 +8,9 @@
  * thread (cancelled when the selection changes), cut at
  * DPX_DETAIL_PANE_SHOWN bytes with a bar saying how much more there is, and
  * put in the text buffer a slice per main-loop turn: GtkTextView in 4.8
- * takes long to take in and lay out megabytes at once.
+ * takes long to take in and lay out megabytes at once. Show All puts the
+ * whole of it in a list view instead (DpxTextLines), which makes rows only
+ * for what is on screen.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,17 +25,12 @@
 
 #include "dpx-detail-pane.h"
 #include "dpx-format.h"
+#include "dpx-text-lines.h"
 
 /* Payloads up to this size are formatted at once, on the main thread. */
 #define DPX_DETAIL_PANE_SYNC_MAX (32 * 1024)
 /* How much of a formatted payload is shown until "Show all". */
 #define DPX_DETAIL_PANE_SHOWN (256 * 1024)
-/* Show All shows this much of a binary payload at most: its dump is five
- * times its size, and 80 MB of dump for 16 MiB is more than a text view
- * takes in any reasonable time. Save has all of it. */
-#define DPX_DETAIL_PANE_ALL_BINARY (1024 * 1024)
-/* The length of one row of dpx_format_hex_dump(). */
-#define DPX_DETAIL_PANE_DUMP_ROW 79
 /* How much text goes into the buffer at a time, and for how long per
  * main-loop turn. */
 #define DPX_DETAIL_PANE_SLICE (4 * 1024)
@@ -41,6 +38,8 @@
 /* Longer lines are shown in pieces: the text view lays out a line at a
  * time, and a line of 256 KiB took it most of a second. */
 #define DPX_DETAIL_PANE_LINE (2 * 1024)
+/* Show All's rows: a piece of a long line per row, wrapped to the pane. */
+#define DPX_DETAIL_PANE_ROW (512)
 
 struct _DpxDetailPane
 {
@@ -51,6 +50,7 @@ struct _DpxDetailPane
   GtkLabel             *subtitle_label;
   GtkStack             *stack;
   GtkTextView          *text_view;
+  GtkListView          *lines_view;
   GtkWidget            *cut_bar;
   GtkLabel             *cut_label;
   GtkWidget            *show_all_button;
@@ -285,6 +285,78 @@ on_formatted (GObject      *source,
     }
 }
 
+/* Show All: the whole of the entry as rows of a list view. */
+static void
+show_lines (DpxDetailPane *self,
+            DpxTextLines  *lines)
+{
+  g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (lines)));
+
+  gtk_list_view_set_model (self->lines_view, GTK_SELECTION_MODEL (selection));
+  gtk_stack_set_visible_child_name (self->stack, "lines");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+}
+
+static void
+lines_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  DpxLogEntry *entry = task_data;
+  char *text = dpx_format_entry_detail_capped (entry, G_MAXSIZE, NULL, NULL);
+
+  g_task_return_pointer (task, dpx_text_lines_new_for_text (text, DPX_DETAIL_PANE_ROW),
+                         g_object_unref);
+}
+
+static void
+on_lines (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  DpxDetailPane *self = DPX_DETAIL_PANE (source);
+  g_autoptr(DpxTextLines) lines = NULL;
+
+  /* Cancelled: another entry is on its way, or none. */
+  lines = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (lines == NULL)
+    return;
+
+  g_clear_object (&self->cancellable);
+  show_lines (self, lines);
+  update_cut_bar (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Show All of a text: split into rows in a thread (a JSON one indented
+ * there first). A dump needs no thread: its rows are made on demand. */
+static void
+show_all_async (DpxDetailPane *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (dpx_format_entry_is_hex (self->entry))
+    {
+      g_autoptr(DpxTextLines) lines = dpx_text_lines_new_for_dump (dpx_log_entry_get_payload (self->entry));
+
+      show_lines (self, lines);
+      update_cut_bar (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_lines, NULL);
+  g_task_set_source_tag (task, show_all_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_object_ref (self->entry), g_object_unref);
+  g_task_run_in_thread (task, lines_in_thread);
+  update_cut_bar (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 /* Formats the entry in a thread, at most @max_length bytes of it. */
 static void
 format_async (DpxDetailPane *self,
@@ -315,6 +387,7 @@ show_entry (DpxDetailPane *self)
   stop_loading (self);
   self->not_shown = 0;
   self->showing_all = FALSE;
+  gtk_list_view_set_model (self->lines_view, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.copy", entry != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save-payload", entry != NULL);
 
@@ -392,7 +465,15 @@ static char *
 dup_text (DpxDetailPane *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkSelectionModel *rows = gtk_list_view_get_model (self->lines_view);
   GtkTextIter start, end;
+
+  if (rows != NULL)
+    {
+      GListModel *lines = gtk_no_selection_get_model (GTK_NO_SELECTION (rows));
+
+      return dpx_text_lines_dup_text (DPX_TEXT_LINES (lines));
+    }
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -509,11 +590,7 @@ show_all_action (GtkWidget  *widget,
 
   self->showing_all = TRUE;
   self->not_shown = 0;
-  if (dpx_format_entry_is_hex (self->entry))
-    format_async (self, DPX_DETAIL_PANE_ALL_BINARY / 16 * DPX_DETAIL_PANE_DUMP_ROW);
-  else
-    format_async (self, G_MAXSIZE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  show_all_async (self);
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -604,6 +681,7 @@ dpx_detail_pane_class_init (DpxDetailPaneClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, title_label);
+  gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, lines_view);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, stack);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, text_view);
