@@ -17,7 +17,10 @@
 #include "dpx-close-code.h"
 #include "dpx-format.h"
 #include "dpx-log-entry.h"
+#include "dpx-error.h"
 #include "dpx-parse.h"
+#include "dpx-recording.h"
+#include "dpx-replay.h"
 
 typedef struct {
   GMainLoop *loop;
@@ -28,6 +31,7 @@ typedef struct {
   int        remaining;    /* messages still wanted; < 0 for no limit */
   int        status;
   guint      timeout;
+  guint      reply_grace_ms;  /* replay: how long to wait for late replies */
   gboolean   connected;
 } ClientRun;
 
@@ -459,6 +463,220 @@ dpx_cli_produce (int    argc,
       fprintf (stderr, "duplex: %s\n", _("The connection closed before a reply arrived"));
       status = DPX_EXIT_FAILURE;
     }
+  client_run_clear (&run);
+  client_options_clear (&options);
+  return status;
+}
+
+/* `duplex replay` --------------------------------------------------------- */
+
+typedef struct {
+  ClientRun *run;
+  DpxReplay *replay;
+  guint      sent;
+  gboolean   done;
+} ReplayRun;
+
+static gboolean
+replay_send (DpxLogEntry  *entry,
+             gpointer      user_data,
+             GError      **error)
+{
+  ReplayRun *replay_run = user_data;
+  DpxClient *client = replay_run->run->client;
+  GBytes *payload = dpx_log_entry_get_payload (entry);
+  gsize size;
+  const char *data = g_bytes_get_data (payload, &size);
+  /* The time it is handed to the connection, as the window logs it. */
+  g_autoptr(DpxLogEntry) now = dpx_log_entry_new_now (dpx_client_get_url (client), DPX_DIRECTION_SENT,
+                                                      dpx_log_entry_get_kind (entry), payload);
+  gboolean sent;
+
+  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+    sent = dpx_client_send_binary (client, payload, error);
+  else if (!g_utf8_validate_len (data, size, NULL))
+    {
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                   _("message %u of the recording is text that is not valid UTF-8; "
+                     "it cannot be sent as a text message"), replay_run->sent + 1);
+      return FALSE;
+    }
+  else
+    sent = dpx_client_send_text (client, data, size, error);
+  if (!sent)
+    return FALSE;
+
+  replay_run->sent++;
+  if (replay_run->run->json)
+    {
+      g_autofree char *line = dpx_log_entry_to_json (now);
+
+      puts (line);
+      fflush (stdout);
+    }
+  return TRUE;
+}
+
+static gboolean
+on_replay_grace_over (gpointer data)
+{
+  ClientRun *run = data;
+
+  run->timeout = 0;
+  finish_run (run, DPX_EXIT_OK);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_replay_finished (DpxReplay  *replay,
+                    const char *error_message,
+                    ReplayRun  *replay_run)
+{
+  ClientRun *run = replay_run->run;
+
+  replay_run->done = TRUE;
+  if (error_message)
+    {
+      fprintf (stderr, "duplex: %s\n", error_message);
+      finish_run (run, DPX_EXIT_FAILURE);
+      return;
+    }
+  if (!run->quiet)
+    fprintf (stderr, _("Replayed %u messages\n"), replay_run->sent);
+  /* Replies to the last messages are still on their way: wait for them as
+   * produce waits for its reply. */
+  g_clear_handle_id (&run->timeout, g_source_remove);
+  run->timeout = g_timeout_add (run->reply_grace_ms, on_replay_grace_over, run);
+}
+
+static gboolean
+replay_on_signal (gpointer data)
+{
+  ReplayRun *replay_run = data;
+
+  dpx_replay_stop (replay_run->replay);
+  finish_run (replay_run->run, DPX_EXIT_OK);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+dpx_cli_replay (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(DpxClient) client = NULL;
+  g_autoptr(DpxRecording) recording = NULL;
+  g_autoptr(DpxReplay) replay = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *play = NULL;
+  ClientOptions options = { 0 };
+  ClientRun run = { 0 };
+  ReplayRun replay_run = { &run, NULL, 0, FALSE };
+  double speed = 1.0;
+  gboolean no_timing = FALSE;
+  gboolean loop = FALSE;
+  DpxDirection direction = DPX_DIRECTION_SENT;
+  int status;
+  GOptionEntry entries[] = {
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
+      N_("Play at this many times the recorded pace (default 1)"), N_("X") },
+    { "no-timing", 0, 0, G_OPTION_ARG_NONE, &no_timing,
+      N_("Send the messages one after the other, without the recorded pauses"), NULL },
+    { "loop", 0, 0, G_OPTION_ARG_NONE, &loop, N_("Start again after the last message, until stopped"), NULL },
+    { "play", 0, 0, G_OPTION_ARG_STRING, &play,
+      N_("Which messages to send: “sent” (default: what the recording sent) or “received” "
+         "(what it received, say a whole classroom conversation)"), N_("WHICH") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE.jsonl URL"));
+  g_option_context_set_summary (context, _("Connect to URL and send the messages of a saved log again, "
+                                           "with their recorded timing, printing what comes back."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  add_client_options (context, &options);
+  g_set_prgname ("duplex replay");
+  if (!dpx_cli_parse_options (context, &argc, &argv))
+    return DPX_EXIT_USAGE;
+  if (argc != 3)
+    {
+      dpx_cli_usage_error (context, _("replay needs a saved log and a URL"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+  if (!(speed > 0.0 && speed <= 1000.0))
+    {
+      dpx_cli_usage_error (context, _("--speed must be above 0 and at most 1000"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+  if (play && g_str_equal (play, "received"))
+    direction = DPX_DIRECTION_RECEIVED;
+  else if (play && !g_str_equal (play, "sent"))
+    {
+      dpx_cli_usage_error (context, _("--play is “sent” or “received”"));
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  /* All of the recording is read and checked before anything is sent. */
+  file = g_file_new_for_commandline_arg (argv[1]);
+  recording = dpx_recording_load (file, NULL, &error);
+  if (recording == NULL)
+    {
+      fprintf (stderr, "duplex: %s\n", error->message);
+      client_options_clear (&options);
+      return DPX_EXIT_FAILURE;
+    }
+  messages = dpx_recording_dup_messages (recording, direction);
+  if (messages->len == 0)
+    {
+      fprintf (stderr, "duplex: %s\n", direction == DPX_DIRECTION_SENT
+               ? _("The saved log holds no sent messages to replay (try --play received)")
+               : _("The saved log holds no received messages to replay"));
+      client_options_clear (&options);
+      return DPX_EXIT_FAILURE;
+    }
+
+  client = make_client (context, argv[2], &options);
+  if (client == NULL)
+    {
+      client_options_clear (&options);
+      return DPX_EXIT_USAGE;
+    }
+
+  client_run_init (&run, client, &options);
+  run.reply_grace_ms = options.timeout > 0 ? MIN (options.timeout * 1000, 2000) : 2000;
+  replay = dpx_replay_new (messages, dpx_recording_get_start (recording), replay_send, &replay_run);
+  replay_run.replay = replay;
+  dpx_replay_set_speed (replay, speed);
+  dpx_replay_set_timing (replay, !no_timing);
+  dpx_replay_set_loop (replay, loop);
+  g_signal_connect (replay, "finished", G_CALLBACK (on_replay_finished), &replay_run);
+
+  if (connect_client (&run))
+    {
+      guint sigint = g_unix_signal_add (SIGINT, replay_on_signal, &replay_run);
+      guint sigterm = g_unix_signal_add (SIGTERM, replay_on_signal, &replay_run);
+
+      dpx_replay_start (replay);
+      g_main_loop_run (run.loop);
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
+    }
+
+  /* The connection ending before the replay did fails it. */
+  if (run.connected && !replay_run.done && run.status == DPX_EXIT_OK)
+    {
+      fprintf (stderr, _("duplex: the connection closed after %u of %u messages\n"),
+               replay_run.sent, messages->len);
+      run.status = DPX_EXIT_FAILURE;
+    }
+  g_signal_handlers_disconnect_by_data (replay, &replay_run);
+  dpx_replay_stop (replay);
+  status = run.status < 0 ? DPX_EXIT_OK : run.status;
   client_run_clear (&run);
   client_options_clear (&options);
   return status;

@@ -25,5 +25,9 @@ int      dpx_cli_consume       (int               argc,
                                 char            **argv);
 int      dpx_cli_produce       (int               argc,
                                 char            **argv);
+int      dpx_cli_replay        (int               argc,
+                                char            **argv);
+int      dpx_cli_mock          (int               argc,
+                                char            **argv);
 
 G_END_DECLS

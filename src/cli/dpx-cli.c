@@ -27,6 +27,8 @@ static const Command commands[] = {
   { "serve",   dpx_cli_serve,   N_("Run the broadcast relay: every message goes to every client") },
   { "consume", dpx_cli_consume, N_("Print every message from a WebSocket URL") },
   { "produce", dpx_cli_produce, N_("Send one message to a WebSocket URL and print the reply") },
+  { "replay",  dpx_cli_replay,  N_("Send the messages of a saved log again, with their timing") },
+  { "mock",    dpx_cli_mock,    N_("Serve a saved log: play its received messages to each client") },
   { "bench", dpx_bench_run, N_("Measure a broadcast server with many subscribers") },
 };
 
