@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include "dpx-mock.h"
+#include "dpx-replay-bar.h"
 #include "dpx-url-entry.h"
 #include "dpx-window.h"
 
@@ -32,6 +34,7 @@ struct _DpxWindow
   GtkPaned             *main_paned;
   DpxLogView           *log_view;
   DpxCompose           *compose;
+  DpxReplayBar         *replay_bar;
 
   /* owned */
   GSettings            *settings;
@@ -39,6 +42,8 @@ struct _DpxWindow
   DpxSession           *session;
   DpxRelay             *relay;
   GtkFileChooserNative *chooser;
+  DpxReplay            *replay;
+  DpxMock              *mock;
 
   /* borrowed: the open connection settings, one at a time */
   GtkWidget            *connection_dialog;
@@ -55,6 +60,11 @@ struct _DpxWindow
 /* dpx-window-actions.c */
 void dpx_window_class_add_actions   (GtkWidgetClass *widget_class);
 void dpx_window_actions_dispose     (DpxWindow      *self);
+
+/* dpx-window-replay.c */
+void dpx_window_class_add_replay_actions (GtkWidgetClass *widget_class);
+void dpx_window_replay_dispose           (DpxWindow      *self);
+void dpx_window_update_replay_actions    (DpxWindow      *self);
 
 /* dpx-window-server.c */
 void dpx_window_watch_server        (DpxWindow      *self);

@@ -346,6 +346,7 @@ dpx_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->rate_source, g_source_remove);
   dpx_window_actions_dispose (self);
+  dpx_window_replay_dispose (self);
   if (self->relay)
     {
       g_signal_handlers_disconnect_by_data (self->relay, self);
@@ -492,6 +493,7 @@ dpx_window_class_init (DpxWindowClass *klass)
 
   g_type_ensure (DPX_TYPE_LOG_VIEW);
   g_type_ensure (DPX_TYPE_COMPOSE);
+  g_type_ensure (DPX_TYPE_REPLAY_BAR);
   g_type_ensure (DPX_TYPE_SERVER_PANEL);
   g_type_ensure (DPX_TYPE_URL_ENTRY);
 
@@ -510,12 +512,14 @@ dpx_window_class_init (DpxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, compose);
+  gtk_widget_class_bind_template_child (widget_class, DpxWindow, replay_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_url_error);
   gtk_widget_class_bind_template_callback (widget_class, dpx_window_toggle_connection);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_server_switch",
                                                 G_CALLBACK (dpx_window_on_server_switch));
 
   dpx_window_class_add_actions (widget_class);
+  dpx_window_class_add_replay_actions (widget_class);
 }
 
 static void
@@ -559,6 +563,7 @@ dpx_window_init (DpxWindow *self)
                                                          "accept-invalid-certificates"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server", FALSE);
   update_state (self);
+  dpx_window_update_replay_actions (self);
 
   self->rate_source = g_timeout_add_seconds (1, rate_cb, self);
   g_source_set_name_by_id (self->rate_source, "[duplex] rates");
