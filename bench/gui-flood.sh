@@ -64,7 +64,7 @@ producer_pid=$!
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
 GSK_RENDERER=${GSK_RENDERER:-cairo} \
 DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-1} DUPLEX_STALL_PROBE_SECONDS=$life \
-  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$window" "$url" \
+  dbus-run-session --config-file="$root/tests/gui/session-bus.conf" -- xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$window" "$url" \
   2> "$work/window.err" | tee "$work/window.out"
 wait $producer_pid || true
 grep "stall-probe" "$work/window.err" || true

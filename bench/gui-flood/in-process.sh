@@ -32,6 +32,6 @@ glib-compile-schemas "$work/schemas"
 
 GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
 GSK_RENDERER=${GSK_RENDERER:-cairo} DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-verbose} \
-  dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' \
+  dbus-run-session --config-file="$root/tests/gui/session-bus.conf" -- xvfb-run -a -s '-screen 0 1280x1024x24' \
   "$program" "$rate" "$seconds" \
   2>&1 | grep "stall-probe"

@@ -31,7 +31,7 @@ for run in "json" "text" "binary" "json all" "text all" "binary all"; do
   # shellcheck disable=SC2086
   GSETTINGS_SCHEMA_DIR=$work/schemas GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
   GSK_RENDERER=${GSK_RENDERER:-cairo} DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-verbose} \
-    dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' \
+    dbus-run-session --config-file="$root/tests/gui/session-bus.conf" -- xvfb-run -a -s '-screen 0 1280x1024x24' \
     "$program" $run 2>&1 | grep -E "stall-probe: (longest|stalls|shown|[0-9.]+ ms stall)"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

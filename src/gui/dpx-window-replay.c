@@ -2,7 +2,9 @@
  *
  * Replay sends the sent messages of what the log shows now (an imported
  * log, say) into the current connection, with their recorded timing, the
- * replay bar showing progress with pause and stop. The messages go through
+ * replay bar showing progress with pause and stop. Replay Received sends
+ * what the log received instead: a classroom session recorded from the
+ * relay plays back to it as a demo script. The messages go through
  * the session, so the log shows them as sent, with what comes back.
  *
  * Serve as a mock plays the log's received messages to whoever connects,
@@ -95,12 +97,12 @@ stop_replay (DpxWindow *self)
   g_clear_object (&self->replay);
 }
 
+/* Replays the log's messages of @direction: what it sent, or what it
+ * received (a classroom conversation played to the relay as a script). */
 static void
-replay_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
+start_replay (DpxWindow    *self,
+              DpxDirection  direction)
 {
-  DpxWindow *self = DPX_WINDOW (widget);
   g_autoptr(DpxRecording) recording = NULL;
   g_autoptr(GPtrArray) messages = NULL;
 
@@ -115,10 +117,12 @@ replay_action (GtkWidget  *widget,
       return;
     }
   recording = snapshot_recording (self);
-  messages = dpx_recording_dup_messages (recording, DPX_DIRECTION_SENT);
+  messages = dpx_recording_dup_messages (recording, direction);
   if (messages->len == 0)
     {
-      dpx_window_show_toast (self, _("The log holds no sent messages to replay"));
+      dpx_window_show_toast (self, direction == DPX_DIRECTION_SENT
+                                   ? _("The log holds no sent messages to replay")
+                                   : _("The log holds no received messages to replay"));
       return;
     }
 
@@ -127,6 +131,22 @@ replay_action (GtkWidget  *widget,
   g_signal_connect (self->replay, "finished", G_CALLBACK (on_replay_finished), self);
   dpx_replay_bar_set_replay (self->replay_bar, self->replay);
   dpx_replay_start (self->replay);
+}
+
+static void
+replay_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  start_replay (DPX_WINDOW (widget), DPX_DIRECTION_SENT);
+}
+
+static void
+replay_received_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  start_replay (DPX_WINDOW (widget), DPX_DIRECTION_RECEIVED);
 }
 
 /* Mock ----------------------------------------------------------------------- */
@@ -223,6 +243,7 @@ void
 dpx_window_class_add_replay_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "window.replay", NULL, replay_action);
+  gtk_widget_class_install_action (widget_class, "window.replay-received", NULL, replay_received_action);
   gtk_widget_class_install_action (widget_class, "window.serve-mock", NULL, serve_mock_action);
   gtk_widget_class_install_action (widget_class, "window.stop-mock", NULL, stop_mock_action);
 }

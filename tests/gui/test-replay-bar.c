@@ -106,6 +106,28 @@ test_replay_pause_stop (DpxWindowFixture *fixture,
   g_assert_cmpuint (dpx_replay_get_position (replay), <, dpx_replay_get_total (replay));
 }
 
+/* A classroom recording plays to the relay as a script: what the log
+ * received goes out again, in order. */
+static void
+test_replay_received (DpxWindowFixture *fixture,
+                      gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLog *log = dpx_gui_test_get (window, "log");
+  GtkWidget *bar = dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_REPLAY_BAR, NULL);
+  DpxReplay *replay;
+
+  fill_log (log);
+  dpx_gui_test_connect (window, fixture->url);
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.replay-received", NULL);
+  replay = dpx_replay_bar_get_replay (DPX_REPLAY_BAR (bar));
+  g_assert_cmpuint (dpx_replay_get_total (replay), ==, 2);
+  dpx_test_wait_until (dpx_replay_get_state (replay) == DPX_REPLAY_STATE_FINISHED, 5000);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, "alpha"), ==, 2);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, "gamma"), ==, 2);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_BINARY, NULL), ==, 1);
+}
+
 /* The log served as a mock on the local server's port: a client gets the
  * recorded reply to its request, and the wait shows in the log. */
 static void
@@ -155,6 +177,7 @@ main (int    argc,
   dpx_gui_test_init (&argc, &argv);
 
   DPX_WINDOW_TEST_ADD ("/replay-bar/replay-pause-stop", test_replay_pause_stop);
+  DPX_WINDOW_TEST_ADD ("/replay-bar/replay-received", test_replay_received);
   DPX_WINDOW_TEST_ADD ("/replay-bar/serve-mock", test_serve_mock);
 
   return g_test_run ();
