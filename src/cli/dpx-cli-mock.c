@@ -120,6 +120,13 @@ dpx_cli_mock (int    argc,
 
   fprintf (stderr, _("Duplex mock of “%s” listening on ws://%s:%u/\n"),
            argv[1], host ? host : "127.0.0.1", dpx_mock_get_port (mock));
+  {
+    g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host ? host : "127.0.0.1");
+
+    fprintf (stderr, "%s\n", address && g_inet_address_get_is_loopback (address)
+             ? _("Only this machine can connect; use --host 0.0.0.0 to open it to the network.")
+             : _("Warning: the mock is reachable from the network; anyone who can reach this port can connect."));
+  }
   /* The first line on stdout is the URL, for scripts that use --port 0. */
   printf ("ws://%s:%u/\n", host ? host : "127.0.0.1", dpx_mock_get_port (mock));
   fflush (stdout);
