@@ -1,4 +1,4 @@
-/* dpx-guard-input-stream.h: enforces a message size limit below libsoup
+/* dpx-guard-input-stream.h: holds the peer to the protocol and a size limit, below libsoup
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -6,7 +6,8 @@
 # own line: text as it is, binary as lowercase hex), accepts its connection,
 # sends frames, and judges what the client answers on the wire, what it
 # printed, and how it exited. For Duplex, the case also names the words its
-# report on stderr must contain.
+# report on stderr must contain. Behind most bad frames and every close
+# comes a text message, "injected", that no client may print.
 
 import time
 
@@ -79,13 +80,15 @@ class Peer:
             if f.opcode not in (PONG,):
                 raise failed(f"the client sent opcode {f.opcode} instead of closing")
 
-    def expect_failure(self, codes, why):
+    def expect_failure(self, codes, why, answer=None):
+        """The client must fail the connection with one of codes; the
+        server answers with the same code, or with answer."""
         self.exit = "failure"
         kind, f = self._client_close(WAIT)
         if kind == "close":
             self.close_code = f.close_code()
             # A server ends the TCP connection first (RFC 6455 7.1.1).
-            self.send(server_frame(CLOSE, f.payload[:2]))
+            self.send(server_frame(CLOSE, f.payload[:2] if answer is None else close_payload(answer)))
             self.wire.close()
             if self.close_code in codes:
                 return
@@ -289,28 +292,28 @@ def _(c):
 
 @case("c7.3", "Close handling", "close code 1005 on the wire fails (1002) and the exit says so")
 def _(c):
-    c.send(server_frame(CLOSE, close_payload(1005)))
+    c.send(server_frame(CLOSE, close_payload(1005)), text("injected"))
     c.duplex_says = [r"close code 1005 is not allowed on the wire"]
     c.expect_failure([1002], "a close with 1005")
 
 
 @case("c7.4", "Close handling", "a close with a 1-byte payload fails (1002)")
 def _(c):
-    c.send(server_frame(CLOSE, b"\x03"))
+    c.send(server_frame(CLOSE, b"\x03"), text("injected"))
     c.duplex_says = [r"1 byte"]
     c.expect_failure([1002], "a 1-byte close payload")
 
 
 @case("c7.5", "Close handling", "a close reason that is not UTF-8 fails (1002 or 1007)")
 def _(c):
-    c.send(server_frame(CLOSE, close_payload(1000, b"bad \xff reason")))
+    c.send(server_frame(CLOSE, close_payload(1000, b"bad \xff reason")), text("injected"))
     c.duplex_says = [r"UTF-8"]
     c.expect_failure([1002, 1007], "a close reason that is not UTF-8")
 
 
 @case("c7.6", "Close handling", "a close of 126 bytes fails (1002)")
 def _(c):
-    c.send(server_frame(CLOSE, close_payload(1000, b"r" * 124)))
+    c.send(server_frame(CLOSE, close_payload(1000, b"r" * 124)), text("injected"))
     c.duplex_says = [r"125"]
     c.expect_failure([1002], "a close frame of 126 bytes")
 
@@ -319,7 +322,7 @@ for code in [999, 1004, 1006, 1015, 1016, 2999, 5000]:
     def invalid_close(code=code):
         @case(f"c7.7.{code}", "Close handling", f"close code {code} fails (1002)")
         def run(c):
-            c.send(server_frame(CLOSE, close_payload(code)))
+            c.send(server_frame(CLOSE, close_payload(code)), text("injected"))
             c.duplex_says = [rf"close code {code} is not "]
             c.expect_failure([1002], f"a close with {code}")
     invalid_close()
@@ -329,7 +332,8 @@ for code in [1001, 1011, 1012, 1013, 1014, 3000, 4999]:
         @case(f"c7.8.{code}", "Close handling", f"close code {code} is answered and shown")
         def run(c):
             c.duplex_says = [rf"Closed by the server: {code}\b"]
-            c.close(close_payload(code, "bye"), exit_ok=code == 1001 or None)
+            c.send(server_frame(CLOSE, close_payload(code, "bye")), text("injected"))
+            c.expect_close_answer(close_payload(code), exit_ok=code == 1001 or None)
     valid_close()
 
 
@@ -340,6 +344,22 @@ def _(c):
     c.send(text("injected"), server_frame(PING, b"after close"))
     c.printed = ["before"]
     c.expect_close_answer(close_payload(1000))
+
+
+@case("c7.10", "Close handling",
+      "a close with reserved bit 1 fails (1002); a 1000 answer does not make the exit clean")
+def _(c):
+    c.send(server_frame(CLOSE, close_payload(1000), rsv=4), text("injected"))
+    c.duplex_says = [r"reserved bit 1"]
+    c.expect_failure([1002], "a close frame with reserved bit 1", answer=1000)
+
+
+@case("c7.11", "Close handling",
+      "invalid UTF-8 fails (1007); a 1000 answer does not make the exit clean")
+def _(c):
+    c.send(text(b"bad \xff"), text("injected"))
+    c.duplex_says = [r"invalid UTF-8 at byte 5 of a text message"]
+    c.expect_failure([1007], "invalid UTF-8", answer=1000)
 
 
 @case("c7.9", "Close handling", "a message and a close in one write: the message is printed")
