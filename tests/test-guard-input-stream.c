@@ -467,6 +467,17 @@ test_guard_close_codes_1012_to_1014 (void)
       g_assert_cmpuint (shown, ==, codes[i] >= 1012 && codes[i] <= 1014 ? 1000 : codes[i]);
       g_assert_cmpmem (b.out + 8, 3, wire->data + 8, 3);
     }
+
+  /* A second close is not the peer's word: the first code stays. */
+  {
+    g_autoptr(GByteArray) wire = g_byte_array_new ();
+    g_auto(Breach) b = { 0 };
+
+    add_frame (wire, 0x88, (guint8 *) "\x03\xf4", 2);
+    add_frame (wire, 0x88, (guint8 *) "\x03\xe8", 2);
+    run_breach (wire, FALSE, 4096, &b);
+    g_assert_cmpuint (b.peer_close_code, ==, 1012);
+  }
 }
 
 int

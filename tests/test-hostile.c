@@ -396,7 +396,7 @@ test_consume_invalid_close (void)
       g_assert_cmpstr (run->out, ==, "hello\n");
       g_assert_nonnull (strstr (run->err, "The server’s close frame is invalid"));
       g_assert_nonnull (strstr (run->err, bad_closes[i].words));
-      g_assert_nonnull (strstr (run->err, "Closed: 1002 (protocol error)"));
+      g_assert_nonnull (strstr (run->err, "Closed by this client: 1002 (protocol error)"));
     }
 }
 

@@ -733,7 +733,7 @@ on_conn_closed (SoupWebsocketConnection *conn,
       self->close_code = SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
       g_clear_pointer (&self->close_reason, g_free);
       emit_event (self, DPX_ENTRY_KIND_CLOSE,
-                  _("Closed: %u (%s); the server’s close frame was invalid"),
+                  _("Closed by this client: %u (%s); the server’s close frame was invalid"),
                   self->close_code, dpx_close_code_describe (self->close_code));
     }
   else if (self->close_code == 0 || self->close_code == 1006)

@@ -420,7 +420,10 @@ end_close_frame (DpxGuardInputStream *self)
   guint8 key[2] = { 0, 0 };
 
   self->holding_close = FALSE;
-  if (s->payload_len >= 2)
+  /* Only the first close counts: what follows it is not the peer's word. */
+  if (self->peer_close_code == 0 && s->payload_len < 2)
+    self->peer_close_code = 1005;
+  else if (self->peer_close_code == 0)
     {
       if (s->masked)
         key[0] = s->mask[0], key[1] = s->mask[1];
@@ -431,8 +434,6 @@ end_close_frame (DpxGuardInputStream *self)
           code[1] = (1000 & 0xff) ^ key[1];
         }
     }
-  else
-    self->peer_close_code = 1005;
   g_byte_array_append (self->ready, self->held->data, self->held->len);
   g_byte_array_set_size (self->held, 0);
 }

@@ -362,6 +362,13 @@ def _(c):
     c.expect_failure([1007], "invalid UTF-8", answer=1000)
 
 
+@case("c7.12", "Close handling", "a second close frame does not change the code that is shown")
+def _(c):
+    c.send(server_frame(CLOSE, close_payload(1013, "later")), server_frame(CLOSE, close_payload(1000)))
+    c.duplex_says = [r"Closed by the server: 1013\b"]
+    c.expect_close_answer(close_payload(1013), exit_ok=None)
+
+
 @case("c7.9", "Close handling", "a message and a close in one write: the message is printed")
 def _(c):
     c.send(text("last words"), server_frame(CLOSE, close_payload(1000)))
