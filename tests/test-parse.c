@@ -175,6 +175,16 @@ test_close_check (void)
         }
     }
 
+  /* Registered codes libsoup cannot send: said so, plainly. */
+  for (int code = 1012; code <= 1014; code++)
+    {
+      g_assert_false (dpx_close_check (code, NULL, &error));
+      g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE);
+      g_assert_nonnull (strstr (error->message, "is registered, but libsoup 3.2 cannot send it"));
+      g_assert_nonnull (strstr (error->message, dpx_close_code_describe (code)));
+      g_clear_error (&error);
+    }
+
   g_assert_true (dpx_close_check (1000, full_reason, &error));
   g_assert_false (dpx_close_check (1000, long_reason, &error));
   g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE);

@@ -433,6 +433,45 @@ test_relay_invalid_utf8 (void)
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
+/* What a client did is logged in words: its close with 1012 (which the
+ * relay must not answer with 1002), and a breach of the protocol by name,
+ * with the relay's own close code. */
+static void
+test_relay_logs_close_codes_and_breaches (void)
+{
+  static const char * const args[] = { NULL };
+  g_autoptr(DpxTestServer) server = dpx_test_server_spawn_full (args, 0, TRUE);
+  g_autoptr(DpxRawClient) leaving = NULL;
+  g_autoptr(DpxRawClient) breaking = NULL;
+  g_autoptr(GError) error = NULL;
+  static const guint8 restart[] = { 1012 >> 8, 1012 & 0xff, 'b', 'y', 'e' };
+  g_autofree char *reason = NULL;
+  gushort code = 0;
+
+  leaving = dpx_raw_client_connect (server->url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (dpx_raw_client_send_frame (leaving, 0x88, restart, sizeof restart, &error));
+  g_assert_true (dpx_raw_client_read_close (leaving, &code, &reason, &error));
+  g_assert_no_error (error);
+  /* libsoup cannot send 1012: the answer is a normal close, not 1002. */
+  g_assert_cmpuint (code, ==, 1000);
+  dpx_test_wait_until (strstr (server->stderr_text->str, "disconnected (1012, service restart, “bye”)") != NULL,
+                       10000);
+
+  breaking = dpx_raw_client_connect (server->url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (dpx_raw_client_send_frame (breaking, 0xa1, (const guint8 *) "rsv", 3, &error));
+  g_clear_pointer (&reason, g_free);
+  g_assert_true (dpx_raw_client_read_close (breaking, &code, &reason, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (code, ==, 1002);
+  g_assert_cmpstr (reason, ==, "reserved bit 2 set");
+  dpx_test_wait_until (strstr (server->stderr_text->str,
+                               "closed by the relay (1002, protocol error, “reserved bit 2 set”)") != NULL,
+                       10000);
+  g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
+}
+
 static void
 test_relay_stop_closes_with_1001 (void)
 {
@@ -548,6 +587,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/relay/fan-out-50", test_relay_fan_out_50);
+  g_test_add_func ("/relay/logs-close-codes-and-breaches", test_relay_logs_close_codes_and_breaches);
   g_test_add_func ("/relay/exclude-sender", test_relay_exclude_sender);
   g_test_add_func ("/relay/binary-exact-and-1mib", test_relay_binary_exact_and_large);
   g_test_add_func ("/relay/order-per-sender", test_relay_order_per_sender);

@@ -99,6 +99,7 @@ struct _DpxClient
   gboolean                 bad_deflate;
   gboolean                 deflate_accepted;
   DpxGuardViolation        violation;
+  guint                    violation_code;   /* we closed over a breach of the protocol */
   guint64                  violation_size;
   gboolean                 violation_in_fragments;
   DpxCloseFrameProblem     close_problem;
@@ -604,6 +605,20 @@ violation_idle_cb (gpointer data)
   if (self->input)
     dpx_client_input_stream_set_paused (self->input, FALSE);
 
+  if (self->guard && dpx_guard_input_stream_get_violation_code (self->guard) != 0)
+    {
+      self->violation_code = dpx_guard_input_stream_get_violation_code (self->guard);
+      emit_event (self, DPX_ENTRY_KIND_ERROR, _("The server broke the protocol: %s. Closing with %u (%s)"),
+                  dpx_guard_input_stream_get_problem (self->guard), self->violation_code,
+                  dpx_close_code_describe (self->violation_code));
+      if (conn_is_open (self))
+        soup_websocket_connection_close (self->conn, self->violation_code,
+                                         dpx_guard_input_stream_get_wire_problem (self->guard));
+      /* Nothing the server sends now can be trusted as a reply: end here. */
+      dpx_guard_input_stream_end (self->guard);
+      return G_SOURCE_REMOVE;
+    }
+
   if (self->violation == DPX_GUARD_VIOLATION_BAD_DEFLATE)
     {
       self->bad_deflate = TRUE;
@@ -651,8 +666,10 @@ on_guard_violation (DpxGuardViolation violation,
   self->violation_size = size;
   self->violation_in_fragments = self->input && dpx_client_input_stream_in_fragments (self->input);
   /* Hold what follows (the server's own close above all) until ours is
-   * sent: the server must hear 1009, not an echo of its close. */
-  if (self->input)
+   * sent: the server must hear 1009, not an echo of its close. After a
+   * breach the guard passes nothing more on, and what came before it is
+   * delivered. */
+  if (self->input && dpx_guard_input_stream_get_violation_code (self->guard) == 0)
     dpx_client_input_stream_set_paused (self->input, TRUE);
   if (self->violation_idle == 0)
     self->violation_idle = g_idle_add_full (G_PRIORITY_DEFAULT, violation_idle_cb, self, NULL);
@@ -704,10 +721,9 @@ describe_close_problem (DpxCloseFrameProblem problem,
     case DPX_CLOSE_FRAME_TRUNCATED:
       return g_strdup (_("its payload is 1 byte long, half a close code"));
     case DPX_CLOSE_FRAME_RESERVED_CODE:
-      return g_strdup_printf (_("it carries code %u, which must never be sent in a close frame"),
-                              code);
+      return g_strdup_printf (_("close code %u is not allowed on the wire"), code);
     case DPX_CLOSE_FRAME_INVALID_CODE:
-      return g_strdup_printf (_("it carries code %u, which is not a valid close code"), code);
+      return g_strdup_printf (_("close code %u is not a valid close code"), code);
     case DPX_CLOSE_FRAME_INVALID_UTF8:
       return g_strdup (_("its reason is not valid UTF-8"));
     case DPX_CLOSE_FRAME_TOO_LONG:
@@ -739,8 +755,9 @@ on_conn_error (SoupWebsocketConnection *conn,
                GError                  *error,
                DpxClient               *self)
 {
-  /* The close frame's own problem, or the ping flood, was told already. */
-  if (self->close_problem != DPX_CLOSE_FRAME_VALID || self->ping_flood)
+  /* The close frame's own problem, a breach, or the ping flood, was told
+   * already. */
+  if (self->close_problem != DPX_CLOSE_FRAME_VALID || self->ping_flood || self->violation_code != 0)
     return;
   /* libsoup's own limit: only a message the guard let through could reach
    * it, which would be a bug; say so in the user's terms all the same. */
@@ -782,7 +799,20 @@ on_conn_closed (SoupWebsocketConnection *conn,
   /* A reason that is not UTF-8 must not reach a label or a log line. */
   self->close_reason = reason ? g_utf8_make_valid (reason, -1) : NULL;
 
-  if (self->dropped_too_big)
+  /* libsoup was shown 1000 for these: see the guard. */
+  if (self->guard && !self->closed_by_us &&
+      dpx_guard_input_stream_get_peer_close_code (self->guard) >= 1012 &&
+      dpx_guard_input_stream_get_peer_close_code (self->guard) <= 1014)
+    self->close_code = dpx_guard_input_stream_get_peer_close_code (self->guard);
+
+  if (self->violation_code != 0)
+    {
+      self->close_code = self->violation_code;
+      g_clear_pointer (&self->close_reason, g_free);
+      emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed by this client: %u (%s)"),
+                  self->close_code, dpx_close_code_describe (self->close_code));
+    }
+  else if (self->dropped_too_big)
     {
       self->close_code = DPX_CLOSE_TOO_BIG;
       emit_event (self, DPX_ENTRY_KIND_CLOSE, _("Closed: %u (%s); the connection was dropped without a close frame"),
@@ -801,7 +831,7 @@ on_conn_closed (SoupWebsocketConnection *conn,
       self->close_code = SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
       g_clear_pointer (&self->close_reason, g_free);
       emit_event (self, DPX_ENTRY_KIND_CLOSE,
-                  _("Closed: %u (%s); the server’s close frame was invalid"),
+                  _("Closed by this client: %u (%s); the server’s close frame was invalid"),
                   self->close_code, dpx_close_code_describe (self->close_code));
     }
   else if (self->close_code == 0 || self->close_code == 1006)
@@ -1207,6 +1237,7 @@ reset_connection (DpxClient *self)
   self->closed_by_us = FALSE;
   self->too_big = FALSE;
   self->dropped_too_big = FALSE;
+  self->violation_code = 0;
   self->bad_deflate = FALSE;
   self->deflate_accepted = FALSE;
   self->violation_size = 0;

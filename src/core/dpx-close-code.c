@@ -66,6 +66,14 @@ dpx_close_check (int          code,
                  const char  *reason,
                  GError     **error)
 {
+  /* Registered codes, but libsoup 3.2 sends 1002 in their place. */
+  if (code >= 1012 && code <= 1014)
+    {
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE,
+                   _("Code %d (%s) is registered, but libsoup 3.2 cannot send it (it would send 1002 instead): use 1000 or 4000–4999"),
+                   code, dpx_close_code_describe ((gushort) code));
+      return FALSE;
+    }
   if (code < 0 || code > G_MAXUINT16 || !dpx_close_code_can_send ((gushort) code))
     {
       g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_CLOSE,

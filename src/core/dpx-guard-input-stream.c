@@ -1,4 +1,4 @@
-/* dpx-guard-input-stream.c: enforces a message size limit below libsoup
+/* dpx-guard-input-stream.c: holds the peer to the protocol and a size limit, below libsoup
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -25,6 +26,16 @@
  *  - once the limit is broken, every later data frame is dropped and only
  *    control frames (the peer's close reply above all) get through, while the
  *    owner closes the connection with a code the peer can read.
+ *
+ * It also holds the peer to RFC 6455 and RFC 7692 before libsoup sees a
+ * frame, because libsoup reports every breach with the same generic words,
+ * checks UTF-8 only once a message is whole, and rejects close codes
+ * 1012-1014: masking, reserved bits and opcodes, control frames, the order
+ * of fragments, a length with its top bit set, and UTF-8 in text messages
+ * at the first bad byte, across fragments and after inflation. At the first
+ * breach nothing more is passed on (what came before still is); the owner
+ * closes with the violation's code and ends the stream. A close frame with
+ * 1012-1014 reaches libsoup as 1000, and the real code is kept.
  */
 
 #define READ_CHUNK (16 * 1024)
@@ -41,6 +52,14 @@ typedef enum {
   ACTION_HOLD,
   ACTION_DISCARD,
 } FrameAction;
+
+/* Where an incremental UTF-8 check stands inside a text message. */
+typedef struct {
+  guint8  need;        /* continuation bytes still expected */
+  guint8  low, high;   /* the range the next continuation byte must be in */
+  guint64 offset;      /* bytes of the message checked so far */
+  guint64 start;       /* offset of the character being read */
+} Utf8Check;
 
 struct _DpxGuardInputStream
 {
@@ -75,6 +94,18 @@ struct _DpxGuardInputStream
   guint64                ping_bytes;
   GFunc                  ping_func;
   gpointer               ping_data;
+
+  gboolean               peer_is_client;  /* its frames must be masked */
+  gboolean               in_message;      /* a fragmented message is open */
+  gboolean               message_text;
+  gboolean               holding_close;
+  gboolean               stopped;         /* a breach: nothing more is passed on */
+  gboolean               ended;           /* the reader sees the end */
+  Utf8Check              utf8;
+  DpxGuardViolation      violation;
+  char                  *problem;         /* in the reader's language */
+  char                  *wire_problem;    /* in English, for a close reason */
+  guint                  peer_close_code;
 };
 
 static void pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -92,6 +123,98 @@ violate (DpxGuardInputStream *self,
   self->violated = TRUE;
   if (self->violation_func)
     self->violation_func (violation, size, self->violation_data);
+}
+
+/* Stops the stream at a breach of the protocol, saying what it was. The
+ * format is marked with N_(): it is kept in English for the close reason,
+ * and translated for the person reading. */
+static void G_GNUC_PRINTF (3, 4)
+breach (DpxGuardInputStream *self,
+        DpxGuardViolation    violation,
+        const char          *format,
+        ...)
+{
+  va_list args;
+
+  if (self->stopped)
+    return;
+  self->stopped = TRUE;
+  self->action = ACTION_DISCARD;
+  va_start (args, format);
+  self->wire_problem = g_strdup_vprintf (format, args);
+  va_end (args);
+  va_start (args, format);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  self->problem = g_strdup_vprintf (_(format), args);
+#pragma GCC diagnostic pop
+  va_end (args);
+  self->violation = violation;
+  violate (self, violation, 0);
+}
+
+/* Feeds @length bytes of a text message to the UTF-8 check; FALSE at the
+ * first byte that cannot be UTF-8, with the breach reported. */
+static gboolean
+check_utf8 (DpxGuardInputStream *self,
+            const guint8        *data,
+            gsize                length)
+{
+  Utf8Check *u = &self->utf8;
+
+  for (gsize i = 0; i < length; i++, u->offset++)
+    {
+      guint8 b = data[i];
+
+      if (u->need > 0)
+        {
+          if (b < u->low || b > u->high)
+            goto invalid;
+          u->low = 0x80;
+          u->high = 0xbf;
+          u->need--;
+          continue;
+        }
+      u->start = u->offset;
+      u->low = 0x80;
+      u->high = 0xbf;
+      if (b < 0x80)
+        continue;
+      else if (b >= 0xc2 && b <= 0xdf)
+        u->need = 1;
+      else if (b == 0xe0)
+        u->need = 2, u->low = 0xa0;     /* no overlong forms */
+      else if (b == 0xed)
+        u->need = 2, u->high = 0x9f;    /* no UTF-16 surrogates */
+      else if (b >= 0xe1 && b <= 0xef)
+        u->need = 2;
+      else if (b == 0xf0)
+        u->need = 3, u->low = 0x90;
+      else if (b >= 0xf1 && b <= 0xf3)
+        u->need = 3;
+      else if (b == 0xf4)
+        u->need = 3, u->high = 0x8f;    /* nothing past U+10FFFF */
+      else
+        goto invalid;
+    }
+  return TRUE;
+
+invalid:
+  breach (self, DPX_GUARD_VIOLATION_INVALID_UTF8, N_("invalid UTF-8 at byte %llu of a text message"),
+          (unsigned long long) u->start + 1);
+  return FALSE;
+}
+
+/* A text message ends: a character cut short is invalid too. */
+static gboolean
+check_utf8_end (DpxGuardInputStream *self)
+{
+  if (self->utf8.need == 0)
+    return TRUE;
+  breach (self, DPX_GUARD_VIOLATION_INVALID_UTF8,
+          N_("invalid UTF-8 at byte %llu of a text message (it ends inside a character)"),
+          (unsigned long long) self->utf8.start + 1);
+  return FALSE;
 }
 
 /* Counts the inflated size of @length compressed bytes; FALSE on bad data. */
@@ -119,6 +242,9 @@ count_inflated (DpxGuardInputStream *self,
       self->inflater.avail_out = sizeof scratch;
       ret = inflate (&self->inflater, Z_SYNC_FLUSH);
       self->message_inflated_size += sizeof scratch - self->inflater.avail_out;
+      if (self->message_text &&
+          !check_utf8 (self, scratch, sizeof scratch - self->inflater.avail_out))
+        return TRUE;
 
       if (ret == Z_STREAM_END)
         inflateReset (&self->inflater);
@@ -135,13 +261,71 @@ count_inflated (DpxGuardInputStream *self,
   return TRUE;
 }
 
+/* RFC 6455 section 5 and RFC 7692 section 6: FALSE at a breach. */
+static gboolean
+check_header (DpxGuardInputStream *self)
+{
+  DpxFrameScanner *s = &self->scanner;
+  guint rsv = (s->header[0] >> 4) & 0x7;
+  gboolean control = dpx_frame_scanner_is_control (s);
+
+  if (s->masked != self->peer_is_client)
+    {
+      if (self->peer_is_client)
+        breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("the client did not mask its frame"));
+      else
+        breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("the server masked its frame"));
+      return FALSE;
+    }
+  if (rsv & 0x2)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("reserved bit 2 set"));
+  else if (rsv & 0x1)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("reserved bit 3 set"));
+  else if ((rsv & 0x4) && !self->inflate_enabled)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL,
+            N_("reserved bit 1 set, but permessage-deflate was not agreed"));
+  else if ((rsv & 0x4) && control)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("reserved bit 1 set on a control frame"));
+  else if ((rsv & 0x4) && s->opcode == DPX_FRAME_OPCODE_CONTINUATION)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("reserved bit 1 set on a continuation frame"));
+  else if ((s->opcode > DPX_FRAME_OPCODE_BINARY && s->opcode < DPX_FRAME_OPCODE_CLOSE) ||
+           s->opcode > DPX_FRAME_OPCODE_PONG)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("reserved opcode %u"), (guint) s->opcode);
+  else if (control && !s->fin)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("a fragmented control frame"));
+  else if (control && s->payload_len > 125)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL,
+            N_("a control frame of %llu bytes (the limit is 125)"),
+            (unsigned long long) MIN (s->payload_len, G_MAXINT64));
+  else if (s->payload_len >> 63)
+    breach (self, DPX_GUARD_VIOLATION_IMPOSSIBLE_LENGTH,
+            N_("a frame length with its top bit set, which no frame can have"));
+  else if (s->opcode == DPX_FRAME_OPCODE_CONTINUATION && !self->in_message)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL, N_("a continuation frame outside a message"));
+  else if (!control && s->opcode != DPX_FRAME_OPCODE_CONTINUATION && self->in_message)
+    breach (self, DPX_GUARD_VIOLATION_PROTOCOL,
+            N_("a new message inside a fragmented one"));
+  return !self->stopped;
+}
+
 static void
 begin_frame (DpxGuardInputStream *self)
 {
   DpxFrameScanner *s = &self->scanner;
 
+  if (!check_header (self))
+    return;
+
   if (dpx_frame_scanner_is_control (s))
     {
+      /* A close frame is held whole, to see its code. */
+      if (s->opcode == DPX_FRAME_OPCODE_CLOSE)
+        {
+          self->holding_close = TRUE;
+          self->action = ACTION_HOLD;
+          g_byte_array_set_size (self->held, 0);
+          return;
+        }
       /* Each ping makes libsoup queue a pong the relay cannot see: count
        * them, so an unread flood of pongs counts against the peer's share. */
       if (s->opcode == DPX_FRAME_OPCODE_PING)
@@ -160,7 +344,10 @@ begin_frame (DpxGuardInputStream *self)
       self->message_wire_size = 0;
       self->message_inflated_size = 0;
       self->message_compressed = s->rsv1 && self->inflate_enabled;
+      self->message_text = s->opcode == DPX_FRAME_OPCODE_TEXT;
+      memset (&self->utf8, 0, sizeof self->utf8);
     }
+  self->in_message = !s->fin;
 
   if (self->violated)
     {
@@ -194,6 +381,8 @@ hold_payload (DpxGuardInputStream *self,
   guint plain_start = self->held->len;
 
   g_byte_array_append (self->held, data, length);
+  if (self->holding_close)
+    return;
 
   /* Unmask a copy in place at the end of the held frame, inflate-count it,
    * then mask it back: libsoup must receive the frame untouched. */
@@ -207,6 +396,8 @@ hold_payload (DpxGuardInputStream *self,
       violate (self, DPX_GUARD_VIOLATION_BAD_DEFLATE, self->message_inflated_size);
       return;
     }
+  if (self->stopped)
+    return;
 
   if (s->masked)
     for (gsize i = 0; i < length; i++)
@@ -219,13 +410,51 @@ hold_payload (DpxGuardInputStream *self,
     }
 }
 
+/* libsoup 3.2 answers close codes 1012-1014 with 1002, though they are
+ * registered: it is shown 1000, and the real code is kept for the owner. */
+static void
+end_close_frame (DpxGuardInputStream *self)
+{
+  DpxFrameScanner *s = &self->scanner;
+  guint8 *code = self->held->data + s->header_len;
+  guint8 key[2] = { 0, 0 };
+
+  self->holding_close = FALSE;
+  /* Only the first close counts: what follows it is not the peer's word. */
+  if (self->peer_close_code == 0 && s->payload_len < 2)
+    self->peer_close_code = 1005;
+  else if (self->peer_close_code == 0)
+    {
+      if (s->masked)
+        key[0] = s->mask[0], key[1] = s->mask[1];
+      self->peer_close_code = ((guint) (code[0] ^ key[0]) << 8) | (code[1] ^ key[1]);
+      if (self->peer_close_code >= 1012 && self->peer_close_code <= 1014)
+        {
+          code[0] = (1000 >> 8) ^ key[0];
+          code[1] = (1000 & 0xff) ^ key[1];
+        }
+    }
+  g_byte_array_append (self->ready, self->held->data, self->held->len);
+  g_byte_array_set_size (self->held, 0);
+}
+
 static void
 end_frame (DpxGuardInputStream *self)
 {
   static const guint8 tail[] = { 0x00, 0x00, 0xff, 0xff };
 
   if (self->action != ACTION_HOLD)
-    return;
+    {
+      if (self->action == ACTION_FORWARD && self->message_text && self->scanner.fin &&
+          !dpx_frame_scanner_is_control (&self->scanner))
+        check_utf8_end (self);
+      return;
+    }
+  if (self->holding_close)
+    {
+      end_close_frame (self);
+      return;
+    }
 
   /* libsoup inflates each message with this tail appended; do the same so
    * the private inflater stays in step with the peer's compressor. */
@@ -239,9 +468,36 @@ end_frame (DpxGuardInputStream *self)
       violate (self, DPX_GUARD_VIOLATION_TOO_BIG, self->message_inflated_size);
       return;
     }
+  if (self->stopped || (self->scanner.fin && self->message_text && !check_utf8_end (self)))
+    return;
 
   g_byte_array_append (self->ready, self->held->data, self->held->len);
   g_byte_array_set_size (self->held, 0);
+}
+
+/* Passes on plain text payload up to its first invalid byte. */
+static void
+forward_text (DpxGuardInputStream *self,
+              const guint8        *data,
+              gsize                length)
+{
+  DpxFrameScanner *s = &self->scanner;
+  guint64 offset = dpx_frame_scanner_payload_offset (s) - length;
+  guint8 plain[READ_CHUNK];
+
+  for (gsize done = 0; done < length;)
+    {
+      gsize n = MIN (length - done, sizeof plain);
+
+      memcpy (plain, data + done, n);
+      if (s->masked)
+        for (gsize i = 0; i < n; i++)
+          plain[i] ^= s->mask[(offset + done + i) & 3];
+      if (!check_utf8 (self, plain, n))
+        return;
+      g_byte_array_append (self->ready, data + done, n);
+      done += n;
+    }
 }
 
 /* Runs raw socket bytes through the frame rules into self->ready. */
@@ -252,7 +508,7 @@ process (DpxGuardInputStream *self,
 {
   DpxFrameScanner *s = &self->scanner;
 
-  while (length > 0)
+  while (length > 0 && !self->stopped)
     {
       gsize consumed;
       DpxFrameEvent event = dpx_frame_scanner_step (s, data, length, &consumed);
@@ -271,7 +527,9 @@ process (DpxGuardInputStream *self,
           break;
 
         case DPX_FRAME_EVENT_PAYLOAD:
-          if (self->action == ACTION_FORWARD)
+          if (self->action == ACTION_FORWARD && self->message_text && !dpx_frame_scanner_is_control (s))
+            forward_text (self, data, consumed);
+          else if (self->action == ACTION_FORWARD)
             g_byte_array_append (self->ready, data, consumed);
           else if (self->action == ACTION_HOLD)
             hold_payload (self, data, consumed);
@@ -329,6 +587,9 @@ read_nonblocking (GPollableInputStream  *pollable,
   guint8 chunk[READ_CHUNK];
   gssize n;
 
+  if (self->ended && self->ready->len == self->ready_offset)
+    return 0;
+
   /* Paused, or this round has had its share: libsoup sees an empty socket
    * and waits for the source from create_source(). A paused peer that hung
    * up is read all the same, so libsoup sees the end and lets it go. */
@@ -369,6 +630,8 @@ dpx_guard_input_stream_read (GInputStream  *stream,
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (stream);
   guint8 chunk[READ_CHUNK];
 
+  if (self->ended && self->ready->len == self->ready_offset)
+    return 0;
   while (self->ready->len == self->ready_offset)
     {
       gssize n = g_input_stream_read (base_stream (self), chunk, sizeof chunk, cancellable, error);
@@ -395,6 +658,8 @@ is_readable (GPollableInputStream *pollable)
 {
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
 
+  if (self->ended)
+    return TRUE;
   if (self->paused)
     return FALSE;
   return self->ready->len > self->ready_offset ||
@@ -411,7 +676,9 @@ create_source (GPollableInputStream *pollable,
 
   /* A paused reader wakes only when resumed; bytes already cleared must
    * wake it even if the socket is idle. */
-  if (self->paused)
+  if (self->ended)
+    base_source = g_timeout_source_new (0);
+  else if (self->paused)
     {
       if (self->wake == NULL)
         self->wake = g_cancellable_new ();
@@ -458,6 +725,8 @@ dpx_guard_input_stream_finalize (GObject *object)
   g_clear_pointer (&self->ready, g_byte_array_unref);
   g_clear_object (&self->wake);
   g_clear_object (&self->socket);
+  g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->wire_problem, g_free);
 
   G_OBJECT_CLASS (dpx_guard_input_stream_parent_class)->finalize (object);
 }
@@ -572,4 +841,79 @@ dpx_guard_input_stream_set_socket (DpxGuardInputStream *self,
 {
   g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
   g_set_object (&self->socket, socket);
+}
+
+/* Which frames are the peer's to send: masked ones from a client (the
+ * relay's guard), unmasked ones from a server (the client's). */
+void
+dpx_guard_input_stream_set_peer_is_client (DpxGuardInputStream *self,
+                                           gboolean             peer_is_client)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->peer_is_client = !!peer_is_client;
+}
+
+/* The breach of the protocol in plain words, or %NULL if none. */
+const char *
+dpx_guard_input_stream_get_problem (DpxGuardInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), NULL);
+  return self->problem;
+}
+
+/* The same in English, short enough for a close reason. */
+const char *
+dpx_guard_input_stream_get_wire_problem (DpxGuardInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), NULL);
+  return self->wire_problem;
+}
+
+/* The close code that answers the breach, 0 if there was none. */
+guint
+dpx_guard_input_stream_get_violation_code (DpxGuardInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), 0);
+  if (!self->stopped)
+    return 0;
+  switch (self->violation)
+    {
+    case DPX_GUARD_VIOLATION_INVALID_UTF8:
+      return 1007;
+    case DPX_GUARD_VIOLATION_IMPOSSIBLE_LENGTH:
+      return 1009;
+    case DPX_GUARD_VIOLATION_PROTOCOL:
+    case DPX_GUARD_VIOLATION_TOO_BIG:
+    case DPX_GUARD_VIOLATION_BAD_DEFLATE:
+    default:
+      return 1002;
+    }
+}
+
+/* The code of the peer's close frame as it came (1005 without one), 0
+ * before it came: libsoup may have been shown another. */
+guint
+dpx_guard_input_stream_get_peer_close_code (DpxGuardInputStream *self)
+{
+  g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), 0);
+  return self->peer_close_code;
+}
+
+/**
+ * dpx_guard_input_stream_end:
+ *
+ * After a breach, once the owner's close frame is on its way: the reader
+ * sees the end of the stream, so the connection ends at once instead of
+ * waiting for a close reply that could not be told from the bad bytes.
+ */
+void
+dpx_guard_input_stream_end (DpxGuardInputStream *self)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->ended = TRUE;
+  if (self->wake != NULL)
+    {
+      g_cancellable_cancel (self->wake);
+      g_clear_object (&self->wake);
+    }
 }

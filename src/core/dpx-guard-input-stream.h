@@ -1,4 +1,4 @@
-/* dpx-guard-input-stream.h: enforces a message size limit below libsoup
+/* dpx-guard-input-stream.h: holds the peer to the protocol and a size limit, below libsoup
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,9 +15,14 @@ G_DECLARE_FINAL_TYPE (DpxGuardInputStream, dpx_guard_input_stream, DPX, GUARD_IN
 typedef enum {
   DPX_GUARD_VIOLATION_TOO_BIG,
   DPX_GUARD_VIOLATION_BAD_DEFLATE,
+  DPX_GUARD_VIOLATION_PROTOCOL,           /* close with 1002 */
+  DPX_GUARD_VIOLATION_INVALID_UTF8,       /* close with 1007 */
+  DPX_GUARD_VIOLATION_IMPOSSIBLE_LENGTH,  /* close with 1009 */
 } DpxGuardViolation;
 
-/* Called once, from inside a read, when the peer first breaks the limit. */
+/* Called once, from inside a read, when the peer first breaks a rule. After
+ * a violation other than TOO_BIG the guard passes nothing more on: the
+ * owner closes, then calls dpx_guard_input_stream_end(). */
 typedef void (*DpxGuardViolationFunc) (DpxGuardViolation violation,
                                        guint64           message_size,
                                        gpointer          user_data);
@@ -28,6 +33,13 @@ GInputStream *dpx_guard_input_stream_new           (GInputStream          *base_
 void          dpx_guard_input_stream_set_violation_func (DpxGuardInputStream  *self,
                                                     DpxGuardViolationFunc  func,
                                                     gpointer               user_data);
+void          dpx_guard_input_stream_set_peer_is_client (DpxGuardInputStream *self,
+                                                    gboolean               peer_is_client);
+const char   *dpx_guard_input_stream_get_problem   (DpxGuardInputStream  *self);
+const char   *dpx_guard_input_stream_get_wire_problem (DpxGuardInputStream *self);
+guint         dpx_guard_input_stream_get_violation_code (DpxGuardInputStream *self);
+guint         dpx_guard_input_stream_get_peer_close_code (DpxGuardInputStream *self);
+void          dpx_guard_input_stream_end           (DpxGuardInputStream  *self);
 void          dpx_guard_input_stream_set_socket    (DpxGuardInputStream  *self,
                                                     GSocket               *socket);
 void          dpx_guard_input_stream_set_paused    (DpxGuardInputStream  *self,

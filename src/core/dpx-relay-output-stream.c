@@ -395,6 +395,22 @@ write_nonblocking (GPollableOutputStream  *pollable,
   DpxRelayOutputStream *self = DPX_RELAY_OUTPUT_STREAM (pollable);
   gssize n;
 
+  /* The close frame comes after every message already queued: a client
+   * that sent a message and then its close (or a bad frame) in one read
+   * still gets the echo. An evicted client's queue was dropped already. */
+  if (self->len > 0 && !soup_mid_frame (self) && count > 0 &&
+      (((const guint8 *) buffer)[0] & 0x0f) == DPX_FRAME_OPCODE_CLOSE)
+    {
+      if (!write_frames (self, FALSE, error))
+        return -1;
+      if (self->len > 0)
+        {
+          self->soup_waiting = TRUE;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "relayed frames go first");
+          return -1;
+        }
+    }
+
   if (self->head_offset > 0 && !soup_mid_frame (self))
     {
       if (!write_frames (self, TRUE, error))

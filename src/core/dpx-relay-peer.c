@@ -205,7 +205,15 @@ violation_idle_cb (gpointer data)
   DpxRelayPeer *self = data;
 
   self->violation_idle = 0;
-  if (self->violation == DPX_GUARD_VIOLATION_TOO_BIG)
+  if (dpx_guard_input_stream_get_violation_code (guard (self)) != 0)
+    {
+      /* A breach of the protocol: nothing after it can be trusted, so the
+       * connection ends once the close frame is written. */
+      dpx_relay_peer_close (self, dpx_guard_input_stream_get_violation_code (guard (self)),
+                            dpx_guard_input_stream_get_wire_problem (guard (self)));
+      dpx_guard_input_stream_end (guard (self));
+    }
+  else if (self->violation == DPX_GUARD_VIOLATION_TOO_BIG)
     dpx_relay_peer_close (self, DPX_CLOSE_TOO_BIG, "Message too big for this relay");
   else
     dpx_relay_peer_close (self, DPX_CLOSE_INVALID_DATA, "Invalid compressed data");
@@ -641,6 +649,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
                                       extensions_include_deflate (extensions));
   output = dpx_relay_output_stream_new (g_io_stream_get_output_stream (base));
   self->output = DPX_RELAY_OUTPUT_STREAM (output);
+  dpx_guard_input_stream_set_peer_is_client (DPX_GUARD_INPUT_STREAM (input), TRUE);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
   dpx_guard_input_stream_set_ping_func (DPX_GUARD_INPUT_STREAM (input), on_ping, self);
   dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
@@ -735,6 +744,10 @@ dpx_relay_peer_get_close_code (DpxRelayPeer *self)
 
   if (self->sent_close_code != 0)
     return self->sent_close_code;
+  /* libsoup was shown 1000 for these: see the guard. */
+  code = dpx_guard_input_stream_get_peer_close_code (guard (self));
+  if (code >= 1012 && code <= 1014)
+    return code;
   code = soup_websocket_connection_get_close_code (self->conn);
   return code != 0 ? code : 1006;
 }

@@ -391,6 +391,48 @@ respond_text (SoupServerMessage *msg,
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
 }
 
+/* RFC 7692 lets a server accept one permessage-deflate offer of several,
+ * and decline those it cannot honour; libsoup 3.2 accepts every offer in
+ * one response, and refuses the handshake over one bad parameter. Leave
+ * libsoup the first offer that configures, or none. */
+static void
+keep_one_deflate_offer (SoupMessageHeaders *headers)
+{
+  const char *value = soup_message_headers_get_list (headers, "Sec-WebSocket-Extensions");
+  g_autofree char *chosen = NULL;
+  GSList *offers;
+
+  if (value == NULL)
+    return;
+  offers = soup_header_parse_list (value);
+  for (GSList *l = offers; l != NULL && chosen == NULL; l = l->next)
+    {
+      const char *offer = l->data;
+      const char *semicolon = strchr (offer, ';');
+      g_autofree char *name = g_strstrip (g_strndup (offer, semicolon ? (gsize) (semicolon - offer)
+                                                                    : strlen (offer)));
+      g_autoptr(SoupWebsocketExtension) extension = NULL;
+      GHashTable *params = NULL;
+      gboolean usable;
+
+      if (g_ascii_strcasecmp (name, "permessage-deflate") != 0)
+        continue;
+      if (semicolon != NULL && (params = soup_header_parse_semi_param_list_strict (semicolon + 1)) == NULL)
+        continue;
+      extension = g_object_new (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE, NULL);
+      usable = soup_websocket_extension_configure (extension, SOUP_WEBSOCKET_CONNECTION_SERVER, params, NULL);
+      g_clear_pointer (&params, g_hash_table_destroy);
+      if (usable)
+        chosen = g_strdup (offer);
+    }
+  soup_header_free_list (offers);
+
+  if (chosen != NULL)
+    soup_message_headers_replace (headers, "Sec-WebSocket-Extensions", chosen);
+  else
+    soup_message_headers_remove (headers, "Sec-WebSocket-Extensions");
+}
+
 static void
 handle_upgrade (DpxRelay          *self,
                 SoupServerMessage *msg)
@@ -432,6 +474,7 @@ handle_upgrade (DpxRelay          *self,
     {
       extension_types = g_ptr_array_new_with_free_func ((GDestroyNotify) g_type_class_unref);
       g_ptr_array_add (extension_types, g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
+      keep_one_deflate_offer (headers);
     }
 
   if (!soup_websocket_server_check_handshake (msg, NULL, protocols, extension_types, &error))
