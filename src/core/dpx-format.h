@@ -24,6 +24,8 @@ char       *dpx_format_time            (gint64         time_us);
 char       *dpx_format_size            (guint64        bytes);
 char       *dpx_format_hex             (const guint8  *data,
                                         gsize          length);
+char       *dpx_format_hex_spaced      (const guint8  *data,
+                                        gsize          length);
 char       *dpx_format_hex_dump        (const guint8  *data,
                                         gsize          length,
                                         gsize          max_length);
