@@ -65,6 +65,8 @@ add_toast (DpxWindow  *self,
   title = gtk_label_new (text);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  /* A short text on one line, a long one wrapped at a readable width. */
+  gtk_label_set_width_chars (GTK_LABEL (title), MIN ((int) g_utf8_strlen (text, -1), 48));
   gtk_label_set_max_width_chars (GTK_LABEL (title), 72);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "toast-text");

@@ -12,7 +12,10 @@
 
 #include <glib/gstdio.h>
 
+#include "dpx-detail-pane.h"
+#include "dpx-format.h"
 #include "dpx-gui-test.h"
+#include "dpx-log-row.h"
 #include "dpx-log-view.h"
 
 #define get_string dpx_gui_test_dup_string
@@ -799,11 +802,12 @@ test_screenshots (DpxWindowFixture *fixture,
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "empty.png");
 
   dpx_gui_test_connect (window, fixture->url);
-  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "hello, is anyone there?");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "hello,\nis anyone there?");
+  /* Written over several lines, shown on one in the list. */
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_JSON,
-                     "{\"type\": \"subscribe\", \"channel\": \"prices\", "
-                     "\"symbols\": [\"EUR\", \"USD\"], "
-                     "\"depth\": 10}");
+                     "{\n  \"type\": \"subscribe\",\n  \"channel\": \"prices\",\n"
+                     "  \"symbols\": [\"EUR\", \"USD\"],\n"
+                     "  \"depth\": 10\n}");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY,
                      "89 50 4e 47 0d 0a 1a 0a 00 00 00 0d 49 48 44 52 00 00 01 00");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "ping");
@@ -940,6 +944,69 @@ test_open_file (void)
   g_rmdir (dir);
 }
 
+static gboolean
+find_label_text (GtkWidget  *widget,
+                 const char *suffix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_suffix (gtk_label_get_text (GTK_LABEL (widget)), suffix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_label_text (child, suffix))
+      return TRUE;
+  return FALSE;
+}
+
+/* One unit system for sizes: a 4.5 MiB message is "4.5 MiB" in its row
+ * and in the detail pane (binary units, as the limits are set). */
+static void
+test_sizes_agree (void)
+{
+  const gsize size = 4718592;
+  DpxWindow *window = dpx_gui_test_new_window ();
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GtkWidget *pane = dpx_gui_test_find (GTK_WIDGET (view), DPX_TYPE_DETAIL_PANE, NULL);
+  g_autofree char *data = g_malloc (size);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(DpxLogEntry) entry = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *row_label = NULL;
+  g_autofree char *size_text = NULL;
+  g_autofree char *pane_suffix = NULL;
+  g_autofree char *problem = NULL;
+  GtkWidget *row;
+
+  memset (data, 'a', size);
+  payload = g_bytes_new_take (g_steal_pointer (&data), size);
+  entry = dpx_log_entry_new_now ("ws://test/", DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                 payload);
+  dpx_log_append (dpx_window_get_log (window), entry);
+  dpx_test_wait_until (dpx_gui_test_has_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                             NULL), 5000);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 2);
+
+  /* The row says it to assistive technologies as it draws it. */
+  row = dpx_gui_test_find (GTK_WIDGET (view), DPX_TYPE_LOG_ROW, NULL);
+  g_assert_nonnull (row);
+  time = dpx_format_time (dpx_log_entry_get_time (entry));
+  preview = dpx_format_entry_preview (entry, 160);
+  /* GLib keeps the number and its unit together with a no-break space. */
+  size_text = dpx_format_size (size);
+  g_assert_cmpstr (size_text, ==, "4.5\u00a0MiB");
+  row_label = g_strdup_printf ("%s received text %s %s", time, size_text, preview);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                                GTK_ACCESSIBLE_PROPERTY_LABEL, row_label);
+  g_assert_null (problem);
+
+  dpx_log_view_select (view, 0);
+  g_assert_nonnull (pane);
+  pane_suffix = g_strconcat (" · ", size_text, NULL);
+  g_assert_true (find_label_text (pane, pane_suffix));
+
+  dpx_gui_test_close_window (window);
+}
+
 /* A peer's 60 000 nested arrays, selected in the list: the pane shows them
  * as plain text, and the window lives on. */
 static void
@@ -1000,6 +1067,7 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/window/screenshots", test_screenshots);
   g_test_add_func ("/window/open-file", test_open_file);
   g_test_add_func ("/window/deep-json-row", test_deep_json_row);
+  g_test_add_func ("/window/sizes-agree", test_sizes_agree);
 
   return g_test_run ();
 }
