@@ -493,7 +493,10 @@ fail_connect (DpxClient  *self,
           g_clear_object (&self->connect_cancellable);
           self->connect_cancellable = g_cancellable_new ();
         }
-      dpx_scheme_probe_async (g_uri_get_host (self->uri), port, !secure, 3,
+      /* A port that speaks it answers at once; the handshake timeout, up to
+       * 10 s, is for a loaded machine. */
+      dpx_scheme_probe_async (g_uri_get_host (self->uri), port, !secure,
+                              self->handshake_timeout > 0 ? MIN (self->handshake_timeout, 10) : 10,
                               self->connect_cancellable, on_scheme_probed, g_object_ref (self));
       return;
     }
