@@ -514,6 +514,67 @@ echo_server (SoupMessageHeaders **seen,
   return server;
 }
 
+/* ws:// to a TLS port and wss:// to a plain one: the error names the
+ * scheme the port speaks, and the URL to use. */
+static void
+test_client_wrong_scheme (void)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *cert = make_certificate (&key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_autoptr(SoupServer) tls_server = NULL;
+  g_autoptr(SoupServer) plain_server = NULL;
+  SoupMessageHeaders *seen = NULL;
+  SoupMessageHeaders *plain_seen = NULL;
+  g_autofree char *tls_url = NULL;
+  g_autofree char *plain_url = NULL;
+
+  g_assert_no_error (error);
+  tls_server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_websocket_handler (tls_server, NULL, NULL, NULL, echo_websocket, &seen, NULL);
+  tls_url = listen_on_loopback (tls_server, SOUP_SERVER_LISTEN_HTTPS, "wss", "/feed?x=1");
+  plain_server = echo_server (&plain_seen, &plain_url);
+
+  {
+    g_autofree char *wrong = g_strconcat ("ws", tls_url + 3, NULL);
+    g_autoptr(Watch) watch = watch_new (wrong);
+
+    watch_connect (watch);
+    g_test_message ("%s", watch->connect_error->message);
+    g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_WRONG_SCHEME);
+    g_assert_nonnull (strstr (watch->connect_error->message, "speaks TLS: connect with wss://"));
+    g_assert_cmpstr (dpx_client_get_suggested_url (watch->client), ==, tls_url);
+    g_assert_nonnull (strstr (watch->connect_error->message, tls_url));
+    g_assert_cmpint (dpx_client_get_state (watch->client), ==, DPX_CONNECTION_STATE_CLOSED);
+    g_assert_true (has_event (watch, "error: 127.0.0.1:"));
+  }
+  {
+    g_autofree char *wrong = g_strconcat ("wss", plain_url + 2, NULL);
+    g_autoptr(Watch) watch = watch_new (wrong);
+
+    dpx_client_set_handshake_timeout (watch->client, 3);
+    watch_connect (watch);
+    g_test_message ("%s", watch->connect_error->message);
+    g_assert_error (watch->connect_error, DPX_ERROR, DPX_ERROR_WRONG_SCHEME);
+    g_assert_nonnull (strstr (watch->connect_error->message, "connect with ws:// instead"));
+    g_assert_cmpstr (dpx_client_get_suggested_url (watch->client), ==, plain_url);
+  }
+  /* Right as written: nothing is suggested. */
+  {
+    g_autoptr(Watch) watch = watch_new (plain_url);
+
+    watch_connect (watch);
+    g_assert_no_error (watch->connect_error);
+    g_assert_null (dpx_client_get_suggested_url (watch->client));
+    watch_close (watch);
+  }
+  g_clear_pointer (&seen, soup_message_headers_unref);
+  g_clear_pointer (&plain_seen, soup_message_headers_unref);
+  g_assert_finalize_object (g_steal_pointer (&plain_server));
+  g_assert_finalize_object (g_steal_pointer (&tls_server));
+}
+
 static void
 test_client_options_reach_server (void)
 {
@@ -681,6 +742,7 @@ main (int    argc,
   g_test_add_func ("/client/refused-upgrade", test_client_refused_upgrade);
   g_test_add_func ("/client/timeout-and-cancel", test_client_timeout_and_cancel);
   g_test_add_func ("/client/tls-self-signed", test_client_tls_self_signed);
+  g_test_add_func ("/client/wrong-scheme", test_client_wrong_scheme);
   g_test_add_func ("/client/options-reach-server", test_client_options_reach_server);
   g_test_add_func ("/client/send-errors", test_client_send_errors);
   g_test_add_func ("/client/incoming-too-big", test_client_incoming_too_big);

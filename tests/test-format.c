@@ -30,7 +30,7 @@ test_preview (void)
   g_autofree char *bp = dpx_format_entry_preview (b, 9);
   g_autofree char *np = dpx_format_entry_preview (nul, 10);
 
-  g_assert_cmpstr (tp, ==, "first line…");
+  g_assert_cmpstr (tp, ==, "first line\u21b5second line");
   g_assert_cmpstr (short_tp, ==, "first…");
   g_assert_cmpstr (bp, ==, "de ad be ef …");
   /* A NUL in an imported entry shows as its symbol, not the end of the text. */
@@ -39,6 +39,62 @@ test_preview (void)
   g_assert_finalize_object (g_steal_pointer (&t));
   g_assert_finalize_object (g_steal_pointer (&b));
   g_assert_finalize_object (g_steal_pointer (&nul));
+}
+
+static char *
+text_preview (const char *text,
+              gsize       max_chars)
+{
+  g_autoptr(DpxLogEntry) entry = entry_new (DPX_ENTRY_KIND_TEXT, text, strlen (text));
+
+  return dpx_format_entry_preview (entry, max_chars);
+}
+
+/* A multi-line message shows all of itself on its one line: JSON without
+ * the whitespace between its tokens, other text with its line ends marked. */
+static void
+test_preview_one_line (void)
+{
+  const gsize big = 16 * 1024 * 1024;
+  g_autofree char *pretty = text_preview ("{\n  \"type\" : \"quote\",\n  \"bid\" : [\n    1,\n"
+                                          "    2\n  ],\n  \"note\": \"a  b\\n\"\n}\n", 100);
+  g_autofree char *lines = text_preview ("one\r\ntwo\rthree\n\nfour", 100);
+  g_autofree char *leading = text_preview ("\nhello", 100);
+  g_autofree char *not_json = text_preview ("{a   b}", 100);
+  g_autofree char *string_newline = text_preview ("[\"a\nb\"]", 100);
+  g_autofree char *cut = text_preview ("{\n  \"a\": 1,\n  \"b\": 2\n}", 8);
+  g_autofree char *spaces = g_malloc (big + 3);
+  g_autofree char *spaced = NULL;
+
+  g_assert_cmpstr (pretty, ==, "{\"type\":\"quote\",\"bid\":[1,2],\"note\":\"a  b\\n\"}");
+  g_assert_cmpstr (lines, ==, "one\u21b5two\u21b5three\u21b5\u21b5four");
+  g_assert_cmpstr (leading, ==, "\u21b5hello");
+  g_assert_cmpstr (not_json, ==, "{a b}");
+  g_assert_cmpstr (string_newline, ==, "[\"a\u21b5b\"]");
+  g_assert_cmpstr (cut, ==, "{\"a\":1,\"…");
+
+  /* Megabytes of whitespace: the preview reads a bounded part only. */
+  spaces[0] = '[';
+  memset (spaces + 1, ' ', big);
+  memcpy (spaces + 1 + big, "1]", 2);
+  {
+    g_autoptr(DpxLogEntry) entry = entry_new (DPX_ENTRY_KIND_TEXT, spaces, big + 3);
+
+    spaced = dpx_format_entry_preview (entry, 100);
+  }
+  g_assert_cmpstr (spaced, ==, "[…");
+}
+
+/* The compose box's hex: a space between bytes. */
+static void
+test_hex_spaced (void)
+{
+  static const guint8 bytes[] = { 0x48, 0x0a, 0xff };
+  g_autofree char *three = dpx_format_hex_spaced (bytes, 3);
+  g_autofree char *none = dpx_format_hex_spaced (bytes, 0);
+
+  g_assert_cmpstr (three, ==, "48 0a ff");
+  g_assert_cmpstr (none, ==, "");
 }
 
 static void
@@ -203,6 +259,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/format/preview", test_preview);
+  g_test_add_func ("/format/preview-one-line", test_preview_one_line);
+  g_test_add_func ("/format/hex-spaced", test_hex_spaced);
   g_test_add_func ("/format/detail", test_detail);
   g_test_add_func ("/format/deep-json-is-plain-text", test_deep_json_is_plain_text);
   g_test_add_func ("/format/large-text-is-cut-with-a-note", test_large_text_is_cut_with_a_note);

@@ -55,6 +55,63 @@ entry_text (DpxLog *log,
   return g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
 }
 
+static void
+append_flushed (DpxLog *log,
+                guint   i)
+{
+  g_autoptr(DpxLogEntry) entry = text_entry (i);
+
+  dpx_log_append (log, entry);
+  dpx_log_flush (log);
+}
+
+/* A clear can be undone: what was taken goes back before what came since,
+ * and what no longer fits is dropped from the oldest, and counted. */
+static void
+test_log_take_and_put_back (void)
+{
+  g_autoptr(DpxLog) log = dpx_log_new ();
+  g_autoptr(GPtrArray) taken = NULL;
+  guint64 dropped = 99;
+
+  dpx_log_set_max_entries (log, 4);
+  for (guint i = 0; i < 5; i++)
+    append_flushed (log, i);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 1);
+
+  taken = dpx_log_take_all (log, &dropped);
+  g_assert_cmpuint (taken->len, ==, 4);
+  g_assert_cmpuint (dropped, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 0);
+
+  append_flushed (log, 10);
+  append_flushed (log, 11);
+  dpx_log_put_back (log, taken, dropped);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *expected[] = { "message 3", "message 4", "message 10", "message 11" };
+      g_autofree char *text = entry_text (log, i);
+
+      g_assert_cmpstr (text, ==, expected[i]);
+    }
+  /* The one dropped before, and messages 1 and 2 that no longer fit. */
+  g_assert_cmpuint (dpx_log_get_dropped (log), ==, 3);
+
+  /* It stays a working ring. */
+  append_flushed (log, 12);
+  {
+    g_autofree char *first = entry_text (log, 0);
+    g_autofree char *last = entry_text (log, 3);
+
+    g_assert_cmpstr (first, ==, "message 4");
+    g_assert_cmpstr (last, ==, "message 12");
+  }
+  g_clear_pointer (&taken, g_ptr_array_unref);
+  g_assert_finalize_object (g_steal_pointer (&log));
+}
+
 /* 100 000 appends become visible in two signals at most, not 100 000. */
 static void
 test_log_coalesces_changes (void)
@@ -755,6 +812,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/log/coalesces-changes", test_log_coalesces_changes);
+  g_test_add_func ("/log/take-and-put-back", test_log_take_and_put_back);
   g_test_add_func ("/log/publishes-on-its-own", test_log_publishes_on_its_own);
   g_test_add_func ("/log/cap-and-drop-counter", test_log_cap_and_drop_counter);
   g_test_add_func ("/log/flood-within-one-tick", test_log_flood_within_one_tick);

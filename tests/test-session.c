@@ -197,6 +197,14 @@ test_reconnect_backoff (Fixture       *fixture,
   g_assert_cmpuint (dpx_notify_counter_take (attempt_notes), ==, 2);
   g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
                                "Reconnecting in 1 second (attempt 1)"), >=, 0);
+  /* Each failed attempt is logged before the reconnect it causes. */
+  dpx_test_wait_until (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                                   "Reconnecting in 2 seconds (attempt 2)") >= 0, 5000);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_ERROR, "refused"),
+                   >=, 0);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_ERROR, "refused"),
+                   <, find_entry (fixture->log, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
+                                  "Reconnecting in 2 seconds (attempt 2)"));
 
   /* Back again: the next attempt succeeds and the backoff starts over. */
   dpx_relay_set_port (fixture->relay, port);

@@ -128,6 +128,7 @@ make_client (GOptionContext  *context,
   dpx_client_set_origin (client, options->origin);
   dpx_client_set_deflate (client, options->deflate);
   dpx_client_set_accept_invalid_certificates (client, options->insecure);
+  dpx_client_set_tls_advice (client, _("Pass --insecure to connect anyway."));
   dpx_client_set_handshake_timeout (client, options->timeout);
   dpx_client_set_keepalive_interval (client, options->keepalive);
   return g_steal_pointer (&client);

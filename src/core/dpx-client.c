@@ -23,6 +23,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-scheme-probe.h"
 #include "dpx-client.h"
 #include "dpx-client-handshake-private.h"
 #include "dpx-client-input-stream.h"
@@ -65,6 +66,7 @@ struct _DpxClient
   char                    *reason_phrase;
   GStrv                    protocols;
   char                    *origin;
+  char                    *tls_advice;     /* how to connect anyway, in the front end's words */
   char                    *close_reason;
   char                    *error_message;
   char                    *extensions;
@@ -106,6 +108,14 @@ struct _DpxClient
   guint                    pings_unanswered;
   gboolean                 ping_flood;
   guint64                  messages_delivered; /* by libsoup, also those refused */
+
+  /* A failure a wrong scheme would explain, and the other scheme asked. */
+  gboolean                 maybe_wrong_scheme;
+  gboolean                 tls_handshaking;
+  gboolean                 probing;
+  GError                  *probe_error;    /* the failure, while probing */
+  char                    *probe_preview;
+  char                    *suggested_url;  /* the URL in the scheme the port speaks */
 
   /* What the handshake and close properties last notified. */
   SoupMessageHeaders      *notified_headers;
@@ -337,6 +347,11 @@ describe_connect_error (DpxClient    *self,
   if (port < 0 && self->uri)
     port = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0 ? 443 : 80;
 
+  if (g_error_matches (error, DPX_ERROR, DPX_ERROR_WRONG_SCHEME))
+    {
+      *code = DPX_ERROR_WRONG_SCHEME;
+      return g_strdup (error->message);
+    }
   if (self->timed_out)
     {
       *code = DPX_ERROR_TIMED_OUT;
@@ -348,9 +363,11 @@ describe_connect_error (DpxClient    *self,
       g_autofree char *why = describe_tls_errors (self->tls_errors);
 
       *code = DPX_ERROR_TLS;
-      return g_strdup_printf (_("The server’s TLS certificate is not trusted: %s. "
-                                "Allow invalid certificates in the connection settings to connect anyway."),
-                              why);
+      if (self->tls_advice)
+        /* Translators: the second %s says how to connect anyway */
+        return g_strdup_printf (_("The server’s TLS certificate is not trusted: %s. %s"),
+                                why, self->tls_advice);
+      return g_strdup_printf (_("The server’s TLS certificate is not trusted: %s."), why);
     }
   if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
       g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
@@ -409,11 +426,111 @@ clear_connect_state (DpxClient *self)
   g_clear_object (&self->socket_client);
 }
 
-/* Ends a connection attempt that failed: the socket, if any, goes. */
+static void finish_failed_connect (DpxClient  *self,
+                                   GError     *error,
+                                   const char *body_preview);
+
+/* The URL with the other scheme, the port written out (the default port of
+ * one scheme is not the other's). */
+static char *
+other_scheme_url (DpxClient *self,
+                  gboolean   secure)
+{
+  int port = g_uri_get_port (self->uri) > 0 ? g_uri_get_port (self->uri) : (secure ? 443 : 80);
+
+  return g_uri_join (G_URI_FLAGS_ENCODED, secure ? "ws" : "wss", g_uri_get_userinfo (self->uri),
+                     g_uri_get_host (self->uri), port, g_uri_get_path (self->uri),
+                     g_uri_get_query (self->uri), NULL);
+}
+
+static void
+on_scheme_probed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DpxClient) self = user_data;
+  g_autoptr(GError) probe_error = NULL;
+  g_autoptr(GError) error = g_steal_pointer (&self->probe_error);
+  g_autofree char *preview = g_steal_pointer (&self->probe_preview);
+  gboolean speaks = dpx_scheme_probe_finish (result, &probe_error);
+
+  self->probing = FALSE;
+  if (self->connect_task == NULL)
+    return;
+  if (g_error_matches (probe_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->timed_out)
+    {
+      /* Cancelled by the user while asking: a cancelled attempt. */
+      finish_failed_connect (self, probe_error, NULL);
+      return;
+    }
+  if (speaks)
+    {
+      gboolean secure = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0;
+      const char *host = g_uri_get_host (self->uri);
+      int port = g_uri_get_port (self->uri) > 0 ? g_uri_get_port (self->uri) : (secure ? 443 : 80);
+
+      g_clear_error (&error);
+      self->timed_out = FALSE;
+      self->suggested_url = other_scheme_url (self, secure);
+      if (secure)
+        error = g_error_new (DPX_ERROR, DPX_ERROR_WRONG_SCHEME,
+                             _("%s:%d does not speak TLS but plain HTTP: connect with ws:// instead "
+                               "(%s)"), host, port, self->suggested_url);
+      else
+        error = g_error_new (DPX_ERROR, DPX_ERROR_WRONG_SCHEME,
+                             _("%s:%d speaks TLS: connect with wss:// instead (%s)"),
+                             host, port, self->suggested_url);
+    }
+  finish_failed_connect (self, error, preview);
+}
+
+/* Ends a connection attempt that failed: the socket, if any, goes. When a
+ * wrong scheme could explain the failure, the port is first asked in the
+ * other one (dpx-scheme-probe.c). */
 static void
 fail_connect (DpxClient  *self,
               GError     *error,
               const char *body_preview)
+{
+  if (self->maybe_wrong_scheme && !self->probing && self->uri != NULL &&
+      !(g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->timed_out))
+    {
+      gboolean secure = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0;
+      int port = g_uri_get_port (self->uri) > 0 ? g_uri_get_port (self->uri) : (secure ? 443 : 80);
+
+      self->maybe_wrong_scheme = FALSE;
+      self->probing = TRUE;
+      self->probe_error = g_error_copy (error);
+      self->probe_preview = g_strdup (body_preview);
+      if (self->head_source)
+        {
+          g_source_destroy (self->head_source);
+          g_clear_pointer (&self->head_source, g_source_unref);
+        }
+      if (self->connection)
+        g_io_stream_close_async (self->connection, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_clear_object (&self->connection);
+      /* A handshake timeout that cancelled the attempt must not cancel the
+       * probe: it gets a cancellable of its own, chained to the user's. */
+      if (g_cancellable_is_cancelled (self->connect_cancellable))
+        {
+          g_clear_object (&self->connect_cancellable);
+          self->connect_cancellable = g_cancellable_new ();
+        }
+      /* A port that speaks it answers at once; the handshake timeout, up to
+       * 10 s, is for a loaded machine. */
+      dpx_scheme_probe_async (g_uri_get_host (self->uri), port, !secure,
+                              self->handshake_timeout > 0 ? MIN (self->handshake_timeout, 10) : 10,
+                              self->connect_cancellable, on_scheme_probed, g_object_ref (self));
+      return;
+    }
+  finish_failed_connect (self, error, body_preview);
+}
+
+static void
+finish_failed_connect (DpxClient  *self,
+                       GError     *error,
+                       const char *body_preview)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
   guint code;
@@ -435,8 +552,10 @@ fail_connect (DpxClient  *self,
   text = describe_connect_error (self, error, body_preview, &code);
   g_free (self->error_message);
   self->error_message = text;
-  set_state (self, DPX_CONNECTION_STATE_CLOSED);
+  /* The cause first: what follows the state change (a reconnect planned,
+   * a toast) is logged after it. */
   emit_event (self, DPX_ENTRY_KIND_ERROR, "%s", text);
+  set_state (self, DPX_CONNECTION_STATE_CLOSED);
   g_task_return_new_error (task, DPX_ERROR, code, "%s", text);
 }
 
@@ -1078,11 +1197,16 @@ read_response_head (GObject  *stream,
 
       if (n < 0)
         {
+          /* A TLS server hangs up on a plain request, or resets. */
+          self->maybe_wrong_scheme = self->response_head->len == 0 &&
+                                     (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+                                      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE));
           fail_connect (self, error, NULL);
           return G_SOURCE_REMOVE;
         }
       if (n == 0)
         {
+          self->maybe_wrong_scheme = self->response_head->len == 0;
           if (self->response_head->len == 0)
             fail_handshake (self, _("the server closed the connection without answering"));
           else
@@ -1091,6 +1215,13 @@ read_response_head (GObject  *stream,
           return G_SOURCE_REMOVE;
         }
 
+      /* A TLS record (an alert, a handshake) where HTTP was expected. */
+      if (self->response_head->len == 0 && (c == 0x15 || c == 0x16))
+        {
+          self->maybe_wrong_scheme = TRUE;
+          fail_handshake (self, _("the server answered with TLS, not HTTP"));
+          return G_SOURCE_REMOVE;
+        }
       g_string_append_c (self->response_head, c);
       if (g_str_has_suffix (self->response_head->str, "\r\n\r\n") ||
           g_str_has_suffix (self->response_head->str, "\n\n"))
@@ -1122,6 +1253,8 @@ on_request_written (GObject      *source,
     return;
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
+      self->maybe_wrong_scheme = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+                                 g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
       fail_connect (self, error, NULL);
       return;
     }
@@ -1152,6 +1285,14 @@ on_socket_connected (GObject      *source,
   connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
   if (connection == NULL)
     {
+      /* The TLS handshake failed, not for the certificate: a plain server
+       * answers a ClientHello with an HTTP error, hangs up, or waits. */
+      self->maybe_wrong_scheme = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0 &&
+                                 self->tls_errors == 0 &&
+                                 (error->domain == G_TLS_ERROR ||
+                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+                                  (self->timed_out && self->tls_handshaking));
       fail_connect (self, error, NULL);
       return;
     }
@@ -1172,8 +1313,13 @@ on_socket_client_event (GSocketClient      *client,
                         DpxClient          *self)
 {
   if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection))
-    g_signal_connect_object (connection, "accept-certificate",
-                             G_CALLBACK (on_accept_certificate), self, 0);
+    {
+      self->tls_handshaking = TRUE;
+      g_signal_connect_object (connection, "accept-certificate",
+                               G_CALLBACK (on_accept_certificate), self, 0);
+    }
+  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKED)
+    self->tls_handshaking = FALSE;
 }
 
 static gboolean
@@ -1245,6 +1391,9 @@ reset_connection (DpxClient *self)
   self->close_problem = DPX_CLOSE_FRAME_VALID;
   self->pings_unanswered = 0;
   self->ping_flood = FALSE;
+  self->maybe_wrong_scheme = FALSE;
+  self->tls_handshaking = FALSE;
+  g_clear_pointer (&self->suggested_url, g_free);
 }
 
 void
@@ -1525,6 +1674,35 @@ dpx_client_set_accept_invalid_certificates (DpxClient *self,
   self->accept_invalid_certificates = !!accept;
 }
 
+/**
+ * dpx_client_set_tls_advice:
+ * @advice: (nullable): a sentence, like “Pass --insecure to connect anyway.”
+ *
+ * What the error for an untrusted certificate adds: how to connect anyway,
+ * named as the front end names it (a setting, a command line option).
+ */
+/**
+ * dpx_client_get_suggested_url:
+ *
+ * Returns: (nullable): after a connection failed because the port speaks
+ *   the other scheme (TLS or not), the URL with that scheme
+ */
+const char *
+dpx_client_get_suggested_url (DpxClient *self)
+{
+  g_return_val_if_fail (DPX_IS_CLIENT (self), NULL);
+  return self->suggested_url;
+}
+
+void
+dpx_client_set_tls_advice (DpxClient  *self,
+                           const char *advice)
+{
+  g_return_if_fail (DPX_IS_CLIENT (self));
+  g_free (self->tls_advice);
+  self->tls_advice = (advice && *advice) ? g_strdup (advice) : NULL;
+}
+
 void
 dpx_client_set_handshake_timeout (DpxClient *self,
                                   guint      seconds)
@@ -1675,6 +1853,10 @@ dpx_client_finalize (GObject *object)
   g_clear_pointer (&self->extra_headers, soup_message_headers_unref);
   g_clear_pointer (&self->protocols, g_strfreev);
   g_clear_pointer (&self->origin, g_free);
+  g_clear_pointer (&self->tls_advice, g_free);
+  g_clear_pointer (&self->suggested_url, g_free);
+  g_clear_pointer (&self->probe_preview, g_free);
+  g_clear_error (&self->probe_error);
   g_clear_pointer (&self->close_reason, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->extensions, g_free);

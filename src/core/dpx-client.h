@@ -43,6 +43,9 @@ void                dpx_client_set_deflate            (DpxClient           *self
                                                        gboolean             deflate);
 void                dpx_client_set_accept_invalid_certificates (DpxClient  *self,
                                                        gboolean             accept);
+const char         *dpx_client_get_suggested_url      (DpxClient           *self);
+void                dpx_client_set_tls_advice         (DpxClient           *self,
+                                                       const char          *advice);
 void                dpx_client_set_handshake_timeout  (DpxClient           *self,
                                                        guint                seconds);
 void                dpx_client_set_max_message_size   (DpxClient           *self,

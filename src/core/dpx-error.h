@@ -27,6 +27,7 @@ typedef enum {
   DPX_ERROR_INVALID_INPUT,
   DPX_ERROR_INVALID_FILE,
   DPX_ERROR_FAILED,
+  DPX_ERROR_WRONG_SCHEME,
 } DpxError;
 
 GQuark dpx_error_quark (void);

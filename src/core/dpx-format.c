@@ -133,6 +133,24 @@ append_hex_dump_row (GString      *out,
   g_string_append_c (out, '|');
 }
 
+/* Lowercase hex with a space between bytes, as the compose box takes it. */
+char *
+dpx_format_hex_spaced (const guint8 *data,
+                       gsize         length)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *out = g_malloc (length ? length * 3 : 1);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      out[3 * i] = digits[data[i] >> 4];
+      out[3 * i + 1] = digits[data[i] & 0xf];
+      out[3 * i + 2] = ' ';
+    }
+  out[length ? length * 3 - 1 : 0] = '\0';
+  return out;
+}
+
 /* The classic offset, 16 hex bytes, ASCII layout, up to @max_length bytes. */
 char *
 dpx_format_hex_dump (const guint8 *data,
@@ -184,12 +202,27 @@ dpx_format_pretty_json (const char *text,
   return json_generator_to_data (generator, NULL);
 }
 
+/* How much of a payload a preview reads at most: a row must stay cheap to
+ * bind, also for megabytes of whitespace. */
+#define PREVIEW_SCAN_MAX (64 * 1024)
+/* Where a line ended: a preview is one line. */
+#define PREVIEW_NEWLINE 0x21B5
+
+static gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /**
  * dpx_format_entry_preview:
  * @max_chars: the longest preview wanted, in characters
  *
- * The first line of a textual payload, or the first bytes of a binary one as
- * hex, cut at @max_chars with an ellipsis.
+ * A compact one-line form of the whole payload, cut at @max_chars with an
+ * ellipsis: for a textual payload that looks like JSON (an object or an
+ * array), the whitespace between its tokens is left out; in any other text
+ * a line end shows as ↵. A binary payload shows its first bytes as hex.
+ * At most PREVIEW_SCAN_MAX bytes of the payload are read.
  */
 char *
 dpx_format_entry_preview (DpxLogEntry *entry,
@@ -218,14 +251,51 @@ dpx_format_entry_preview (DpxLogEntry *entry,
     {
       const char *text = (const char *) data;
       const char *end = text + size;
+      const char *scan_end = text + MIN (size, PREVIEW_SCAN_MAX);
       const char *p = text;
       gsize chars = 0;
+      gboolean json = FALSE;
+      gboolean in_string = FALSE;
+      gboolean escaped = FALSE;
+      char last = '\0';  /* the last character written outside a string */
 
-      /* Received text is valid UTF-8, but an imported entry may not be:
-       * show a replacement character instead of trusting it. */
-      while (p < end && *p != '\n' && *p != '\r' && chars < max_chars)
+      while (p < scan_end && is_json_space (*p))
+        p++;
+      if (p < scan_end && (*p == '{' || *p == '['))
+        json = TRUE;
+      else
+        p = text;
+
+      while (p < scan_end && chars < max_chars)
         {
           gunichar c;
+
+          if (json && !in_string && is_json_space (*p))
+            {
+              const char *next = p;
+
+              /* Between two tokens a space is kept only where leaving it
+               * out would join them: "{a b}" is not JSON, and stays so. */
+              while (next < scan_end && is_json_space (*next))
+                next++;
+              if (next < scan_end && last != '\0' && !strchr ("{[,:", last) &&
+                  !strchr ("}],:", *next))
+                {
+                  g_string_append_c (str, ' ');
+                  chars++;
+                }
+              p = next;
+              continue;
+            }
+
+          if (*p == '\r' || *p == '\n')
+            {
+              g_string_append_unichar (str, PREVIEW_NEWLINE);
+              p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+              chars++;
+              escaped = FALSE;
+              continue;
+            }
 
           /* A NUL would end the C string early: show its symbol (GLib
            * reports it as an incomplete character, so test it first). */
@@ -234,8 +304,29 @@ dpx_format_entry_preview (DpxLogEntry *entry,
               g_string_append_unichar (str, 0x2400);
               p++;
               chars++;
+              escaped = FALSE;
               continue;
             }
+
+          if (json)
+            {
+              if (in_string)
+                {
+                  if (escaped)
+                    escaped = FALSE;
+                  else if (*p == '\\')
+                    escaped = TRUE;
+                  else if (*p == '"')
+                    in_string = FALSE;
+                }
+              else if (*p == '"')
+                in_string = TRUE;
+              if (!in_string)
+                last = *p;
+            }
+
+          /* Received text is valid UTF-8, but an imported entry may not
+           * be: show a replacement character instead of trusting it. */
           c = g_utf8_get_char_validated (p, end - p);
           if (c == (gunichar) -1 || c == (gunichar) -2)
             {
@@ -244,11 +335,14 @@ dpx_format_entry_preview (DpxLogEntry *entry,
             }
           else
             {
-              g_string_append_unichar (str, c);
+              g_string_append_unichar (str, c == '\t' ? ' ' : c);
               p = g_utf8_next_char (p);
             }
           chars++;
         }
+      /* Whitespace alone at the end of JSON is not more to see. */
+      while (json && !in_string && p < scan_end && is_json_space (*p))
+        p++;
       if (p < end)
         g_string_append (str, "…");
       return g_string_free (str, FALSE);

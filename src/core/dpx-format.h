@@ -27,6 +27,8 @@ char       *dpx_format_hex             (const guint8  *data,
 char       *dpx_format_hex_dump_row    (const guint8  *data,
                                         gsize          length,
                                         gsize          offset);
+char       *dpx_format_hex_spaced      (const guint8  *data,
+                                        gsize          length);
 char       *dpx_format_hex_dump        (const guint8  *data,
                                         gsize          length,
                                         gsize          max_length);

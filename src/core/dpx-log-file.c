@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-format.h"
 #include "dpx-log.h"
 #include "dpx-log-file-private.h"
 
@@ -247,8 +248,7 @@ dpx_log_file_read (GFile         *file,
       line_number++;
       if (status == LINE_TOO_LONG)
         {
-          g_autofree char *limit = g_format_size_full (DPX_LOG_MAX_LINE_LENGTH,
-                                                       G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *limit = dpx_format_size (DPX_LOG_MAX_LINE_LENGTH);
 
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                        _("“%s”, line %u: the line is longer than %s, the most an import "

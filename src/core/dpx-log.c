@@ -204,6 +204,71 @@ dpx_log_clear (DpxLog *self)
     }
 }
 
+/**
+ * dpx_log_take_all:
+ * @dropped: (out) (optional): how many older entries had been dropped
+ *
+ * Clears the log as dpx_log_clear() does, and gives back what it held, so
+ * that a clear can be undone with dpx_log_put_back().
+ *
+ * Returns: (transfer full) (element-type DpxLogEntry): the entries, oldest first
+ */
+GPtrArray *
+dpx_log_take_all (DpxLog  *self,
+                  guint64 *dropped)
+{
+  GPtrArray *entries;
+
+  g_return_val_if_fail (DPX_IS_LOG (self), NULL);
+
+  dpx_log_flush (self);
+  entries = g_ptr_array_new_full (self->n_items, g_object_unref);
+  for (guint i = 0; i < self->n_items; i++)
+    g_ptr_array_add (entries, g_object_ref (*slot (self, i)));
+  if (dropped)
+    *dropped = self->dropped;
+  dpx_log_clear (self);
+  return entries;
+}
+
+/**
+ * dpx_log_put_back:
+ * @entries: (element-type DpxLogEntry): what dpx_log_take_all() gave
+ * @dropped: the count it gave with them
+ *
+ * Puts @entries back before the entries added since they were taken. What
+ * no longer fits in the log is dropped from the oldest, and counted.
+ */
+void
+dpx_log_put_back (DpxLog    *self,
+                  GPtrArray *entries,
+                  guint64    dropped)
+{
+  DpxLogEntry **ring;
+  guint kept, skipped;
+
+  g_return_if_fail (DPX_IS_LOG (self));
+  g_return_if_fail (entries != NULL);
+
+  dpx_log_flush (self);
+  kept = MIN (entries->len, self->capacity - self->n_items);
+  skipped = entries->len - kept;
+
+  ring = g_new0 (DpxLogEntry *, self->capacity);
+  for (guint i = 0; i < kept; i++)
+    ring[i] = g_object_ref (entries->pdata[skipped + i]);
+  for (guint i = 0; i < self->n_items; i++)
+    ring[kept + i] = *slot (self, i);
+  g_free (self->ring);
+  self->ring = ring;
+  self->head = 0;
+  self->n_items += kept;
+
+  if (kept > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, kept);
+  add_dropped (self, dropped + skipped);
+}
+
 guint
 dpx_log_get_max_entries (DpxLog *self)
 {

@@ -30,6 +30,11 @@ void       dpx_log_append          (DpxLog              *self,
                                     DpxLogEntry         *entry);
 void       dpx_log_flush           (DpxLog              *self);
 void       dpx_log_clear           (DpxLog              *self);
+GPtrArray *dpx_log_take_all        (DpxLog              *self,
+                                    guint64             *dropped);
+void       dpx_log_put_back        (DpxLog              *self,
+                                    GPtrArray           *entries,
+                                    guint64              dropped);
 guint      dpx_log_get_max_entries (DpxLog              *self);
 void       dpx_log_set_max_entries (DpxLog              *self,
                                     guint                max_entries);

@@ -245,6 +245,9 @@ apply_settings (DpxSession  *self,
   dpx_client_set_accept_invalid_certificates (self->client,
                                               g_settings_get_boolean (self->settings,
                                                                       "accept-invalid-certificates"));
+  dpx_client_set_tls_advice (self->client,
+                             _("Allow invalid certificates in the connection settings to connect "
+                               "anyway."));
   dpx_client_set_handshake_timeout (self->client, g_settings_get_uint (self->settings, "handshake-timeout"));
   dpx_client_set_max_message_size (self->client, g_settings_get_uint64 (self->settings, "max-message-size"));
   dpx_client_set_keepalive_interval (self->client, g_settings_get_uint (self->settings, "keepalive-interval"));

@@ -159,11 +159,14 @@ quit_action (GSimpleAction *action,
 {
   GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
 
-  /* Closing the windows saves their size and closes their connections. */
+  /* Closing the windows saves their size and closes their connections. A
+   * window may ask first (its local server has clients): the application
+   * then ends when its last window does. */
   for (GList *l = windows; l; l = l->next)
     gtk_window_close (l->data);
   g_list_free (windows);
-  g_application_quit (G_APPLICATION (user_data));
+  if (gtk_application_get_windows (GTK_APPLICATION (user_data)) == NULL)
+    g_application_quit (G_APPLICATION (user_data));
 }
 
 static void
@@ -228,6 +231,12 @@ dpx_application_startup (GApplication *application)
   static const char *new_window_accels[] = { "<Control>n", NULL };
 
   G_APPLICATION_CLASS (dpx_application_parent_class)->startup (application);
+
+  /* Run uninstalled (meson devenv), the icon is not in any icon theme yet:
+   * the build has a copy under the application id. */
+  if (g_getenv ("DUPLEX_ICONDIR"))
+    gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    g_getenv ("DUPLEX_ICONDIR"));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);

@@ -62,6 +62,8 @@ struct _DpxCompose
   gboolean              message_is_error;
   gboolean              browsing;
   gboolean              setting_text;
+  gboolean              empty_confirmed;  /* Send was pressed once on an empty message */
+  gboolean              repeat_invalid;   /* the repeat interval written is not a number */
 };
 
 G_DEFINE_FINAL_TYPE (DpxCompose, dpx_compose, GTK_TYPE_WIDGET)
@@ -200,6 +202,7 @@ validate (DpxCompose *self)
 static void
 on_buffer_changed (DpxCompose *self)
 {
+  self->empty_confirmed = FALSE;
   if (self->setting_text)
     return;
   if (!self->browsing)
@@ -244,6 +247,54 @@ dpx_compose_set_mode (DpxCompose     *self,
 }
 
 
+/* The bytes written in one encoding, rewritten in @encoding: hex that
+ * happens to be valid base64 must not be sent as something else. Text that
+ * is not valid in its own encoding cannot be converted: the switch is
+ * refused, and the line under the text says why. */
+static gboolean
+convert_text (DpxCompose        *self,
+              DpxBinaryEncoding  encoding)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *converted = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize size;
+
+  if (self->mode != DPX_COMPOSE_MODE_BINARY)
+    return TRUE;
+  text = dpx_compose_dup_text (self);
+  if (*g_strstrip (text) == '\0')
+    return TRUE;
+
+  bytes = self->encoding == DPX_BINARY_ENCODING_BASE64 ? dpx_parse_base64 (text, &error)
+                                                       : dpx_parse_hex (text, &error);
+  if (bytes == NULL)
+    {
+      g_autofree char *line = NULL;
+
+      if (self->encoding == DPX_BINARY_ENCODING_BASE64)
+        /* Translators: %s says what is wrong with the base64 */
+        line = g_strdup_printf (_("The text stays base64: it cannot be converted to hex (%s)"),
+                                error->message);
+      else
+        /* Translators: %s says what is wrong with the hex */
+        line = g_strdup_printf (_("The text stays hex: it cannot be converted to base64 (%s)"),
+                                error->message);
+      set_message (self, line, TRUE);
+      return FALSE;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  if (encoding == DPX_BINARY_ENCODING_BASE64)
+    converted = g_base64_encode (data, size);
+  else
+    converted = dpx_format_hex_spaced (data, size);
+  dpx_compose_set_text (self, converted);
+  return TRUE;
+}
+
 void
 dpx_compose_set_encoding (DpxCompose        *self,
                           DpxBinaryEncoding  encoding)
@@ -253,6 +304,12 @@ dpx_compose_set_encoding (DpxCompose        *self,
 
   if (self->encoding == encoding)
     return;
+  if (!convert_text (self, encoding))
+    {
+      /* Refused: the drop-down goes back to the encoding of the text. */
+      gtk_drop_down_set_selected (self->encoding_dropdown, self->encoding);
+      return;
+    }
   self->encoding = encoding;
   /* The drop-down's rows follow DpxBinaryEncoding. */
   gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
@@ -526,6 +583,26 @@ dpx_compose_send (DpxCompose *self)
       return FALSE;
     }
 
+  /* What is written in the interval counts, and is checked first. */
+  if (gtk_check_button_get_active (self->repeat_check))
+    {
+      gtk_spin_button_update (self->repeat_spin);
+      if (self->repeat_invalid)
+        return FALSE;
+    }
+
+  /* An empty message is sent only when asked twice: Ctrl+Enter in an
+   * empty box is more often a slip than a test. */
+  if (self->mode != DPX_COMPOSE_MODE_JSON && self->file_bytes == NULL &&
+      gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->text_view)) == 0 &&
+      !self->empty_confirmed)
+    {
+      self->empty_confirmed = TRUE;
+      set_message (self, _("The message is empty. Send again to send an empty message."), FALSE);
+      return FALSE;
+    }
+  self->empty_confirmed = FALSE;
+
   if (!send_current (self, TRUE, &error))
     {
       set_message (self, error->message, TRUE);
@@ -562,6 +639,49 @@ dpx_compose_set_repeat (DpxCompose *self,
 
   gtk_spin_button_set_value (self->repeat_spin, interval_ms);
   gtk_check_button_set_active (self->repeat_check, repeat);
+}
+
+/* The interval as written: a whole number of milliseconds in the spin
+ * button's range, or refused in words (GTK would read letters as 0 and
+ * repeat at the minimum). The spin button, updated only when valid, keeps
+ * the interval it had. */
+static int
+on_repeat_input (DpxCompose    *self,
+                 double        *new_value,
+                 GtkSpinButton *spin)
+{
+  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+  guint64 value = 0;
+
+  if (g_ascii_string_to_unsigned (text, 10, (guint64) gtk_adjustment_get_lower (adjustment),
+                                  (guint64) gtk_adjustment_get_upper (adjustment), &value, NULL))
+    {
+      *new_value = value;
+      if (self->repeat_invalid)
+        {
+          self->repeat_invalid = FALSE;
+          gtk_widget_remove_css_class (GTK_WIDGET (spin), "error");
+          set_message (self, NULL, FALSE);
+          validate (self);
+        }
+      return TRUE;
+    }
+
+  {
+    g_autofree char *line = NULL;
+
+    /* Translators: “%s” is what was written; the numbers are milliseconds */
+    line = g_strdup_printf (_("Repeat every: “%s” is not a number of milliseconds from %u to %u; "
+                              "the interval stays %u ms"),
+                            text, (guint) gtk_adjustment_get_lower (adjustment),
+                            (guint) gtk_adjustment_get_upper (adjustment),
+                            (guint) gtk_adjustment_get_value (adjustment));
+    self->repeat_invalid = TRUE;
+    gtk_widget_add_css_class (GTK_WIDGET (spin), "error");
+    set_message (self, line, TRUE);
+  }
+  return GTK_INPUT_ERROR;
 }
 
 static void
@@ -760,6 +880,7 @@ dpx_compose_class_init (DpxComposeClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_file_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_file_clear);
   gtk_widget_class_bind_template_callback (widget_class, on_repeat_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_repeat_input);
 
   /* Ctrl+Enter and Alt+Up/Down are bound on the text view in the template,
    * in the capture phase: the text view would take Ctrl+Enter as a newline. */

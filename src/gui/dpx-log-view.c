@@ -48,6 +48,8 @@ struct _DpxLogView
   GtkSearchEntry      *search_entry;
   GtkLabel            *rate_label;
   GtkToggleButton     *pause_button;
+  GtkRevealer         *filter_revealer;
+  GtkLabel            *filter_label;
   GtkRevealer         *dropped_revealer;
   GtkLabel            *dropped_label;
   GtkStack            *list_stack;
@@ -69,6 +71,7 @@ struct _DpxLogView
   gint64               dropped_updated;
   int                  kind;        /* a DpxEntryKind, or -1 for all */
   guint64              dropped_seen;
+  guint                n_hidden;    /* rows the filters hide */
   gboolean             show_sent;
   gboolean             show_received;
   gboolean             show_events;
@@ -88,10 +91,18 @@ enum {
   PROP_SHOW_EVENTS,
   PROP_KIND_FILTER,
   PROP_STICKY,
+  PROP_N_HIDDEN,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_CLEARED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Filtering --------------------------------------------------------------- */
 
@@ -236,6 +247,22 @@ on_search_changed (DpxLogView *self)
   refilter (self);
 }
 
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_show (self, &self->show_sent, TRUE, PROP_SHOW_SENT);
+  set_show (self, &self->show_received, TRUE, PROP_SHOW_RECEIVED);
+  set_show (self, &self->show_events, TRUE, PROP_SHOW_EVENTS);
+  set_kind_filter (self, -1);
+  dpx_log_view_set_search_text (self, NULL);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /* Following the end ------------------------------------------------------- */
 
 static void
@@ -325,10 +352,40 @@ on_items_changed (GListModel *model,
 
 /* States ------------------------------------------------------------------ */
 
+/* A filter that hides rows says so, with how many: a row missing from
+ * the list must not look like a message that never came. */
+static void
+update_filter_bar (DpxLogView *self)
+{
+  gboolean active = !filter_is_empty (self);
+  guint total = self->paced ? g_list_model_get_n_items (G_LIST_MODEL (self->paced)) : 0;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint hidden = active && total > shown ? total - shown : 0;
+
+  if (active)
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (ngettext ("Filtered: %u of %u rows is hidden",
+                                        "Filtered: %u of %u rows are hidden", hidden),
+                              hidden, total);
+      gtk_label_set_text (self->filter_label, text);
+    }
+  if (gtk_revealer_get_reveal_child (self->filter_revealer) != active)
+    gtk_revealer_set_reveal_child (self->filter_revealer, active);
+  if (self->n_hidden != hidden)
+    {
+      self->n_hidden = hidden;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_HIDDEN]);
+    }
+}
+
 static void
 update_stack (DpxLogView *self)
 {
   const char *page;
+
+  update_filter_bar (self);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0)
     page = "list";
@@ -453,7 +510,13 @@ clear_action (GtkWidget  *widget,
   DpxLogView *self = DPX_LOG_VIEW (widget);
 
   if (self->log)
-    dpx_log_clear (self->log);
+    {
+      guint64 dropped = 0;
+      g_autoptr(GPtrArray) entries = dpx_log_take_all (self->log, &dropped);
+
+      /* Whoever shows the view can offer to undo it. */
+      g_signal_emit (self, signals[SIGNAL_CLEARED], 0, entries, dropped);
+    }
   /* Cleared at once, paused or not. */
   if (self->paced)
     dpx_paced_model_publish (self->paced);
@@ -529,6 +592,9 @@ dpx_log_view_set_log (DpxLogView *self,
   g_clear_object (&self->paced);
   self->paced = dpx_paced_model_new (G_LIST_MODEL (log), UPDATE_INTERVAL_MS);
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->paced));
+  /* Rows the filter hides change nothing below it: count them here. */
+  g_signal_connect_object (self->paced, "items-changed", G_CALLBACK (update_filter_bar), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (log, "notify::dropped", G_CALLBACK (on_dropped), self, 0);
   on_dropped (log, NULL, self);
   update_stack (self);
@@ -655,6 +721,9 @@ dpx_log_view_get_property (GObject    *object,
     case PROP_STICKY:
       g_value_set_boolean (value, self->sticky);
       break;
+    case PROP_N_HIDDEN:
+      g_value_set_uint (value, self->n_hidden);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -735,7 +804,23 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   properties[PROP_STICKY] =
     g_param_spec_boolean ("sticky", NULL, NULL, TRUE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How many rows of the log the filters and the search hide. */
+  properties[PROP_N_HIDDEN] =
+    g_param_spec_uint ("n-hidden", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DpxLogView::cleared:
+   * @entries: (element-type DpxLogEntry): what the log held, oldest first
+   * @dropped: how many older entries it had dropped
+   *
+   * The log was cleared by the view's Clear; dpx_log_put_back() with
+   * @entries and @dropped undoes it.
+   */
+  signals[SIGNAL_CLEARED] =
+    g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_PTR_ARRAY, G_TYPE_UINT64);
 
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (DPX_TYPE_DETAIL_PANE);
@@ -746,6 +831,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, rate_label);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, DpxLogView, filter_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DpxLogView, filter_label);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, dropped_revealer);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, list_stack);
@@ -757,6 +844,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_dropped_close);
 
   gtk_widget_class_install_action (widget_class, "logview.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "logview.show-all", NULL, show_all_action);
   gtk_widget_class_install_property_action (widget_class, "logview.pause", "paused");
   gtk_widget_class_install_property_action (widget_class, "logview.show-sent", "show-sent");
   gtk_widget_class_install_property_action (widget_class, "logview.show-received",

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-format.h"
 #include "dpx-server-panel.h"
 
 typedef enum {
@@ -35,11 +36,14 @@ struct _DpxServerPanel
   GtkStack       *peers_stack;
   GtkColumnView  *peers_view;
   GtkSpinButton  *rate_spin;
+  GtkLabel       *activity_label;
+  GtkListView    *activity_view;
 
   /* owned */
   DpxRelay       *relay;
   GtkNoSelection *selection;
   GHashTable     *bound;      /* GtkLabel → GtkListItem */
+  GListModel     *activity;   /* the server's own events, kept out of the connection's log */
 
   guint           refresh_source;
 };
@@ -52,6 +56,7 @@ enum {
   PROP_URL_TEXT,
   PROP_COUNT_TEXT,
   PROP_LAN_WARNING_VISIBLE,
+  PROP_ACTIVITY_TEXT,
   N_PROPS
 };
 
@@ -263,6 +268,79 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY]);
 }
 
+/* Activity ---------------------------------------------------------------- */
+
+static void
+setup_activity_row (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_list_item_set_child (item, label);
+}
+
+static char *
+describe_entry (DpxLogEntry *entry)
+{
+  GBytes *payload = dpx_log_entry_get_payload (entry);
+  g_autofree char *time = dpx_format_time (dpx_log_entry_get_time (entry));
+  g_autofree char *text = g_utf8_make_valid (g_bytes_get_data (payload, NULL),
+                                             g_bytes_get_size (payload));
+
+  return g_strdup_printf ("%s  %s", time, text);
+}
+
+static void
+bind_activity_row (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  g_autofree char *text = describe_entry (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+on_activity_changed (DpxServerPanel *self)
+{
+  guint n = g_list_model_get_n_items (self->activity);
+  g_autoptr(DpxLogEntry) last = n > 0 ? g_list_model_get_item (self->activity, n - 1) : NULL;
+  g_autofree char *text = last ? describe_entry (last) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->activity_label), text != NULL);
+  set_label (self, self->activity_label, text ? text : "", PROP_ACTIVITY_TEXT);
+}
+
+/**
+ * dpx_server_panel_set_activity:
+ * @activity: (element-type DpxLogEntry): the server's events, oldest first
+ *
+ * What the server did (clients that came and left, starts and stops): the
+ * newest in a line of the panel, all of them in its Activity popover, and
+ * none in the connection's log.
+ */
+void
+dpx_server_panel_set_activity (DpxServerPanel *self,
+                               GListModel     *activity)
+{
+  g_return_if_fail (DPX_IS_SERVER_PANEL (self));
+  g_return_if_fail (G_IS_LIST_MODEL (activity));
+
+  if (self->activity)
+    g_signal_handlers_disconnect_by_data (self->activity, self);
+  g_set_object (&self->activity, activity);
+  gtk_list_view_set_model (self->activity_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (activity))));
+  g_signal_connect_object (activity, "items-changed", G_CALLBACK (on_activity_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_activity_changed (self);
+}
+
 /* The panel's own controls edit these settings directly. */
 void
 dpx_server_panel_bind_settings (DpxServerPanel *self,
@@ -325,6 +403,9 @@ dpx_server_panel_dispose (GObject *object)
   /* Children not bound to a field are left by the template: unparent them. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
+  if (self->activity)
+    g_signal_handlers_disconnect_by_data (self->activity, self);
+  g_clear_object (&self->activity);
   g_clear_object (&self->selection);
   g_clear_object (&self->relay);
   g_clear_pointer (&self->bound, g_hash_table_unref);
@@ -353,6 +434,9 @@ dpx_server_panel_get_property (GObject    *object,
       break;
     case PROP_LAN_WARNING_VISIBLE:
       g_value_set_boolean (value, gtk_widget_get_visible (self->lan_warning));
+      break;
+    case PROP_ACTIVITY_TEXT:
+      g_value_set_string (value, gtk_label_get_text (self->activity_label));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -398,6 +482,8 @@ dpx_server_panel_class_init (DpxServerPanelClass *klass)
   /* Whether the warning that other computers can connect shows. */
   properties[PROP_LAN_WARNING_VISIBLE] =
     g_param_spec_boolean ("lan-warning-visible", NULL, NULL, FALSE, ro);
+  /* What the server did last, with its time, or "". */
+  properties[PROP_ACTIVITY_TEXT] = g_param_spec_string ("activity-text", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = dpx_server_panel_map;
   widget_class->unmap = dpx_server_panel_unmap;
@@ -411,6 +497,8 @@ dpx_server_panel_class_init (DpxServerPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_view);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, activity_label);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, activity_view);
 
   gtk_widget_class_install_action (widget_class, "serverpanel.copy-url", NULL, copy_url_action);
 
@@ -432,6 +520,13 @@ dpx_server_panel_init (DpxServerPanel *self)
   self->selection = gtk_no_selection_new (NULL);
   gtk_column_view_set_model (self->peers_view, GTK_SELECTION_MODEL (self->selection));
 
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_activity_row), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_activity_row), NULL);
+    gtk_list_view_set_factory (self->activity_view, factory);
+  }
   add_column (self, _("Address"), COLUMN_ADDRESS, FALSE);
   add_column (self, _("User agent"), COLUMN_AGENT, TRUE);
   add_column (self, _("Connected for"), COLUMN_SINCE, FALSE);

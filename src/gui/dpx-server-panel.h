@@ -19,5 +19,7 @@ void      dpx_server_panel_set_relay     (DpxServerPanel *self,
 void      dpx_server_panel_bind_settings (DpxServerPanel *self,
                                           GSettings      *settings);
 void      dpx_server_panel_refresh       (DpxServerPanel *self);
+void      dpx_server_panel_set_activity  (DpxServerPanel *self,
+                                          GListModel     *activity);
 
 G_END_DECLS

@@ -232,6 +232,20 @@ connect_to_server_action (GtkWidget  *widget,
   dpx_window_open_url (self, url);
 }
 
+/* A fix offered by a toast: the same address in the other scheme. */
+static void
+connect_to_url_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  DpxWindow *self = DPX_WINDOW (widget);
+  DpxConnectionState state = dpx_session_get_state (self->session);
+
+  if (state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING)
+    return;
+  dpx_window_open_url (self, g_variant_get_string (param, NULL));
+}
+
 static void
 focus_url_action (GtkWidget  *widget,
                   const char *action_name,
@@ -262,6 +276,70 @@ clear_action (GtkWidget  *widget,
               GVariant   *param)
 {
   gtk_widget_activate_action (GTK_WIDGET (DPX_WINDOW (widget)->log_view), "logview.clear", NULL);
+}
+
+/* Clearing the log -------------------------------------------------------- */
+
+static void
+forget_cleared (DpxWindow *self)
+{
+  g_clear_pointer (&self->cleared, g_ptr_array_unref);
+  self->cleared_dropped = 0;
+  self->undo_toast = NULL;
+}
+
+static void
+on_undo_toast_dismissed (AdwToast  *toast,
+                         DpxWindow *self)
+{
+  /* The messages are kept only as long as the offer to bring them back. */
+  if (self->undo_toast == toast)
+    forget_cleared (self);
+}
+
+/* Clear is at hand (Ctrl+K) and takes everything: it is offered back, as
+ * GNOME apps offer back what was deleted. */
+static void
+on_log_cleared (DpxLogView *view,
+                GPtrArray  *entries,
+                guint64     dropped,
+                DpxWindow  *self)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (self->undo_toast)
+    adw_toast_dismiss (self->undo_toast);
+  forget_cleared (self);
+  if (entries->len == 0)
+    return;
+  self->cleared = g_ptr_array_ref (entries);
+  self->cleared_dropped = dropped;
+  text = g_strdup_printf (ngettext ("Log cleared: %u message", "Log cleared: %u messages",
+                                    entries->len), entries->len);
+  toast = dpx_window_show_toast_with_action (self, text, _("_Undo"), "window.undo-clear", NULL);
+  self->undo_toast = toast;
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
+}
+
+void
+dpx_window_watch_clear (DpxWindow *self)
+{
+  g_signal_connect_object (self->log_view, "cleared", G_CALLBACK (on_log_cleared), self, 0);
+}
+
+static void
+undo_clear_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  DpxWindow *self = DPX_WINDOW (widget);
+
+  if (self->cleared == NULL)
+    return;
+  dpx_log_put_back (self->log, self->cleared, self->cleared_dropped);
+  forget_cleared (self);
+  dpx_log_view_sync (self->log_view);
 }
 
 static void
@@ -314,6 +392,9 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
                                    toggle_connection_action);
   gtk_widget_class_install_action (widget_class, "window.connect-to-server", NULL,
                                    connect_to_server_action);
+  gtk_widget_class_install_action (widget_class, "window.connect-to-url", "s",
+                                   connect_to_url_action);
+  gtk_widget_class_install_action (widget_class, "window.undo-clear", NULL, undo_clear_action);
   gtk_widget_class_install_action (widget_class, "window.focus-url", NULL, focus_url_action);
   gtk_widget_class_install_action (widget_class, "window.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);

@@ -39,6 +39,7 @@ struct _DpxWindow
   /* owned */
   GSettings            *settings;
   DpxLog               *log;
+  DpxLog               *server_log;  /* the local server's own events */
   DpxSession           *session;
   DpxRelay             *relay;
   GtkFileChooserNative *chooser;
@@ -49,6 +50,11 @@ struct _DpxWindow
   GtkWidget            *connection_dialog;
   char                 *last_toast;
   char                 *state_text;
+  AdwToast             *last_toast_object;
+  GPtrArray            *cleared;          /* what Clear took, until undone or forgotten */
+  guint64               cleared_dropped;
+  AdwToast             *undo_toast;       /* borrowed: the toast offering to undo it */
+  gboolean              close_confirmed;  /* the user chose to close with clients connected */
 
   guint                 rate_source;
   guint                 n_toasts;
@@ -60,6 +66,7 @@ struct _DpxWindow
 /* dpx-window-actions.c */
 void dpx_window_class_add_actions   (GtkWidgetClass *widget_class);
 void dpx_window_actions_dispose     (DpxWindow      *self);
+void dpx_window_watch_clear         (DpxWindow      *self);
 
 /* dpx-window-replay.c */
 void dpx_window_class_add_replay_actions (GtkWidgetClass *widget_class);

@@ -3,7 +3,8 @@
  * Part of DpxWindow (see dpx-window-private.h): the header bar's Server
  * switch starts and stops the window's DpxRelay with the settings of the
  * preferences; start_server() is the start policy (the configured port,
- * then the next ones, then any). What the server does goes to the log.
+ * then the next ones, then any). What the server does goes to the server
+ * panel's activity, not to the connection's log.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,15 +17,21 @@
 #include "dpx-relay-policy.h"
 #include "dpx-window-private.h"
 
+/* The server's events kept for its panel; the oldest go first. */
+#define SERVER_LOG_MAX 1000
+
+/* The server's own events go to its panel, not to the connection's log:
+ * a class coming and going would bury the conversation. */
 static void
-log_server_event (DpxWindow  *self,
-                  const char *text)
+log_server_event (DpxWindow    *self,
+                  DpxEntryKind  kind,
+                  const char   *text)
 {
   g_autoptr(DpxLogEntry) entry = NULL;
   g_autofree char *url = dpx_relay_dup_url (self->relay);
 
-  entry = dpx_log_entry_new_event (url, DPX_ENTRY_KIND_INFO, text);
-  dpx_log_append (self->log, entry);
+  entry = dpx_log_entry_new_event (url, kind, text);
+  dpx_log_append (self->server_log, entry);
 }
 
 static gboolean
@@ -41,7 +48,7 @@ start_server (DpxWindow *self)
       g_autofree char *message = g_strdup_printf (_("The local server could not start: %s"), error->message);
 
       dpx_window_show_toast (self, message);
-      dpx_session_log_event (self->session, DPX_ENTRY_KIND_ERROR, message);
+      log_server_event (self, DPX_ENTRY_KIND_ERROR, message);
       return FALSE;
     }
 
@@ -52,14 +59,14 @@ start_server (DpxWindow *self)
                                                 wanted, dpx_relay_get_port (self->relay));
 
       dpx_window_show_toast (self, moved);
-      log_server_event (self, moved);
+      log_server_event (self, DPX_ENTRY_KIND_INFO, moved);
     }
   if (dpx_relay_get_loopback_only (self->relay))
     text = g_strdup_printf (_("Local broadcast server listening on %s (this computer only)"), url);
   else
     text = g_strdup_printf (_("Local broadcast server listening on port %u of every network interface: "
                               "other computers can connect"), dpx_relay_get_port (self->relay));
-  log_server_event (self, text);
+  log_server_event (self, DPX_ENTRY_KIND_INFO, text);
   return TRUE;
 }
 
@@ -75,7 +82,7 @@ stop_server (DpxWindow *self)
   text = g_strdup_printf (ngettext ("Local broadcast server stopped; %u client was closed with 1001 (going away)",
                                     "Local broadcast server stopped; %u clients were closed with 1001 (going away)",
                                     n), n);
-  log_server_event (self, text);
+  log_server_event (self, DPX_ENTRY_KIND_INFO, text);
 }
 
 void
@@ -115,7 +122,7 @@ on_peer_connected (DpxRelay     *relay,
                                            dpx_relay_peer_get_remote_address (peer),
                                            agent && *agent ? agent : _("no user agent"));
 
-  log_server_event (self, text);
+  log_server_event (self, DPX_ENTRY_KIND_INFO, text);
 }
 
 static void
@@ -126,7 +133,7 @@ on_peer_disconnected (DpxRelay     *relay,
   g_autofree char *text = g_strdup_printf (_("Client %s left the local server"),
                                            dpx_relay_peer_get_remote_address (peer));
 
-  log_server_event (self, text);
+  log_server_event (self, DPX_ENTRY_KIND_INFO, text);
 }
 
 
@@ -152,6 +159,9 @@ dpx_window_restart_server (DpxWindow *self)
 void
 dpx_window_watch_server (DpxWindow *self)
 {
+  self->server_log = dpx_log_new ();
+  dpx_log_set_max_entries (self->server_log, SERVER_LOG_MAX);
+  dpx_server_panel_set_activity (self->server_panel, G_LIST_MODEL (self->server_log));
   g_signal_connect (self->relay, "peer-connected", G_CALLBACK (on_peer_connected), self);
   g_signal_connect (self->relay, "peer-disconnected", G_CALLBACK (on_peer_disconnected), self);
 }

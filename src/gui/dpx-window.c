@@ -38,13 +38,20 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
+/* A toast says all it has to say: its title wraps instead of being cut,
+ * and a fix, when there is one, is its button (@action_name with
+ * @target). The text is never markup. */
+static AdwToast *
 add_toast (DpxWindow  *self,
            const char *text,
-           guint       timeout)
+           guint       timeout,
+           const char *button_label,
+           const char *action_name,
+           GVariant   *target)
 {
-  g_autofree char *escaped = NULL;
+  g_autoptr(GVariant) owned_target = target ? g_variant_ref_sink (target) : NULL;
   AdwToast *toast;
+  GtkWidget *title;
 
   self->n_toasts++;
   if (g_strcmp0 (self->last_toast, text) != 0)
@@ -54,12 +61,29 @@ add_toast (DpxWindow  *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TOAST]);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOASTS]);
-  /* Toast titles are markup in libadwaita 1.2. */
-  escaped = g_markup_escape_text (text, -1);
-  toast = adw_toast_new (escaped);
+
+  title = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  /* A short text on one line, a long one wrapped at a readable width. */
+  gtk_label_set_width_chars (GTK_LABEL (title), MIN ((int) g_utf8_strlen (text, -1), 48));
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 72);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "toast-text");
+  toast = adw_toast_new ("");
+  adw_toast_set_custom_title (toast, title);
   adw_toast_set_timeout (toast, timeout);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  if (button_label && action_name)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action_name);
+      if (owned_target)
+        adw_toast_set_action_target_value (toast, owned_target);
+    }
+  g_set_object (&self->last_toast_object, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return toast;
 }
 
 void
@@ -69,7 +93,36 @@ dpx_window_show_toast (DpxWindow  *self,
   g_return_if_fail (DPX_IS_WINDOW (self));
   g_return_if_fail (text != NULL);
 
-  add_toast (self, text, 6);
+  add_toast (self, text, 6, NULL, NULL, NULL);
+}
+
+/**
+ * dpx_window_show_toast_with_action:
+ * @button_label: the fix, in a word or two, with a mnemonic
+ * @action_name: the window action that makes it
+ * @target: (nullable): the action's parameter
+ *
+ * A toast that offers a fix: it stays a little longer, to be read.
+ */
+AdwToast *
+dpx_window_show_toast_with_action (DpxWindow  *self,
+                                   const char *text,
+                                   const char *button_label,
+                                   const char *action_name,
+                                   GVariant   *target)
+{
+  g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return add_toast (self, text, 10, button_label, action_name, target);
+}
+
+/* The toast shown last, for the tests: what it says and offers. */
+AdwToast *
+dpx_window_get_last_toast (DpxWindow *self)
+{
+  g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
+  return self->last_toast_object;
 }
 
 /* A toast that stays until it is closed: what went wrong with a file the
@@ -78,7 +131,7 @@ void
 dpx_window_show_lasting_toast (DpxWindow  *self,
                                const char *text)
 {
-  add_toast (self, text, 0);
+  add_toast (self, text, 0, NULL, NULL, NULL);
 }
 
 /* URL entry --------------------------------------------------------------- */
@@ -269,6 +322,31 @@ on_session_error (DpxSession *session,
                   const char *text,
                   DpxWindow  *self)
 {
+  DpxClient *client = dpx_session_get_client (session);
+  const char *suggested = dpx_client_get_suggested_url (client);
+
+  /* Only for the error that ended the attempt: a certificate accepted
+   * anyway is an error event too, with nothing left to fix. */
+  if (g_strcmp0 (text, dpx_client_get_error_message (client)) == 0)
+    {
+      if (suggested)
+        {
+          g_autofree char *label = NULL;
+
+          /* Translators: the button of a toast; %s is “ws://” or “wss://” */
+          label = g_strdup_printf (_("Use %s"),
+                                   g_str_has_prefix (suggested, "wss:") ? "wss://" : "ws://");
+          dpx_window_show_toast_with_action (self, text, label, "window.connect-to-url",
+                                             g_variant_new_string (suggested));
+          return;
+        }
+      if (dpx_client_get_tls_errors (client) != 0)
+        {
+          dpx_window_show_toast_with_action (self, text, _("_Settings"),
+                                             "window.connection-settings", NULL);
+          return;
+        }
+    }
   dpx_window_show_toast (self, text);
 }
 
@@ -306,11 +384,81 @@ on_settings_changed (GSettings  *settings,
     dpx_relay_set_max_rate (self->relay, g_settings_get_uint (settings, key));
 }
 
+/* The local server's clients other than this window's own connection. */
+static guint
+count_other_clients (DpxWindow *self)
+{
+  g_autofree char *url = NULL;
+  guint n;
+
+  if (!dpx_relay_get_running (self->relay))
+    return 0;
+  n = dpx_relay_get_n_peers (self->relay);
+  url = dpx_relay_dup_url (self->relay);
+  if (n > 0 && dpx_session_get_state (self->session) == DPX_CONNECTION_STATE_OPEN &&
+      g_strcmp0 (dpx_session_get_url (self->session), url) == 0)
+    n--;
+  return n;
+}
+
+static gboolean
+close_later (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   DpxWindow        *self)
+{
+  if (g_strcmp0 (response, "close") != 0)
+    return;
+  self->close_confirmed = TRUE;
+  /* Once the dialog, transient for the window, is gone. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_later, g_object_ref (self), g_object_unref);
+}
+
+/* Closing the window stops its local server: a class connected to it is
+ * asked about first. */
+static gboolean
+confirm_close (DpxWindow *self)
+{
+  guint n = count_other_clients (self);
+  GtkWidget *dialog;
+
+  if (n == 0 || self->close_confirmed)
+    return FALSE;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Close the Window?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  ngettext ("%u client is connected to this window’s local server. "
+                                            "Closing the window stops the server and disconnects it.",
+                                            "%u clients are connected to this window’s local server. "
+                                            "Closing the window stops the server and disconnects them.",
+                                            n), n);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "close", _("_Close Window"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static gboolean
 dpx_window_close_request (GtkWindow *window)
 {
   DpxWindow *self = DPX_WINDOW (window);
   int width, height;
+
+  if (confirm_close (self))
+    return TRUE;
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
@@ -370,6 +518,7 @@ dpx_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->relay);
   g_clear_object (&self->log);
+  g_clear_object (&self->server_log);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dpx_window_parent_class)->dispose (object);
@@ -382,6 +531,8 @@ dpx_window_finalize (GObject *object)
 
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_pointer (&self->state_text, g_free);
+  g_clear_object (&self->last_toast_object);
+  g_clear_pointer (&self->cleared, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dpx_window_parent_class)->finalize (object);
 }
@@ -556,6 +707,7 @@ dpx_window_init (DpxWindow *self)
                     G_CALLBACK (on_session_notify), self);
   g_signal_connect (self->session, "error", G_CALLBACK (on_session_error), self);
   dpx_window_watch_server (self);
+  dpx_window_watch_clear (self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
 
   gtk_revealer_set_reveal_child (self->tls_revealer,

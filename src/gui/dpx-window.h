@@ -29,6 +29,12 @@ void        dpx_window_set_server_enabled       (DpxWindow      *self,
                                                  gboolean        enabled);
 void        dpx_window_show_toast               (DpxWindow      *self,
                                                  const char     *text);
+AdwToast   *dpx_window_show_toast_with_action   (DpxWindow      *self,
+                                                 const char     *text,
+                                                 const char     *button_label,
+                                                 const char     *action_name,
+                                                 GVariant       *target);
+AdwToast   *dpx_window_get_last_toast           (DpxWindow      *self);
 void        dpx_window_export_to_file           (DpxWindow      *self,
                                                  GFile          *file);
 void        dpx_window_open_file                (DpxWindow      *self,

@@ -36,6 +36,24 @@ text_view (DpxCompose *compose)
   return view;
 }
 
+static DpxBinaryEncoding
+get_encoding (DpxCompose *compose)
+{
+  DpxBinaryEncoding encoding;
+
+  g_object_get (compose, "encoding", &encoding, NULL);
+  return encoding;
+}
+
+static void
+assert_text (DpxCompose *compose,
+             const char *expected)
+{
+  g_autofree char *text = dpx_compose_dup_text (compose);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
 /* Standalone -------------------------------------------------------------- */
 
 /* Only strict JSON passes the JSON mode; a chosen file locks the text only
@@ -62,6 +80,7 @@ test_validation (void)
   g_assert_false (message_is_error (compose));
 
   dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_BINARY);
+  dpx_compose_set_text (compose, "");
   dpx_compose_set_encoding (compose, DPX_BINARY_ENCODING_BASE64);
   dpx_compose_set_text (compose, "A");
   g_assert_true (message_is_error (compose));
@@ -198,7 +217,133 @@ test_properties (void)
   g_assert_finalize_object (compose);
 }
 
+/* Switching the encoding rewrites the bytes written in the other one (hex
+ * is often valid base64 of other bytes); text that is not valid in its own
+ * encoding keeps it, and the line under the text says why. */
+static void
+test_encoding_converts (void)
+{
+  DpxCompose *compose = new_compose ();
+  GtkDropDown *dropdown = GTK_DROP_DOWN (dpx_gui_test_find (GTK_WIDGET (compose),
+                                                            GTK_TYPE_DROP_DOWN, NULL));
+  g_autofree char *message = NULL;
+
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_BINARY);
+  dpx_compose_set_text (compose, "48 65 6c 6c 6f 21 0a");
+  /* As the drop-down does it. */
+  gtk_drop_down_set_selected (dropdown, DPX_BINARY_ENCODING_BASE64);
+  g_assert_cmpint (get_encoding (compose), ==, DPX_BINARY_ENCODING_BASE64);
+  assert_text (compose, "SGVsbG8hCg==");
+  message = dup_message (compose);
+  g_assert_cmpstr (message, ==, "7 bytes to send");
+  g_assert_false (message_is_error (compose));
+
+  dpx_compose_set_encoding (compose, DPX_BINARY_ENCODING_HEX);
+  assert_text (compose, "48 65 6c 6c 6f 21 0a");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, DPX_BINARY_ENCODING_HEX);
+
+  /* Not hex: not converted, and the encoding stays. */
+  dpx_compose_set_text (compose, "48 65 6");
+  gtk_drop_down_set_selected (dropdown, DPX_BINARY_ENCODING_BASE64);
+  g_assert_cmpint (get_encoding (compose), ==, DPX_BINARY_ENCODING_HEX);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, DPX_BINARY_ENCODING_HEX);
+  assert_text (compose, "48 65 6");
+  g_clear_pointer (&message, g_free);
+  message = dup_message (compose);
+  g_assert_true (message_is_error (compose));
+  g_assert_true (g_str_has_prefix (message, "The text stays hex: it cannot be converted to base64"));
+
+  /* Nothing written: nothing to convert. */
+  dpx_compose_set_text (compose, "");
+  dpx_compose_set_encoding (compose, DPX_BINARY_ENCODING_BASE64);
+  g_assert_cmpint (get_encoding (compose), ==, DPX_BINARY_ENCODING_BASE64);
+
+  g_assert_finalize_object (compose);
+}
+
+/* Letters in "Repeat every" are refused in words, and the interval stays
+ * what it was instead of falling to the minimum. */
+static void
+test_repeat_interval_checked (void)
+{
+  DpxCompose *compose = new_compose ();
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (dpx_gui_test_find (GTK_WIDGET (compose),
+                                                            GTK_TYPE_SPIN_BUTTON, NULL));
+  static const char *refused[] = { "abc", "", "5", "1e3", "12 ms", "-100" };
+
+  dpx_compose_set_repeat (compose, TRUE, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *message = NULL;
+
+      gtk_editable_set_text (GTK_EDITABLE (spin), refused[i]);
+      gtk_spin_button_update (spin);
+      g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 1000);
+      message = dup_message (compose);
+      g_test_message ("%s: %s", refused[i], message);
+      g_assert_true (message_is_error (compose));
+      g_assert_true (g_str_has_prefix (message, "Repeat every:"));
+      g_assert_nonnull (strstr (message, "the interval stays 1000 ms"));
+    }
+
+  /* Sending checks what is written first, and sends nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (spin), "soon");
+  dpx_compose_set_text (compose, "beat");
+  g_assert_false (dpx_compose_send (compose));
+  {
+    g_autofree char *message = dup_message (compose);
+
+    g_assert_true (g_str_has_prefix (message, "Repeat every:"));
+  }
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), " 250 ");
+  gtk_spin_button_update (spin);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 250);
+  g_assert_false (message_is_error (compose));
+
+  g_assert_finalize_object (compose);
+}
+
 /* In a window ------------------------------------------------------------- */
+
+/* Ctrl+Enter in an empty box sends nothing at first: the line under the
+ * text says so, and a second Send sends the empty message. */
+static void
+test_send_empty_asks (DpxWindowFixture *fixture,
+                      gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxCompose *compose = dpx_gui_test_get (window, "compose");
+  DpxSession *session = dpx_window_get_session (window);
+  g_autoptr(DpxLogEntry) entry = NULL;
+  g_autofree char *message = NULL;
+  int row;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
+  dpx_compose_set_text (compose, "");
+  dpx_gui_test_press (text_view (compose), "<Control>Return");
+  g_assert_cmpuint (dpx_session_get_messages_out (session), ==, 0);
+  message = dup_message (compose);
+  g_assert_cmpstr (message, ==, "The message is empty. Send again to send an empty message.");
+
+  /* Writing something and taking it back asks again. */
+  dpx_compose_set_text (compose, "x");
+  dpx_compose_set_text (compose, "");
+  g_assert_false (dpx_compose_send (compose));
+  g_assert_cmpuint (dpx_session_get_messages_out (session), ==, 0);
+
+  g_assert_true (dpx_compose_send (compose));
+  g_assert_cmpuint (dpx_session_get_messages_out (session), ==, 1);
+  row = dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, NULL);
+  entry = g_list_model_get_item (dpx_gui_test_rows (window), row);
+  g_assert_cmpuint (dpx_log_entry_get_size (entry), ==, 0);
+
+  /* The same in binary mode. */
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_BINARY);
+  g_assert_false (dpx_compose_send (compose));
+  g_assert_cmpuint (dpx_session_get_messages_out (session), ==, 1);
+}
 
 static void
 test_send_json (DpxWindowFixture *fixture,
@@ -285,15 +430,6 @@ test_send_binary (DpxWindowFixture *fixture,
 }
 
 static void
-assert_text (DpxCompose *compose,
-             const char *expected)
-{
-  g_autofree char *text = dpx_compose_dup_text (compose);
-
-  g_assert_cmpstr (text, ==, expected);
-}
-
-static void
 test_history_and_repeat (DpxWindowFixture *fixture,
                          gconstpointer     data)
 {
@@ -356,6 +492,9 @@ main (int    argc,
   g_test_add_func ("/compose/validation", test_validation);
   g_test_add_func ("/compose/properties", test_properties);
   g_test_add_func ("/compose/format-deep", test_format_deep);
+  g_test_add_func ("/compose/encoding-converts", test_encoding_converts);
+  g_test_add_func ("/compose/repeat-interval-checked", test_repeat_interval_checked);
+  DPX_WINDOW_TEST_ADD ("/compose/send-empty-asks", test_send_empty_asks);
   DPX_WINDOW_TEST_ADD ("/compose/send-json", test_send_json);
   DPX_WINDOW_TEST_ADD ("/compose/send-binary", test_send_binary);
   DPX_WINDOW_TEST_ADD ("/compose/history-and-repeat", test_history_and_repeat);

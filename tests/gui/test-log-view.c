@@ -130,6 +130,69 @@ test_filter_search (DpxWindowFixture *fixture,
   g_object_set (view, "show-received", TRUE, NULL);
 }
 
+static guint
+n_hidden (DpxLogView *view)
+{
+  guint n;
+
+  g_object_get (view, "n-hidden", &n, NULL);
+  return n;
+}
+
+/* A filter that is on says so above the list, with how many rows it
+ * hides, and Show All turns every filter off. */
+static void
+test_filter_says_hidden (DpxWindowFixture *fixture,
+                         gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GtkWidget *bar = dpx_gui_test_find (GTK_WIDGET (view), GTK_TYPE_BOX, "filter-bar");
+  GtkRevealer *revealer;
+  GtkLabel *label;
+  g_autofree char *expected = NULL;
+  guint all;
+
+  g_assert_nonnull (bar);
+  revealer = GTK_REVEALER (gtk_widget_get_parent (bar));
+  label = GTK_LABEL (dpx_gui_test_find (bar, GTK_TYPE_LABEL, NULL));
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "one");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "two");
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, -1, NULL) == 2,
+                       5000);
+  dpx_log_view_sync (view);
+  all = g_list_model_get_n_items (dpx_gui_test_rows (window));
+
+  g_object_set (view, "show-received", FALSE, NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpuint (n_hidden (view), ==, 2);
+  expected = g_strdup_printf ("Filtered: 2 of %u rows are hidden", all);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
+
+  /* Rows the filter takes as they arrive are counted too. */
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "three");
+  dpx_test_wait_until (n_hidden (view) == 3, 5000);
+  dpx_gui_test_save_screenshot (GTK_WIDGET (window), "filter.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-all", NULL);
+  g_assert_true (dpx_gui_test_get_boolean (view, "show-received"));
+  g_assert_cmpuint (n_hidden (view), ==, 0);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  /* A search is a filter as well. */
+  dpx_log_view_sync (view);
+  dpx_log_view_set_search_text (view, "two");
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpuint (n_hidden (view), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (dpx_window_get_log (window))) -
+                    g_list_model_get_n_items (dpx_gui_test_rows (window)));
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-all", NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+}
+
 static void
 test_pause_and_clear (DpxWindowFixture *fixture,
                       gconstpointer     data)
@@ -372,6 +435,7 @@ main (int    argc,
 
   g_test_add_func ("/log-view/properties", test_properties);
   DPX_WINDOW_TEST_ADD ("/log-view/filter-search", test_filter_search);
+  DPX_WINDOW_TEST_ADD ("/log-view/filter-says-hidden", test_filter_says_hidden);
   DPX_WINDOW_TEST_ADD ("/log-view/pause-and-clear", test_pause_and_clear);
   DPX_WINDOW_TEST_ADD ("/log-view/log-cap", test_log_cap);
   DPX_WINDOW_TEST_ADD ("/log-view/flood-rows", test_flood_rows);

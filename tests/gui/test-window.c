@@ -12,7 +12,10 @@
 
 #include <glib/gstdio.h>
 
+#include "dpx-detail-pane.h"
+#include "dpx-format.h"
 #include "dpx-gui-test.h"
+#include "dpx-log-row.h"
 #include "dpx-log-view.h"
 
 #define get_string dpx_gui_test_dup_string
@@ -229,6 +232,29 @@ test_export_import (DpxWindowFixture *fixture,
   g_rmdir (dir);
 }
 
+/* Whether the server panel's activity list holds @needle. */
+static gboolean
+server_activity_has (DpxServerPanel *panel,
+                     const char     *needle)
+{
+  GtkWidget *view = dpx_gui_test_find (GTK_WIDGET (panel), GTK_TYPE_LIST_VIEW, "server-activity");
+  GListModel *model;
+
+  g_assert_nonnull (view);
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DpxLogEntry) entry = g_list_model_get_item (model, i);
+      GBytes *payload = dpx_log_entry_get_payload (entry);
+      g_autofree char *text = g_strndup (g_bytes_get_data (payload, NULL),
+                                         g_bytes_get_size (payload));
+
+      if (strstr (text, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_server_switch (DpxWindowFixture *fixture,
                     gconstpointer     data)
@@ -296,9 +322,16 @@ test_server_switch (DpxWindowFixture *fixture,
   g_assert_false (dpx_relay_get_running (relay));
   dpx_test_wait_until (watcher->closed, 5000);
   g_assert_cmpuint (watcher->close_code, ==, 1001);
-  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO,
-                                       "stopped"));
-  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "1001"));
+  /* The server's own events are in its panel, not in the connection's log. */
+  dpx_test_wait_until (server_activity_has (panel, "Local broadcast server stopped; "
+                                                   "2 clients were closed"), 5000);
+  g_assert_true (server_activity_has (panel, "Client 127.0.0.1"));
+  g_free (shown);
+  shown = get_string (panel, "activity-text");
+  g_assert_cmpstr (shown, !=, "");
+  g_assert_false (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, -1, "Local broadcast server"));
+  g_assert_false (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, -1, "connected to the local server"));
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_CLOSE, "1001"));
   dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_CLOSED);
   assert_string (window, "state-text", "Closed · 1001");
 }
@@ -455,6 +488,175 @@ test_error_toast (DpxWindowFixture *fixture,
   g_assert_nonnull (strstr (message, "Not connected"));
 }
 
+/* A toast says all of a long error, and offers the fix it names: here the
+ * other scheme, for ws:// to a port that speaks TLS. */
+static void
+test_toast_offers_fix (DpxWindowFixture *fixture,
+                       gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxSession *session = dpx_window_get_session (window);
+  g_autofree char *wrong = g_strconcat ("wss", fixture->url + 2, NULL);
+  AdwToast *toast;
+  GtkWidget *title;
+  GVariant *target;
+
+  g_settings_set_uint (settings (), "handshake-timeout", 3);
+  dpx_window_set_url (window, wrong);
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.toggle-connection", NULL);
+  dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_CLOSED, 20000);
+  toast = dpx_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  assert_contains (window, "last-toast", "connect with ws:// instead");
+  /* Said in full: a label that wraps, never cut with an ellipsis. */
+  title = adw_toast_get_custom_title (toast);
+  g_assert_true (GTK_IS_LABEL (title));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (title)));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (title)), ==, PANGO_ELLIPSIZE_NONE);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title)), ==,
+                   dpx_client_get_error_message (dpx_session_get_client (session)));
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "Use ws://");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "window.connect-to-url");
+  target = adw_toast_get_action_target_value (toast);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, fixture->url);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 4);
+  dpx_gui_test_save_screenshot (GTK_WIDGET (window), "toast.png");
+
+  /* The button connects to what it offers. */
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), adw_toast_get_action_name (toast),
+                                      target);
+  dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_OPEN);
+  g_assert_cmpstr (dpx_session_get_url (session), ==, fixture->url);
+}
+
+/* Ctrl+K clears at once and offers the messages back in a toast. */
+static void
+test_clear_undo (DpxWindowFixture *fixture,
+                 gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLog *log = dpx_window_get_log (window);
+  AdwToast *toast;
+  guint before;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "keep this");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "keep this");
+  before = g_list_model_get_n_items (dpx_gui_test_rows (window));
+
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>k");
+  g_assert_cmpuint (g_list_model_get_n_items (dpx_gui_test_rows (window)), ==, 0);
+  toast = dpx_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  {
+    g_autofree char *expected = g_strdup_printf ("Log cleared: %u messages", before);
+
+    assert_contains (window, "last-toast", expected);
+  }
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+
+  /* What comes in meanwhile stays, after what is brought back. */
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "after the clear");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "after the clear");
+  gtk_widget_activate_action (GTK_WIDGET (window), adw_toast_get_action_name (toast), NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, before + 2);
+  g_assert_cmpint (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                          "keep this"), <,
+                   dpx_gui_test_find_row (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT,
+                                          "after the clear"));
+  /* Once only. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.undo-clear", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, before + 2);
+}
+
+static AdwMessageDialog *
+find_dialog_for (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
+          gtk_window_get_transient_for (toplevel) == parent)
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* Closing a window whose local server has clients asks first; its own
+ * connection to that server does not count. */
+static void
+test_close_asks_with_clients (void)
+{
+  DpxWindow *window = dpx_gui_test_new_window ();
+  DpxRelay *relay = dpx_gui_test_get (window, "relay");
+  g_autoptr(DpxTestPeer) student = NULL;
+  g_autofree char *url = NULL;
+  AdwMessageDialog *dialog;
+
+  g_settings_set_uint (settings (), "server-port", 0);
+  dpx_window_set_server_enabled (window, TRUE);
+  url = dpx_relay_dup_url (relay);
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.connect-to-server", NULL);
+  dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_OPEN);
+  student = dpx_test_peer_new (dpx_test_connect (url, NULL));
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 2, 5000);
+
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = find_dialog_for (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "1 client is connected to this window’s local server. "
+                   "Closing the window stops the server and disconnects it.");
+  dpx_gui_test_wait_frames (GTK_WIDGET (dialog), 4);
+  dpx_gui_test_save_screenshot (GTK_WIDGET (dialog), "close-asks.png");
+
+  /* Cancel keeps the window and the class. */
+  /* As its button does: the response, then the dialog goes. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (dpx_relay_get_running (relay));
+  g_assert_false (student->closed);
+
+  /* Close Window closes it, and the server says goodbye. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.toggle-connection", NULL);
+  dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_CLOSED);
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = find_dialog_for (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dpx_test_wait_until (window == NULL, 5000);
+  dpx_test_wait_until (student->closed, 5000);
+  g_assert_cmpuint (student->close_code, ==, 1001);
+  dpx_gui_test_reset_settings ();
+}
+
+/* Run uninstalled as `meson devenv` runs it, the application's icon is
+ * found, and the About window shows it. */
+static void
+test_about_icon (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_nonnull (g_getenv ("DUPLEX_ICONDIR"));
+  icon = gtk_icon_theme_lookup_icon (theme, APP_ID, NULL, 128, 1, GTK_TEXT_DIR_LTR, 0);
+  file = gtk_icon_paintable_get_file (icon);
+  g_assert_nonnull (file);
+  name = g_file_get_basename (file);
+  g_test_message ("%s", name);
+  g_assert_cmpstr (name, ==, APP_ID ".svg");
+}
+
 /* Keyboard ---------------------------------------------------------------- */
 
 static gboolean
@@ -600,11 +802,12 @@ test_screenshots (DpxWindowFixture *fixture,
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "empty.png");
 
   dpx_gui_test_connect (window, fixture->url);
-  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "hello, is anyone there?");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "hello,\nis anyone there?");
+  /* Written over several lines, shown on one in the list. */
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_JSON,
-                     "{\"type\": \"subscribe\", \"channel\": \"prices\", "
-                     "\"symbols\": [\"EUR\", \"USD\"], "
-                     "\"depth\": 10}");
+                     "{\n  \"type\": \"subscribe\",\n  \"channel\": \"prices\",\n"
+                     "  \"symbols\": [\"EUR\", \"USD\"],\n"
+                     "  \"depth\": 10\n}");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY,
                      "89 50 4e 47 0d 0a 1a 0a 00 00 00 0d 49 48 44 52 00 00 01 00");
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "ping");
@@ -741,6 +944,69 @@ test_open_file (void)
   g_rmdir (dir);
 }
 
+static gboolean
+find_label_text (GtkWidget  *widget,
+                 const char *suffix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_suffix (gtk_label_get_text (GTK_LABEL (widget)), suffix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_label_text (child, suffix))
+      return TRUE;
+  return FALSE;
+}
+
+/* One unit system for sizes: a 4.5 MiB message is "4.5 MiB" in its row
+ * and in the detail pane (binary units, as the limits are set). */
+static void
+test_sizes_agree (void)
+{
+  const gsize size = 4718592;
+  DpxWindow *window = dpx_gui_test_new_window ();
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GtkWidget *pane = dpx_gui_test_find (GTK_WIDGET (view), DPX_TYPE_DETAIL_PANE, NULL);
+  g_autofree char *data = g_malloc (size);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(DpxLogEntry) entry = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *row_label = NULL;
+  g_autofree char *size_text = NULL;
+  g_autofree char *pane_suffix = NULL;
+  g_autofree char *problem = NULL;
+  GtkWidget *row;
+
+  memset (data, 'a', size);
+  payload = g_bytes_new_take (g_steal_pointer (&data), size);
+  entry = dpx_log_entry_new_now ("ws://test/", DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                 payload);
+  dpx_log_append (dpx_window_get_log (window), entry);
+  dpx_test_wait_until (dpx_gui_test_has_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                             NULL), 5000);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 2);
+
+  /* The row says it to assistive technologies as it draws it. */
+  row = dpx_gui_test_find (GTK_WIDGET (view), DPX_TYPE_LOG_ROW, NULL);
+  g_assert_nonnull (row);
+  time = dpx_format_time (dpx_log_entry_get_time (entry));
+  preview = dpx_format_entry_preview (entry, 160);
+  /* GLib keeps the number and its unit together with a no-break space. */
+  size_text = dpx_format_size (size);
+  g_assert_cmpstr (size_text, ==, "4.5\u00a0MiB");
+  row_label = g_strdup_printf ("%s received text %s %s", time, size_text, preview);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                                GTK_ACCESSIBLE_PROPERTY_LABEL, row_label);
+  g_assert_null (problem);
+
+  dpx_log_view_select (view, 0);
+  g_assert_nonnull (pane);
+  pane_suffix = g_strconcat (" · ", size_text, NULL);
+  g_assert_true (find_label_text (pane, pane_suffix));
+
+  dpx_gui_test_close_window (window);
+}
+
 /* A peer's 60 000 nested arrays, selected in the list: the pane shows them
  * as plain text, and the window lives on. */
 static void
@@ -792,11 +1058,16 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/window/two-windows", test_two_windows);
   DPX_WINDOW_TEST_ADD ("/window/reconnect", test_reconnect);
   DPX_WINDOW_TEST_ADD ("/window/error-toast", test_error_toast);
+  DPX_WINDOW_TEST_ADD ("/window/toast-offers-fix", test_toast_offers_fix);
+  DPX_WINDOW_TEST_ADD ("/window/clear-undo", test_clear_undo);
+  g_test_add_func ("/window/close-asks-with-clients", test_close_asks_with_clients);
+  g_test_add_func ("/window/about-icon", test_about_icon);
   DPX_WINDOW_TEST_ADD ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
   DPX_WINDOW_TEST_ADD ("/window/connection-settings-reopen", test_connection_settings_reopen);
   DPX_WINDOW_TEST_ADD ("/window/screenshots", test_screenshots);
   g_test_add_func ("/window/open-file", test_open_file);
   g_test_add_func ("/window/deep-json-row", test_deep_json_row);
+  g_test_add_func ("/window/sizes-agree", test_sizes_agree);
 
   return g_test_run ();
 }
