@@ -274,6 +274,51 @@ test_output_close_and_drop (Fixture       *f,
   g_assert_cmpuint (g_array_index (frames, SeenFrame, 1).opcode, ==, 0x8);
 }
 
+/* libsoup's close frame comes after every message already queued: a
+ * client whose message and close (or bad frame) came in one read still
+ * gets the echo. */
+static void
+test_output_close_after_queued (Fixture       *f,
+                                gconstpointer  data)
+{
+  DpxRelayOutputStream *out = DPX_RELAY_OUTPUT_STREAM (f->out);
+  static const guint8 close_frame[] = { 0x88, 0x02, 0x03, 0xe8 };
+  g_autoptr(GArray) frames = NULL;
+  gsize written = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) body = payload (i, 3000);
+      g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, body);
+
+      dpx_relay_output_stream_push (out, frame);
+    }
+  /* Not flushed yet: the relay flushes from an idle, after libsoup's read. */
+  while (written < sizeof close_frame)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (f->out),
+                                                            close_frame + written,
+                                                            sizeof close_frame - written, NULL, &error);
+      if (n > 0)
+        written += n;
+      else
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      drain (f, 1500);
+    }
+  drain (f, G_MAXSIZE);
+
+  frames = parse (f->received);
+  g_assert_cmpuint (frames->len, ==, 4);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (g_array_index (frames, SeenFrame, i).opcode, ==, 0x1);
+      g_assert_cmpuint (g_array_index (frames, SeenFrame, i).first, ==, 'a' + i);
+    }
+  g_assert_cmpuint (g_array_index (frames, SeenFrame, 3).opcode, ==, 0x8);
+  g_assert_cmpuint (dpx_relay_output_stream_get_queued (out), ==, 0);
+}
+
 /* A control frame waits only for the relayed frame in progress, not for the
  * whole backlog behind it. */
 static void
@@ -366,6 +411,8 @@ main (int    argc,
               fixture_set_up, test_output_waits_for_soup_frame, fixture_tear_down);
   g_test_add ("/relay-output/close-and-drop", Fixture, NULL,
               fixture_set_up, test_output_close_and_drop, fixture_tear_down);
+  g_test_add ("/relay-output/close-after-queued", Fixture, NULL,
+              fixture_set_up, test_output_close_after_queued, fixture_tear_down);
   g_test_add ("/relay-output/control-jumps-backlog", Fixture, NULL,
               fixture_set_up, test_output_control_jumps_backlog, fixture_tear_down);
   g_test_add_func ("/relay-output/frame-headers", test_output_frame_headers);

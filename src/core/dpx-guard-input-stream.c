@@ -140,6 +140,9 @@ breach (DpxGuardInputStream *self,
     return;
   self->stopped = TRUE;
   self->action = ACTION_DISCARD;
+  /* The owner is closing over the first violation already. */
+  if (self->violated)
+    return;
   va_start (args, format);
   self->wire_problem = g_strdup_vprintf (format, args);
   va_end (args);
@@ -874,7 +877,7 @@ guint
 dpx_guard_input_stream_get_violation_code (DpxGuardInputStream *self)
 {
   g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), 0);
-  if (!self->stopped)
+  if (self->problem == NULL)
     return 0;
   switch (self->violation)
     {

@@ -21,8 +21,10 @@ typedef enum {
 } DpxGuardViolation;
 
 /* Called once, from inside a read, when the peer first breaks a rule. After
- * a violation other than TOO_BIG the guard passes nothing more on: the
- * owner closes, then calls dpx_guard_input_stream_end(). */
+ * a breach of the protocol (PROTOCOL, INVALID_UTF8, IMPOSSIBLE_LENGTH) the
+ * guard passes nothing more on: the owner closes with
+ * dpx_guard_input_stream_get_violation_code(), then calls
+ * dpx_guard_input_stream_end(). */
 typedef void (*DpxGuardViolationFunc) (DpxGuardViolation violation,
                                        guint64           message_size,
                                        gpointer          user_data);
