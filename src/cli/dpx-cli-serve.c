@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "dpx-classroom.h"
 #include "dpx-cli-private.h"
 #include "dpx-close-code.h"
 #include "dpx-parse.h"
@@ -29,10 +30,16 @@ on_serve_peer_connected (DpxRelay     *relay,
                          ServeState   *state)
 {
   const char *agent = dpx_relay_peer_get_user_agent (peer);
+  const char *name = dpx_relay_peer_get_name (peer);
 
-  fprintf (stderr, _("+ %s connected (%s); %u connected\n"),
-           dpx_relay_peer_get_remote_address (peer), agent ? agent : _("no user agent"),
-           dpx_relay_get_n_peers (relay));
+  if (name)
+    fprintf (stderr, _("+ %s “%s” connected (%s); %u connected\n"),
+             dpx_relay_peer_get_remote_address (peer), name, agent ? agent : _("no user agent"),
+             dpx_relay_get_n_peers (relay));
+  else
+    fprintf (stderr, _("+ %s connected (%s); %u connected\n"),
+             dpx_relay_peer_get_remote_address (peer), agent ? agent : _("no user agent"),
+             dpx_relay_get_n_peers (relay));
 }
 
 static void
@@ -113,6 +120,8 @@ dpx_cli_serve (int    argc,
   g_autofree char *max_message = NULL;
   g_autofree char *max_queued = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *class_code = NULL;
+  g_autofree char *clean_code = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(DpxRelay) relay = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -145,6 +154,8 @@ dpx_cli_serve (int    argc,
       N_("Close connections that have not finished the WebSocket handshake after this long (default 10)"),
       N_("SECONDS") },
     { "deflate", 0, 0, G_OPTION_ARG_NONE, &deflate, N_("Offer permessage-deflate compression"), NULL },
+    { "class-code", 0, 0, G_OPTION_ARG_STRING, &class_code,
+      N_("Refuse clients that do not present this code (HTTP 403); the class page asks for it"), N_("CODE") },
     { NULL }
   };
 
@@ -183,7 +194,15 @@ dpx_cli_serve (int    argc,
       return DPX_EXIT_USAGE;
     }
 
+  clean_code = dpx_classroom_clean_code (class_code);
+  if (class_code && clean_code == NULL)
+    {
+      dpx_cli_usage_error (context, _("--class-code must be 1 to 64 bytes of text"));
+      return DPX_EXIT_USAGE;
+    }
+
   relay = dpx_relay_new ();
+  dpx_relay_set_class_code (relay, clean_code);
   if (host)
     dpx_relay_set_host (relay, host);
   dpx_relay_set_port (relay, port);
