@@ -10,6 +10,8 @@
 #include <json-glib/json-glib.h>
 
 #include "dpx-classroom.h"
+#include "dpx-qr.h"
+#include "dpx-relay-policy.h"
 #include "dpx-test-support.h"
 
 typedef struct {
@@ -71,11 +73,13 @@ join (DpxRelay   *relay,
   return dpx_test_peer_new (conn);
 }
 
+/* The last envelope parsed: its objects live until the next one. */
+static JsonParser *parser;
+
 static JsonObject *
 envelope (DpxTestPeer *peer,
           guint        index)
 {
-  static JsonParser *parser;
   GBytes *message = peer->messages->pdata[index];
   g_autoptr(GError) error = NULL;
 
@@ -443,10 +447,85 @@ test_clear_disconnect_rate (void)
   dpx_test_wait_until (find_envelope (page, 0, "clients") >= 0, 5000);
 }
 
+/* A QR code has the right size for its version and its three finder
+ * patterns; the terminal drawing has two rows of modules a line. */
+static void
+test_qr (void)
+{
+  const char *url = "http://192.168.10.20:4000/?code=Fox42";
+  g_autoptr(GBytes) modules = NULL;
+  g_autofree char *terminal = NULL;
+  g_auto(GStrv) lines = NULL;
+  const guint8 *data;
+  guint width = 0;
+  guint side;
+
+  modules = dpx_qr_encode (url, &width);
+  g_assert_nonnull (modules);
+  g_assert_cmpuint ((width - 21) % 4, ==, 0);
+  g_assert_cmpuint (width, >=, 25);
+  g_assert_cmpuint (g_bytes_get_size (modules), ==, width * width);
+  data = g_bytes_get_data (modules, NULL);
+  /* Each finder pattern: a dark 7 x 7 border, a light ring, a dark 3 x 3. */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_assert_cmpuint (data[i], ==, 1);                              /* top-left, top row */
+      g_assert_cmpuint (data[i * width], ==, 1);                      /* top-left, left column */
+      g_assert_cmpuint (data[width - 1 - i], ==, 1);                  /* top-right */
+      g_assert_cmpuint (data[(width - 1 - i) * width], ==, 1);        /* bottom-left */
+    }
+  g_assert_cmpuint (data[1 * width + 1], ==, 0);
+  g_assert_cmpuint (data[3 * width + 3], ==, 1);
+
+  terminal = dpx_qr_to_terminal (url);
+  lines = g_strsplit (terminal, "\n", -1);
+  side = width + 2 * DPX_QR_QUIET_ZONE;
+  g_assert_cmpuint (g_strv_length (lines), ==, (side + 1) / 2 + 1);   /* and "" after the last */
+  g_assert_cmpstr (lines[(side + 1) / 2], ==, "");
+  for (guint i = 0; i < (side + 1) / 2; i++)
+    g_assert_cmpuint (g_utf8_strlen (lines[i], -1), ==, side);
+  /* The quiet zone is light: the first line is all blocks. */
+  g_assert_null (strchr (lines[0], ' '));
+}
+
+/* The class page's address: the relay's own address, or every network
+ * address when it listens on all of them; the code goes in the query. */
+static void
+test_join_urls (void)
+{
+  g_autoptr(DpxRelay) relay = dpx_relay_new ();
+  g_auto(GStrv) local = NULL;
+  g_auto(GStrv) coded = NULL;
+  g_auto(GStrv) lan = NULL;
+
+  dpx_relay_set_port (relay, 4321);
+  local = dpx_relay_dup_join_urls (relay);
+  g_assert_cmpuint (g_strv_length (local), ==, 1);
+  g_assert_cmpstr (local[0], ==, "http://127.0.0.1:4321/");
+
+  dpx_relay_set_class_code (relay, "Fox 42/?");
+  coded = dpx_relay_dup_join_urls (relay);
+  g_assert_cmpuint (g_strv_length (coded), ==, 1);
+  g_assert_cmpstr (coded[0], ==, "http://127.0.0.1:4321/?code=Fox%2042%2F%3F");
+
+  /* Not started: nothing listens on the network in this test. */
+  dpx_relay_set_host (relay, "0.0.0.0");
+  lan = dpx_relay_dup_join_urls (relay);
+  for (guint i = 0; lan[i]; i++)
+    {
+      g_assert_true (g_str_has_prefix (lan[i], "http://"));
+      g_assert_true (g_str_has_suffix (lan[i], ":4321/?code=Fox%2042%2F%3F"));
+      g_assert_null (strstr (lan[i], "127.0.0.1"));
+      g_assert_null (strstr (lan[i], "0.0.0.0"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/classroom/clean-name", test_clean_name);
@@ -456,6 +535,10 @@ main (int   argc,
   g_test_add_func ("/classroom/envelopes", test_envelopes);
   g_test_add_func ("/classroom/mute", test_mute);
   g_test_add_func ("/classroom/clear-disconnect-rate", test_clear_disconnect_rate);
+  g_test_add_func ("/classroom/qr", test_qr);
+  g_test_add_func ("/classroom/join-urls", test_join_urls);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_clear_object (&parser);
+  return status;
 }

@@ -15,6 +15,7 @@
 #include "dpx-cli-private.h"
 #include "dpx-close-code.h"
 #include "dpx-parse.h"
+#include "dpx-qr.h"
 #include "dpx-relay-policy.h"
 
 typedef struct {
@@ -110,6 +111,28 @@ serve_on_signal (gpointer data)
   else
     g_timeout_add (CLOSE_WAIT_MS, serve_give_up, state);
   return G_SOURCE_CONTINUE;
+}
+
+/* Where browsers join, and, when other computers may connect, the QR code
+ * of the first address for phones to scan. */
+static void
+print_join (DpxRelay *relay)
+{
+  g_auto(GStrv) urls = dpx_relay_dup_join_urls (relay);
+  g_autofree char *qr = NULL;
+
+  if (urls == NULL || urls[0] == NULL)
+    {
+      fprintf (stderr, "%s\n", _("No network is up: nobody else can reach the class page yet."));
+      return;
+    }
+  for (guint i = 0; urls[i]; i++)
+    fprintf (stderr, "%s %s\n", _("Class page for browsers:"), urls[i]);
+  if (dpx_relay_get_loopback_only (relay))
+    return;
+  qr = dpx_qr_to_terminal (urls[0]);
+  if (qr)
+    fprintf (stderr, "%s\n%s", _("Scan to join:"), qr);
 }
 
 int
@@ -243,6 +266,7 @@ dpx_cli_serve (int    argc,
   fprintf (stderr, "%s\n", dpx_relay_get_loopback_only (relay)
            ? _("Only this machine can connect; use --host 0.0.0.0 to open it to the network.")
            : _("Warning: the relay is reachable from the network; anyone who can reach this port can connect."));
+  print_join (relay);
   /* The first line on stdout is the URL, for scripts that use --port 0. */
   printf ("%s\n", url);
   fflush (stdout);

@@ -12,6 +12,8 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-qr-code.h"
+#include "dpx-relay-policy.h"
 #include "dpx-server-panel.h"
 
 typedef enum {
@@ -32,6 +34,10 @@ struct _DpxServerPanel
   GtkLabel       *url_label;
   GtkLabel       *note_label;
   GtkWidget      *lan_warning;
+  GtkWidget      *join_card;
+  DpxQrCode      *qr_code;
+  GtkLabel       *join_url_label;
+  GtkEntry       *class_code_entry;
   GtkStack       *peers_stack;
   GtkColumnView  *peers_view;
   GtkSpinButton  *rate_spin;
@@ -52,6 +58,7 @@ enum {
   PROP_URL_TEXT,
   PROP_COUNT_TEXT,
   PROP_LAN_WARNING_VISIBLE,
+  PROP_JOIN_URL_TEXT,
   N_PROPS
 };
 
@@ -178,6 +185,24 @@ refresh_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Shown while other computers may connect: where to point a browser. */
+static void
+update_join_card (DpxServerPanel *self,
+                  gboolean        lan)
+{
+  g_auto(GStrv) urls = lan ? dpx_relay_dup_join_urls (self->relay) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (self->join_card, lan);
+  if (urls && urls[0])
+    text = g_strjoinv ("\n", urls);
+  else if (lan)
+    text = g_strdup (_("No network is up: connect this computer to the class network."));
+  set_label (self, self->join_url_label, text ? text : "", PROP_JOIN_URL_TEXT);
+  dpx_qr_code_set_text (self->qr_code, urls && urls[0] ? urls[0] : NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.copy-join-url", urls && urls[0]);
+}
+
 static void
 update (DpxServerPanel *self)
 {
@@ -206,6 +231,7 @@ update (DpxServerPanel *self)
       gtk_widget_set_visible (self->lan_warning, lan);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAN_WARNING_VISIBLE]);
     }
+  update_join_card (self, lan);
   if (running && dpx_relay_get_loopback_only (self->relay) && dpx_relay_get_echo (self->relay))
     note = _("Only this computer can connect. Every message goes to every client, "
              "the sender too.");
@@ -224,6 +250,18 @@ on_relay_notify (DpxRelay       *relay,
                  DpxServerPanel *self)
 {
   update (self);
+}
+
+static void
+copy_join_url_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
+  g_auto(GStrv) urls = self->relay ? dpx_relay_dup_join_urls (self->relay) : NULL;
+
+  if (urls && urls[0])
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), urls[0]);
 }
 
 static void
@@ -258,6 +296,7 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
       g_signal_connect_object (relay, "notify::port", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::host", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::echo", G_CALLBACK (on_relay_notify), self, 0);
+      g_signal_connect_object (relay, "notify::class-code", G_CALLBACK (on_relay_notify), self, 0);
       update (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY]);
@@ -272,6 +311,7 @@ dpx_server_panel_bind_settings (DpxServerPanel *self,
   g_return_if_fail (G_IS_SETTINGS (settings));
 
   g_settings_bind (settings, "server-max-rate", self->rate_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "server-class-code", self->class_code_entry, "text", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -354,6 +394,9 @@ dpx_server_panel_get_property (GObject    *object,
     case PROP_LAN_WARNING_VISIBLE:
       g_value_set_boolean (value, gtk_widget_get_visible (self->lan_warning));
       break;
+    case PROP_JOIN_URL_TEXT:
+      g_value_set_string (value, gtk_label_get_text (self->join_url_label));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -398,21 +441,29 @@ dpx_server_panel_class_init (DpxServerPanelClass *klass)
   /* Whether the warning that other computers can connect shows. */
   properties[PROP_LAN_WARNING_VISIBLE] =
     g_param_spec_boolean ("lan-warning-visible", NULL, NULL, FALSE, ro);
+  /* The class page's addresses on the join card, one a line. */
+  properties[PROP_JOIN_URL_TEXT] = g_param_spec_string ("join-url-text", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = dpx_server_panel_map;
   widget_class->unmap = dpx_server_panel_unmap;
 
+  g_type_ensure (DPX_TYPE_QR_CODE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-server-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, count_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, url_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, note_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, lan_warning);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, join_card);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, qr_code);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, join_url_label);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, class_code_entry);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_view);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, rate_spin);
 
   gtk_widget_class_install_action (widget_class, "serverpanel.copy-url", NULL, copy_url_action);
+  gtk_widget_class_install_action (widget_class, "serverpanel.copy-join-url", NULL, copy_join_url_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "serverpanel");

@@ -304,6 +304,13 @@ on_settings_changed (GSettings  *settings,
     dpx_relay_set_echo (self->relay, g_settings_get_boolean (settings, key));
   else if (g_str_equal (key, "server-max-rate"))
     dpx_relay_set_max_rate (self->relay, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "server-class-code"))
+    {
+      /* For the clients that join from now on. */
+      g_autofree char *code = g_settings_get_string (settings, key);
+
+      dpx_relay_set_class_code (self->relay, code);
+    }
 }
 
 static gboolean

@@ -310,6 +310,7 @@ test_server_lan (DpxWindowFixture *fixture,
   DpxWindow *window = fixture->window;
   DpxRelay *relay = dpx_gui_test_get (window, "relay");
   DpxServerPanel *panel = dpx_gui_test_get (window, "server-panel");
+  g_autofree char *join = NULL;
 
   g_settings_set_boolean (settings (), "server-lan", TRUE);
   dpx_window_set_server_enabled (window, TRUE);
@@ -318,11 +319,28 @@ test_server_lan (DpxWindowFixture *fixture,
   g_assert_cmpstr (dpx_relay_get_host (relay), ==, "0.0.0.0");
   g_assert_true (dpx_gui_test_get_boolean (panel, "lan-warning-visible"));
 
+  /* The join card shows where browsers join, class code included, and
+   * the code applies to the running server at once. */
+  join = get_string (panel, "join-url-text");
+  g_assert_true (g_str_has_prefix (join, "http://") || strstr (join, "No network") != NULL);
+  g_assert_null (strstr (join, "127.0.0.1"));
+  g_settings_set_string (settings (), "server-class-code", "Fox42");
+  g_assert_cmpstr (dpx_relay_get_class_code (relay), ==, "Fox42");
+  g_free (join);
+  join = get_string (panel, "join-url-text");
+  g_assert_true (strstr (join, "/?code=Fox42") != NULL || strstr (join, "No network") != NULL);
+  dpx_gui_test_save_screenshot (GTK_WIDGET (window), "join-card.png");
+  g_settings_reset (settings (), "server-class-code");
+  g_assert_null (dpx_relay_get_class_code (relay));
+
   /* Turning the preference off moves the server back to loopback. */
   g_settings_set_boolean (settings (), "server-lan", FALSE);
   g_assert_true (dpx_relay_get_running (relay));
   g_assert_true (dpx_relay_get_loopback_only (relay));
   g_assert_false (dpx_gui_test_get_boolean (panel, "lan-warning-visible"));
+  g_free (join);
+  join = get_string (panel, "join-url-text");
+  g_assert_cmpstr (join, ==, "");
   dpx_window_set_server_enabled (window, FALSE);
 }
 
