@@ -565,6 +565,7 @@ dpx_window_init (DpxWindow *self)
                                  g_settings_get_boolean (self->settings,
                                                          "accept-invalid-certificates"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.presenter", FALSE);
   update_state (self);
 
   self->rate_source = g_timeout_add_seconds (1, rate_cb, self);
