@@ -133,19 +133,6 @@ on_peer_disconnected (DpxRelay     *relay,
 }
 
 
-static gboolean
-on_presenter_key (GtkEventControllerKey *controller,
-                  guint                  keyval,
-                  guint                  keycode,
-                  GdkModifierType        state,
-                  GtkWindow             *presenter)
-{
-  if (keyval != GDK_KEY_Escape && keyval != GDK_KEY_F11 && keyval != GDK_KEY_q)
-    return FALSE;
-  gtk_window_destroy (presenter);
-  return TRUE;
-}
-
 /**
  * dpx_window_open_presenter:
  *
@@ -158,15 +145,17 @@ GtkWindow *
 dpx_window_open_presenter (DpxWindow *self)
 {
   GtkWindow *presenter = GTK_WINDOW (gtk_window_new ());
-  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_window_set_title (presenter, _("Duplex Presenter View"));
   gtk_window_set_transient_for (presenter, GTK_WINDOW (self));
   gtk_window_set_destroy_with_parent (presenter, TRUE);
   gtk_window_set_default_size (presenter, 1280, 800);
   gtk_window_set_child (presenter, dpx_presenter_view_new (self->relay));
-  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_presenter_key), presenter, 0);
-  gtk_widget_add_controller (GTK_WIDGET (presenter), keys);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Escape|F11"),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (GTK_WIDGET (presenter), shortcuts);
   gtk_window_fullscreen (presenter);
   gtk_window_present (presenter);
   return presenter;

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "dpx-gui-test.h"
+#include "dpx-presenter-view.h"
 #include "dpx-log-view.h"
 
 #define get_string dpx_gui_test_dup_string
@@ -330,6 +331,36 @@ test_server_lan (DpxWindowFixture *fixture,
   join = get_string (panel, "join-url-text");
   g_assert_true (strstr (join, "/?code=Fox42") != NULL || strstr (join, "No network") != NULL);
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "join-card.png");
+
+  /* The presenter view opens over the window, on this server; Escape
+   * closes it. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    g_autoptr(GtkShortcut) escape = NULL;
+    GtkWindow *presenter = NULL;
+    GtkWidget *view;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.presenter", NULL));
+    for (guint i = 0; presenter == NULL && i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (DPX_IS_PRESENTER_VIEW (gtk_window_get_child (toplevel)))
+          presenter = toplevel;
+      }
+    g_assert_nonnull (presenter);
+    view = gtk_window_get_child (presenter);
+
+    g_assert_true (DPX_IS_PRESENTER_VIEW (view));
+    g_assert_true (dpx_gui_test_get (view, "relay") == (gpointer) relay);
+    g_assert_true (gtk_window_get_transient_for (presenter) == GTK_WINDOW (window));
+    g_object_add_weak_pointer (G_OBJECT (presenter), (gpointer *) &presenter);
+    escape = dpx_gui_test_find_shortcut (GTK_WIDGET (presenter), "Escape");
+    g_assert_nonnull (escape);
+    g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (escape), 0, GTK_WIDGET (presenter),
+                                                 NULL));
+    dpx_test_wait_until (presenter == NULL, 5000);
+  }
   g_settings_reset (settings (), "server-class-code");
   g_assert_null (dpx_relay_get_class_code (relay));
 
