@@ -25,7 +25,7 @@
 
 #define FLIGHT_US  (1200 * 1000)  /* one message's whole journey, slow enough to follow */
 #define TO_SERVER  0.4            /* the share of it spent reaching the server */
-#define MAX_FLIGHTS 64
+#define MAX_FLIGHTS 32
 
 typedef struct {
   DpxRelayPeer *peer;
@@ -51,6 +51,9 @@ struct _DpxPresenterView
   PangoLayout *counts_layout;
   PangoLayout *join_layout;
   char        *counts_text;
+  GdkTexture  *text_dot;       /* a message's dot, made once per size */
+  GdkTexture  *binary_dot;
+  int          dot_px;
   guint        tick_id;
 
   guint64      messages;
@@ -274,6 +277,55 @@ on_relay_notify (DpxRelay         *relay,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* A filled circle as a texture: thousands of dots a frame cost one image
+ * each, where a rounded clip each would make the Cairo renderer crawl. */
+static GdkTexture *
+new_dot_texture (const GdkRGBA *color,
+                 int            px)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, px, px);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_arc (cr, px / 2.0, px / 2.0, px / 2.0, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * px);
+  /* Cairo's ARGB32 is GDK_MEMORY_DEFAULT: premultiplied, native order. */
+  texture = gdk_memory_texture_new (px, px, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  return texture;
+}
+
+static void
+ensure_dots (DpxPresenterView *self,
+             int               px)
+{
+  if (px == self->dot_px && self->text_dot)
+    return;
+  g_clear_object (&self->text_dot);
+  g_clear_object (&self->binary_dot);
+  self->text_dot = new_dot_texture (&text_dot, px);
+  self->binary_dot = new_dot_texture (&binary_dot, px);
+  self->dot_px = px;
+}
+
+static void
+append_flight_dot (GtkSnapshot *snapshot,
+                   GdkTexture  *texture,
+                   double       x,
+                   double       y,
+                   int          px)
+{
+  gtk_snapshot_append_texture (snapshot, texture,
+                               &GRAPHENE_RECT_INIT (round (x - px / 2.0), round (y - px / 2.0), px, px));
+}
+
 static void
 append_dot (GtkSnapshot   *snapshot,
             const GdkRGBA *color,
@@ -382,6 +434,7 @@ dpx_presenter_view_snapshot (GtkWidget   *widget,
   /* Messages in flight: to the server, then out to every receiver. */
   if (self->flights->len > 0)
     {
+      ensure_dots (self, (int) round (2 * MAX (3, node_r * 0.55)));
       index = g_hash_table_new (NULL, NULL);
       for (guint i = 0; i < self->nodes->len; i++)
         g_hash_table_insert (index, GUINT_TO_POINTER (dpx_relay_peer_get_id (g_array_index (self->nodes, Node, i).peer)),
@@ -392,8 +445,8 @@ dpx_presenter_view_snapshot (GtkWidget   *widget,
       Flight *flight = &g_array_index (self->flights, Flight, f);
       double t = CLAMP ((double) (now - flight->start) / FLIGHT_US, 0, 1);
       guint sender = GPOINTER_TO_UINT (g_hash_table_lookup (index, GUINT_TO_POINTER (flight->sender)));
-      const GdkRGBA *color = flight->binary ? &binary_dot : &text_dot;
-      double dot = MAX (3, node_r * 0.55);
+      GdkTexture *texture = flight->binary ? self->binary_dot : self->text_dot;
+      int px = self->dot_px;
 
       if (t < TO_SERVER)
         {
@@ -403,7 +456,8 @@ dpx_presenter_view_snapshot (GtkWidget   *widget,
             {
               Node *from = &g_array_index (self->nodes, Node, sender - 1);
 
-              append_dot (snapshot, color, from->x + (cx - from->x) * k, from->y + (cy - from->y) * k, dot);
+              append_flight_dot (snapshot, texture, from->x + (cx - from->x) * k,
+                                 from->y + (cy - from->y) * k, px);
             }
           continue;
         }
@@ -416,7 +470,7 @@ dpx_presenter_view_snapshot (GtkWidget   *widget,
 
             if (i + 1 == sender && !echo)
               continue;
-            append_dot (snapshot, color, cx + (to->x - cx) * k, cy + (to->y - cy) * k, dot);
+            append_flight_dot (snapshot, texture, cx + (to->x - cx) * k, cy + (to->y - cy) * k, px);
           }
       }
     }
@@ -510,6 +564,8 @@ dpx_presenter_view_finalize (GObject *object)
   g_clear_object (&self->title_layout);
   g_clear_object (&self->counts_layout);
   g_clear_object (&self->join_layout);
+  g_clear_object (&self->text_dot);
+  g_clear_object (&self->binary_dot);
   g_clear_pointer (&self->counts_text, g_free);
 
   G_OBJECT_CLASS (dpx_presenter_view_parent_class)->finalize (object);
