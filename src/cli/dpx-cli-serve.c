@@ -11,9 +11,11 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "dpx-classroom.h"
 #include "dpx-cli-private.h"
 #include "dpx-close-code.h"
 #include "dpx-parse.h"
+#include "dpx-qr.h"
 #include "dpx-relay-policy.h"
 
 typedef struct {
@@ -29,10 +31,16 @@ on_serve_peer_connected (DpxRelay     *relay,
                          ServeState   *state)
 {
   const char *agent = dpx_relay_peer_get_user_agent (peer);
+  const char *name = dpx_relay_peer_get_name (peer);
 
-  fprintf (stderr, _("+ %s connected (%s); %u connected\n"),
-           dpx_relay_peer_get_remote_address (peer), agent ? agent : _("no user agent"),
-           dpx_relay_get_n_peers (relay));
+  if (name)
+    fprintf (stderr, _("+ %s “%s” connected (%s); %u connected\n"),
+             dpx_relay_peer_get_remote_address (peer), name, agent ? agent : _("no user agent"),
+             dpx_relay_get_n_peers (relay));
+  else
+    fprintf (stderr, _("+ %s connected (%s); %u connected\n"),
+             dpx_relay_peer_get_remote_address (peer), agent ? agent : _("no user agent"),
+             dpx_relay_get_n_peers (relay));
 }
 
 static void
@@ -105,6 +113,28 @@ serve_on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Where browsers join, and, when other computers may connect, the QR code
+ * of the first address for phones to scan. */
+static void
+print_join (DpxRelay *relay)
+{
+  g_auto(GStrv) urls = dpx_relay_dup_join_urls (relay);
+  g_autofree char *qr = NULL;
+
+  if (urls == NULL || urls[0] == NULL)
+    {
+      fprintf (stderr, "%s\n", _("No network is up: nobody else can reach the class page yet."));
+      return;
+    }
+  for (guint i = 0; urls[i]; i++)
+    fprintf (stderr, "%s %s\n", _("Class page for browsers:"), urls[i]);
+  if (dpx_relay_get_loopback_only (relay))
+    return;
+  qr = dpx_qr_to_terminal (urls[0]);
+  if (qr)
+    fprintf (stderr, "%s\n%s", _("Scan to join:"), qr);
+}
+
 int
 dpx_cli_serve (int    argc,
            char **argv)
@@ -113,6 +143,8 @@ dpx_cli_serve (int    argc,
   g_autofree char *max_message = NULL;
   g_autofree char *max_queued = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *class_code = NULL;
+  g_autofree char *clean_code = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(DpxRelay) relay = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -145,6 +177,8 @@ dpx_cli_serve (int    argc,
       N_("Close connections that have not finished the WebSocket handshake after this long (default 10)"),
       N_("SECONDS") },
     { "deflate", 0, 0, G_OPTION_ARG_NONE, &deflate, N_("Offer permessage-deflate compression"), NULL },
+    { "class-code", 0, 0, G_OPTION_ARG_STRING, &class_code,
+      N_("Refuse clients that do not present this code (HTTP 403); the class page asks for it"), N_("CODE") },
     { NULL }
   };
 
@@ -183,7 +217,15 @@ dpx_cli_serve (int    argc,
       return DPX_EXIT_USAGE;
     }
 
+  clean_code = dpx_classroom_clean_code (class_code);
+  if (class_code && clean_code == NULL)
+    {
+      dpx_cli_usage_error (context, _("--class-code must be 1 to 64 bytes of text"));
+      return DPX_EXIT_USAGE;
+    }
+
   relay = dpx_relay_new ();
+  dpx_relay_set_class_code (relay, clean_code);
   if (host)
     dpx_relay_set_host (relay, host);
   dpx_relay_set_port (relay, port);
@@ -224,6 +266,7 @@ dpx_cli_serve (int    argc,
   fprintf (stderr, "%s\n", dpx_relay_get_loopback_only (relay)
            ? _("Only this machine can connect; use --host 0.0.0.0 to open it to the network.")
            : _("Warning: the relay is reachable from the network; anyone who can reach this port can connect."));
+  print_join (relay);
   /* The first line on stdout is the URL, for scripts that use --port 0. */
   printf ("%s\n", url);
   fflush (stdout);

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
                                          GSocket           *socket,
+                                         guint              id,
+                                         const char        *name,
                                          GList             *extensions,
                                          guint64            max_message_size,
                                          guint64            max_queued_bytes,
@@ -29,6 +31,10 @@ void          dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
                                          gboolean           paused);
 void          dpx_relay_peer_set_max_rate (DpxRelayPeer    *self,
                                          guint              max_rate);
+void          dpx_relay_peer_set_muted  (DpxRelayPeer      *self,
+                                         gboolean           muted);
+void          dpx_relay_peer_send_text  (DpxRelayPeer      *self,
+                                         GBytes            *text);
 void          dpx_relay_peer_close      (DpxRelayPeer      *self,
                                          gushort            code,
                                          const char        *reason);

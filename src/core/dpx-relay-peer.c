@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-classroom.h"
+#include "dpx-frame.h"
 #include "dpx-guard-input-stream.h"
 #include "dpx-guarded-io-stream.h"
 #include "dpx-relay-output-stream-private.h"
@@ -35,6 +37,7 @@ struct _DpxRelayPeer
   char                    *remote_address;
   char                    *sent_close_reason;
   char                    *user_agent;
+  char                    *name;           /* the nickname it joined with, or NULL */
   guint                    close_timeout;
   guint                    violation_idle;
   guint                    rate_timeout;
@@ -43,6 +46,9 @@ struct _DpxRelayPeer
   DpxRelayOutputStream    *output;         /* the output side of stream */
 
   gint64                   connected_since;
+  guint                    id;             /* the relay's number for it, from 1 */
+  gboolean                 classroom;      /* takes envelopes, not raw bytes */
+  gboolean                 muted;          /* its messages are dropped */
   guint64                  messages_in;
   guint64                  messages_out;
   guint64                  bytes_in;
@@ -423,6 +429,8 @@ void
 dpx_relay_peer_set_max_rate (DpxRelayPeer *self,
                              guint         max_rate)
 {
+  g_return_if_fail (DPX_IS_RELAY_PEER (self));
+
   self->max_rate = max_rate;
   self->rate_tokens = max_rate;
   self->rate_time = g_get_monotonic_time ();
@@ -541,6 +549,7 @@ dpx_relay_peer_finalize (GObject *object)
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->sent_close_reason, g_free);
   g_clear_pointer (&self->user_agent, g_free);
+  g_clear_pointer (&self->name, g_free);
   g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
 
   G_OBJECT_CLASS (dpx_relay_peer_parent_class)->finalize (object);
@@ -599,6 +608,8 @@ extensions_include_deflate (GList *extensions)
 /**
  * dpx_relay_peer_new:
  * @msg: a request whose 101 response was just written
+ * @id: the relay's number for this client
+ * @name: (nullable): its nickname, already cleaned
  * @extensions: (transfer full): the extensions accepted in the handshake
  *
  * Takes the connection over from the server, the way SoupServer does for
@@ -607,6 +618,8 @@ extensions_include_deflate (GList *extensions)
 DpxRelayPeer *
 dpx_relay_peer_new (SoupServerMessage *msg,
                     GSocket           *socket,
+                    guint              id,
+                    const char        *name,
                     GList             *extensions,
                     guint64            max_message_size,
                     guint64            max_queued_bytes,
@@ -621,6 +634,8 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   DpxRelayPeer *self;
 
   self = g_object_new (DPX_TYPE_RELAY_PEER, NULL);
+  self->id = id;
+  self->name = g_strdup (name);
   self->max_queued_bytes = max_queued_bytes;
   /* Far enough below the cap that a read round and a whole message can
    * land past the mark without reaching it. */
@@ -665,6 +680,9 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   /* The guard enforces the limit over whole messages; libsoup's own check
    * (per frame) stays finite and can never trigger first. */
   soup_websocket_connection_set_max_incoming_payload_size (self->conn, max_message_size);
+
+  self->classroom = g_strcmp0 (soup_websocket_connection_get_protocol (self->conn),
+                               DPX_CLASSROOM_PROTOCOL) == 0;
 
   g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->conn, "error", G_CALLBACK (on_error), self);
@@ -769,4 +787,70 @@ dpx_relay_peer_get_closed_by_relay (DpxRelayPeer *self)
 {
   g_return_val_if_fail (DPX_IS_RELAY_PEER (self), FALSE);
   return self->sent_close_code != 0;
+}
+
+/* The relay's number for this client: unique while the relay lives, from 1. */
+guint
+dpx_relay_peer_get_id (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->id;
+}
+
+/**
+ * dpx_relay_peer_get_name:
+ *
+ * Returns: (nullable): the nickname the client joined with (its `name`
+ *   query parameter, cleaned), or %NULL
+ */
+const char *
+dpx_relay_peer_get_name (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+  return self->name;
+}
+
+/* TRUE for a class page: it asked for envelopes, not raw messages. */
+gboolean
+dpx_relay_peer_get_classroom (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), FALSE);
+  return self->classroom;
+}
+
+gboolean
+dpx_relay_peer_get_muted (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), FALSE);
+  return self->muted;
+}
+
+/* Set by the relay, which tells the client. */
+void
+dpx_relay_peer_set_muted (DpxRelayPeer *self,
+                          gboolean      muted)
+{
+  self->muted = !!muted;
+}
+
+/* Messages a second this client may send; 0 for no limit. */
+guint
+dpx_relay_peer_get_max_rate (DpxRelayPeer *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY_PEER (self), 0);
+  return self->max_rate;
+}
+
+/* Sends one text message of the relay's own to this client alone. */
+void
+dpx_relay_peer_send_text (DpxRelayPeer *self,
+                          GBytes       *text)
+{
+  g_autoptr(GBytes) frame = NULL;
+
+  if (!peer_is_open (self))
+    return;
+  frame = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, text);
+  dpx_relay_peer_queue (self, frame, g_bytes_get_size (text));
+  dpx_relay_peer_flush (self);
 }

@@ -29,5 +29,10 @@ guint64                  dpx_relay_peer_get_bytes_out        (DpxRelayPeer *self
 gushort                  dpx_relay_peer_get_close_code       (DpxRelayPeer *self);
 const char              *dpx_relay_peer_get_close_reason     (DpxRelayPeer *self);
 gboolean                 dpx_relay_peer_get_closed_by_relay  (DpxRelayPeer *self);
+guint                    dpx_relay_peer_get_id               (DpxRelayPeer *self);
+const char              *dpx_relay_peer_get_name             (DpxRelayPeer *self);
+gboolean                 dpx_relay_peer_get_classroom        (DpxRelayPeer *self);
+gboolean                 dpx_relay_peer_get_muted            (DpxRelayPeer *self);
+guint                    dpx_relay_peer_get_max_rate         (DpxRelayPeer *self);
 
 G_END_DECLS

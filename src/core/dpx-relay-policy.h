@@ -23,5 +23,6 @@ void     dpx_relay_apply_settings (DpxRelay            *relay,
 gboolean dpx_relay_start_policy   (DpxRelay            *relay,
                                    DpxRelayPortPolicy   policy,
                                    GError             **error);
+char   **dpx_relay_dup_join_urls  (DpxRelay            *relay);
 
 G_END_DECLS

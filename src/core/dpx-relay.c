@@ -22,6 +22,7 @@
 #include <libsoup/soup.h>
 
 #include "dpx-relay.h"
+#include "dpx-classroom.h"
 #include "dpx-frame.h"
 #include "dpx-relay-output-stream-private.h"
 #include "dpx-relay-peer-private.h"
@@ -56,6 +57,7 @@ struct _DpxRelay
   guint       stall_source;
   guint       accept_retry;
   char       *host;
+  char       *class_code;   /* NULL when anyone may join */
 
   guint       port;
   guint       max_clients;
@@ -64,6 +66,8 @@ struct _DpxRelay
   guint       stall_timeout_ms;
   guint       handshake_timeout_ms;
   guint       max_rate;
+  guint       next_peer_id;
+  guint       n_classroom;  /* peers that take envelopes */
   guint64     max_message_size;
   guint64     max_queued_bytes;
   guint64     messages_relayed;
@@ -85,6 +89,7 @@ enum {
   PROP_STALL_TIMEOUT,
   PROP_HANDSHAKE_TIMEOUT,
   PROP_MAX_RATE,
+  PROP_CLASS_CODE,
   PROP_RUNNING,
   PROP_N_PEERS,
   N_PROPS
@@ -110,6 +115,7 @@ static const char landing_page[] =
   "connected client. Connect a WebSocket client to <code>%s</code>, for example\n"
   "<code>duplex consume %s</code> in one terminal and\n"
   "<code>duplex produce %s hello</code> in another.</p>\n"
+  "<p>People join from a browser at <a href=\"/\">the class page</a>.</p>\n"
   "</body></html>\n";
 
 /* libsoup hands over every message of one socket read in a row; the peers'
@@ -134,16 +140,33 @@ on_peer_message (DpxRelayPeer *sender,
                  DpxRelay     *self)
 {
   g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GBytes) envelope = NULL;
   gsize size = g_bytes_get_size (message);
 
-  /* Built once, queued to all: server frames are the same for everyone. */
+  /* A muted client's messages go nowhere; it was told when muted. */
+  if (dpx_relay_peer_get_muted (sender))
+    return;
+
+  /* Built once, queued to all: server frames are the same for everyone.
+   * Class pages share one envelope naming the sender instead. */
   frame = dpx_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_FRAME_OPCODE_TEXT
                                                                 : DPX_FRAME_OPCODE_BINARY, message);
+  if (self->n_classroom > 0)
+    {
+      g_autoptr(GBytes) json = NULL;
+
+      json = dpx_classroom_message_envelope (dpx_relay_peer_get_id (sender),
+                                             dpx_relay_peer_get_name (sender),
+                                             g_get_real_time () / 1000,
+                                             type != SOUP_WEBSOCKET_DATA_TEXT, message);
+      envelope = dpx_frame_new (DPX_FRAME_OPCODE_TEXT, json);
+    }
   for (guint i = 0; i < self->fanout->len; i++)
     {
       DpxRelayPeer *peer = g_ptr_array_index (self->fanout, i);
+      GBytes *out = envelope && dpx_relay_peer_get_classroom (peer) ? envelope : frame;
 
-      if ((peer != sender || self->echo) && dpx_relay_peer_queue (peer, frame, size))
+      if ((peer != sender || self->echo) && dpx_relay_peer_queue (peer, out, size))
         g_ptr_array_add (self->to_flush, g_object_ref (peer));
     }
   if (self->flush_source == 0 && self->to_flush->len > 0)
@@ -156,6 +179,43 @@ on_peer_message (DpxRelayPeer *sender,
 }
 
 static void watch_listener (DpxRelay *self);
+
+/* Sends the relay's own envelope to every class page but @except. */
+static void
+tell_pages_except (DpxRelay     *self,
+                   GBytes       *json,
+                   DpxRelayPeer *except)
+{
+  if (self->n_classroom == 0)
+    return;
+  for (guint i = 0; i < self->fanout->len; i++)
+    {
+      DpxRelayPeer *peer = g_ptr_array_index (self->fanout, i);
+
+      if (peer != except && dpx_relay_peer_get_classroom (peer))
+        dpx_relay_peer_send_text (peer, json);
+    }
+}
+
+static void
+tell_pages (DpxRelay *self,
+            GBytes   *json)
+{
+  tell_pages_except (self, json, NULL);
+}
+
+/* A newcomer learns the count from its welcome. */
+static void
+tell_pages_count (DpxRelay     *self,
+                  DpxRelayPeer *newcomer)
+{
+  g_autoptr(GBytes) json = NULL;
+
+  if (self->n_classroom == 0)
+    return;
+  json = dpx_classroom_clients_envelope (self->fanout->len);
+  tell_pages_except (self, json, newcomer);
+}
 
 static gboolean
 check_stalled (gpointer data)
@@ -231,6 +291,9 @@ on_peer_closed (DpxRelayPeer *peer,
   g_ptr_array_remove_fast (self->fanout, peer);
   if (g_list_store_find (self->peers, peer, &position))
     g_list_store_remove (self->peers, position);
+  if (dpx_relay_peer_get_classroom (peer))
+    self->n_classroom--;
+  tell_pages_count (self, NULL);
 
   g_signal_emit (self, signals[SIGNAL_PEER_DISCONNECTED], 0, peer);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
@@ -254,6 +317,7 @@ on_peer_closed (DpxRelayPeer *peer,
 typedef struct {
   DpxRelay *relay;   /* the server, and so the message, never outlives it */
   GList    *extensions;
+  char     *name;    /* the nickname asked for, cleaned */
 } Upgrade;
 
 static void
@@ -261,6 +325,7 @@ upgrade_free (Upgrade *upgrade)
 {
   upgrade->relay->upgrading--;
   g_list_free_full (upgrade->extensions, g_object_unref);
+  g_free (upgrade->name);
   g_free (upgrade);
 }
 
@@ -352,7 +417,8 @@ on_upgrade_written (SoupServerMessage *msg,
   socket = g_object_ref (g_socket_connection_get_socket (handshake->connection));
   g_hash_table_remove (self->handshakes, handshake->remote);
 
-  peer = dpx_relay_peer_new (msg, socket, g_steal_pointer (&upgrade->extensions),
+  peer = dpx_relay_peer_new (msg, socket, ++self->next_peer_id, upgrade->name,
+                             g_steal_pointer (&upgrade->extensions),
                              self->max_message_size, self->max_queued_bytes, self->max_rate);
   upgrade_free (upgrade);
   if (!self->running)
@@ -368,6 +434,17 @@ on_upgrade_written (SoupServerMessage *msg,
     dpx_relay_peer_set_relay_paused (peer, TRUE);
   g_ptr_array_add (self->fanout, g_object_ref (peer));
   g_list_store_append (self->peers, peer);
+  if (dpx_relay_peer_get_classroom (peer))
+    {
+      g_autoptr(GBytes) welcome = NULL;
+
+      self->n_classroom++;
+      welcome = dpx_classroom_welcome_envelope (dpx_relay_peer_get_id (peer),
+                                                dpx_relay_peer_get_name (peer),
+                                                self->fanout->len, self->echo);
+      dpx_relay_peer_send_text (peer, welcome);
+    }
+  tell_pages_count (self, peer);
 
   g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, peer);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
@@ -435,7 +512,8 @@ keep_one_deflate_offer (SoupMessageHeaders *headers)
 
 static void
 handle_upgrade (DpxRelay          *self,
-                SoupServerMessage *msg)
+                SoupServerMessage *msg,
+                GHashTable        *query)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *offered = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
@@ -453,6 +531,13 @@ handle_upgrade (DpxRelay          *self,
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", body);
+      return;
+    }
+
+  /* A class code keeps out whoever was not in the room to read it. */
+  if (!dpx_classroom_code_matches (self->class_code, query ? g_hash_table_lookup (query, "code") : NULL))
+    {
+      dpx_classroom_refuse_code (msg, query ? g_hash_table_lookup (query, "code") : NULL);
       return;
     }
 
@@ -492,6 +577,7 @@ handle_upgrade (DpxRelay          *self,
 
       upgrade->relay = self;
       upgrade->extensions = accepted;
+      upgrade->name = dpx_classroom_clean_name (query ? g_hash_table_lookup (query, "name") : NULL);
       self->upgrading++;
       /* Freed with the message if the client leaves before the 101. */
       g_object_set_data_full (G_OBJECT (msg), "dpx-upgrade", upgrade, (GDestroyNotify) upgrade_free);
@@ -510,7 +596,10 @@ handle_request (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
 
   if (is_upgrade_request (msg))
-    handle_upgrade (self, msg);
+    handle_upgrade (self, msg, query);
+  else if ((method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD) &&
+           dpx_classroom_serve (msg, path, query, self->class_code))
+    ;
   else if (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)
     {
       g_autofree char *url = dpx_relay_dup_url (self);
@@ -867,6 +956,12 @@ dpx_relay_set_echo (DpxRelay *self,
   if (self->echo == echo)
     return;
   self->echo = echo;
+  if (self->n_classroom > 0)
+    {
+      g_autoptr(GBytes) json = dpx_classroom_settings_envelope (echo);
+
+      tell_pages (self, json);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ECHO]);
 }
 
@@ -1049,6 +1144,119 @@ dpx_relay_get_messages_relayed (DpxRelay *self)
   return self->messages_relayed;
 }
 
+const char *
+dpx_relay_get_class_code (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), NULL);
+  return self->class_code;
+}
+
+/**
+ * dpx_relay_set_class_code:
+ * @code: (nullable): the code a client must present from now on, compared
+ *   without regard to case or surrounding spaces; %NULL or blank for none.
+ *   Clients already connected stay.
+ */
+void
+dpx_relay_set_class_code (DpxRelay   *self,
+                          const char *code)
+{
+  g_autofree char *clean = NULL;
+
+  g_return_if_fail (DPX_IS_RELAY (self));
+
+  clean = dpx_classroom_clean_code (code);
+  if (g_strcmp0 (self->class_code, clean) == 0)
+    return;
+  g_free (self->class_code);
+  self->class_code = g_steal_pointer (&clean);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLASS_CODE]);
+}
+
+/**
+ * dpx_relay_set_peer_muted:
+ *
+ * Drops (or lets through again) what @peer sends, and tells it so: a class
+ * page shows a notice, a raw client gets one text message from the relay.
+ */
+void
+dpx_relay_set_peer_muted (DpxRelay     *self,
+                          DpxRelayPeer *peer,
+                          gboolean      muted)
+{
+  g_autoptr(GBytes) notice = NULL;
+
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (DPX_IS_RELAY_PEER (peer));
+
+  muted = !!muted;
+  if (dpx_relay_peer_get_muted (peer) == muted)
+    return;
+  dpx_relay_peer_set_muted (peer, muted);
+  if (dpx_relay_peer_get_classroom (peer))
+    notice = dpx_classroom_muted_envelope (muted);
+  else
+    notice = g_bytes_new_static (muted ? DPX_RELAY_MUTED_NOTICE : DPX_RELAY_UNMUTED_NOTICE,
+                                 strlen (muted ? DPX_RELAY_MUTED_NOTICE : DPX_RELAY_UNMUTED_NOTICE));
+  dpx_relay_peer_send_text (peer, notice);
+}
+
+/**
+ * dpx_relay_set_peer_max_rate:
+ * @max_rate: messages a second @peer may send, 0 for no limit. Setting the
+ *   relay's own max-rate later applies to every client again.
+ */
+void
+dpx_relay_set_peer_max_rate (DpxRelay     *self,
+                             DpxRelayPeer *peer,
+                             guint         max_rate)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (DPX_IS_RELAY_PEER (peer));
+
+  dpx_relay_peer_set_max_rate (peer, max_rate);
+}
+
+/**
+ * dpx_relay_disconnect_peer:
+ * @code: a close code a server may send (see dpx_close_check())
+ * @reason: (nullable): at most 123 bytes
+ *
+ * Closes @peer's connection with @code and @reason.
+ */
+void
+dpx_relay_disconnect_peer (DpxRelay     *self,
+                           DpxRelayPeer *peer,
+                           gushort       code,
+                           const char   *reason)
+{
+  g_return_if_fail (DPX_IS_RELAY (self));
+  g_return_if_fail (DPX_IS_RELAY_PEER (peer));
+  g_return_if_fail (reason == NULL || strlen (reason) <= 123);
+
+  dpx_relay_peer_close (peer, code, reason);
+}
+
+/* Empties the message list on every class page. */
+void
+dpx_relay_clear_pages (DpxRelay *self)
+{
+  g_autoptr(GBytes) json = NULL;
+
+  g_return_if_fail (DPX_IS_RELAY (self));
+
+  json = dpx_classroom_clear_envelope ();
+  tell_pages (self, json);
+}
+
+/* How many of the clients are class pages. */
+guint
+dpx_relay_get_n_pages (DpxRelay *self)
+{
+  g_return_val_if_fail (DPX_IS_RELAY (self), 0);
+  return self->n_classroom;
+}
+
 static void
 dpx_relay_dispose (GObject *object)
 {
@@ -1076,6 +1284,7 @@ dpx_relay_finalize (GObject *object)
   g_clear_pointer (&self->handshakes, g_hash_table_unref);
   g_clear_object (&self->peers);
   g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->class_code, g_free);
 
   G_OBJECT_CLASS (dpx_relay_parent_class)->finalize (object);
 }
@@ -1119,6 +1328,9 @@ dpx_relay_get_property (GObject    *object,
       break;
     case PROP_MAX_RATE:
       g_value_set_uint (value, self->max_rate);
+      break;
+    case PROP_CLASS_CODE:
+      g_value_set_string (value, self->class_code);
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
@@ -1171,6 +1383,9 @@ dpx_relay_set_property (GObject      *object,
     case PROP_MAX_RATE:
       dpx_relay_set_max_rate (self, g_value_get_uint (value));
       break;
+    case PROP_CLASS_CODE:
+      dpx_relay_set_class_code (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1212,6 +1427,10 @@ dpx_relay_class_init (DpxRelayClass *klass)
                        DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS, rw);
   properties[PROP_MAX_RATE] =
     g_param_spec_uint ("max-rate", NULL, NULL, 0, G_MAXUINT, 0, rw);
+  /* What a client must present to join (its `code` query parameter), or
+   * NULL for none. */
+  properties[PROP_CLASS_CODE] =
+    g_param_spec_string ("class-code", NULL, NULL, NULL, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   properties[PROP_N_PEERS] =

@@ -21,6 +21,10 @@ G_BEGIN_DECLS
 #define DPX_RELAY_DEFAULT_STALL_TIMEOUT_MS     10000
 #define DPX_RELAY_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000
 
+/* What a raw client that is muted or unmuted receives, as one text message. */
+#define DPX_RELAY_MUTED_NOTICE   "[Duplex relay] You are muted: your messages are not sent to anyone."
+#define DPX_RELAY_UNMUTED_NOTICE "[Duplex relay] You are no longer muted."
+
 G_DECLARE_FINAL_TYPE (DpxRelay, dpx_relay, DPX, RELAY, GObject)
 
 DpxRelay   *dpx_relay_new                  (void);
@@ -60,6 +64,21 @@ gboolean    dpx_relay_get_deflate          (DpxRelay     *self);
 void        dpx_relay_set_deflate          (DpxRelay     *self,
                                             gboolean      deflate);
 gboolean    dpx_relay_get_loopback_only    (DpxRelay     *self);
+const char *dpx_relay_get_class_code       (DpxRelay     *self);
+void        dpx_relay_set_class_code       (DpxRelay     *self,
+                                            const char   *code);
+void        dpx_relay_set_peer_muted       (DpxRelay     *self,
+                                            DpxRelayPeer *peer,
+                                            gboolean      muted);
+void        dpx_relay_set_peer_max_rate    (DpxRelay     *self,
+                                            DpxRelayPeer *peer,
+                                            guint         max_rate);
+void        dpx_relay_disconnect_peer      (DpxRelay     *self,
+                                            DpxRelayPeer *peer,
+                                            gushort       code,
+                                            const char   *reason);
+void        dpx_relay_clear_pages          (DpxRelay     *self);
+guint       dpx_relay_get_n_pages          (DpxRelay     *self);
 GListModel *dpx_relay_get_peers            (DpxRelay     *self);
 guint       dpx_relay_get_n_peers          (DpxRelay     *self);
 guint64     dpx_relay_get_messages_relayed (DpxRelay     *self);

@@ -13,9 +13,13 @@
 #include <glib/gi18n.h>
 
 #include "dpx-format.h"
+#include "dpx-close-code.h"
+#include "dpx-qr-code.h"
+#include "dpx-relay-policy.h"
 #include "dpx-server-panel.h"
 
 typedef enum {
+  COLUMN_NAME,
   COLUMN_ADDRESS,
   COLUMN_AGENT,
   COLUMN_SINCE,
@@ -33,11 +37,16 @@ struct _DpxServerPanel
   GtkLabel       *url_label;
   GtkLabel       *note_label;
   GtkWidget      *lan_warning;
+  GtkWidget      *join_card;
+  DpxQrCode      *qr_code;
+  GtkLabel       *join_url_label;
+  GtkEntry       *class_code_entry;
   GtkStack       *peers_stack;
   GtkColumnView  *peers_view;
   GtkSpinButton  *rate_spin;
   GtkLabel       *activity_label;
   GtkListView    *activity_view;
+  GtkSwitch      *echo_switch;
 
   /* owned */
   DpxRelay       *relay;
@@ -57,6 +66,7 @@ enum {
   PROP_COUNT_TEXT,
   PROP_LAN_WARNING_VISIBLE,
   PROP_ACTIVITY_TEXT,
+  PROP_JOIN_URL_TEXT,
   N_PROPS
 };
 
@@ -97,6 +107,9 @@ update_label (GtkLabel     *label,
 
   switch (column)
     {
+    case COLUMN_NAME:
+      text = g_strdup (dpx_relay_peer_get_name (peer) ? dpx_relay_peer_get_name (peer) : "—");
+      break;
     case COLUMN_ADDRESS:
       text = g_strdup (dpx_relay_peer_get_remote_address (peer));
       break;
@@ -158,6 +171,240 @@ unbind_cell (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->bound, gtk_list_item_get_child (item));
 }
 
+/* The teacher's controls for one client. Its widgets find the panel and the
+ * client when used, so a recycled row acts on the client it shows now. */
+
+static guint
+item_peer_id (GtkWidget *child)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (child), "dpx-item");
+  DpxRelayPeer *peer = item ? gtk_list_item_get_item (item) : NULL;
+
+  return peer ? dpx_relay_peer_get_id (peer) : 0;
+}
+
+static void
+on_mute_toggled (GtkToggleButton *button,
+                 gpointer         user_data)
+{
+  guint id = item_peer_id (GTK_WIDGET (button));
+
+  if (id == 0 || g_object_get_data (G_OBJECT (button), "dpx-binding"))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (button), "serverpanel.mute", "(ub)", id,
+                              gtk_toggle_button_get_active (button));
+}
+
+static void
+on_peer_rate_changed (GtkSpinButton *spin,
+                      gpointer       user_data)
+{
+  guint id = item_peer_id (GTK_WIDGET (spin));
+
+  if (id == 0 || g_object_get_data (G_OBJECT (spin), "dpx-binding"))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (spin), "serverpanel.set-rate", "(uu)", id,
+                              (guint) gtk_spin_button_get_value_as_int (spin));
+}
+
+static void
+on_disconnect_clicked (GtkButton *button,
+                       GtkWidget *popover)
+{
+  GtkSpinButton *code = g_object_get_data (G_OBJECT (popover), "dpx-code");
+  GtkEntry *reason = g_object_get_data (G_OBJECT (popover), "dpx-reason");
+  GtkLabel *error_label = g_object_get_data (G_OBJECT (popover), "dpx-error");
+  guint id = item_peer_id (popover);
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (reason));
+
+  if (id == 0)
+    return;
+  if (!dpx_close_check (gtk_spin_button_get_value_as_int (code), text, &error))
+    {
+      gtk_label_set_text (error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (error_label), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (error_label), FALSE);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_widget_activate_action (popover, "serverpanel.disconnect", "(uqs)", id,
+                              (guint16) gtk_spin_button_get_value_as_int (code), text);
+}
+
+static GtkWidget *
+new_disconnect_popover (void)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *code_label = gtk_label_new_with_mnemonic (_("_Code"));
+  GtkWidget *reason_label = gtk_label_new_with_mnemonic (_("_Reason"));
+  GtkWidget *code = gtk_spin_button_new_with_range (1000, 4999, 1);
+  GtkWidget *reason = gtk_entry_new ();
+  GtkWidget *error_label = gtk_label_new (NULL);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Disconnect"));
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (code), 4000);
+  gtk_entry_set_max_length (GTK_ENTRY (reason), DPX_CLOSE_REASON_MAX);
+  gtk_editable_set_text (GTK_EDITABLE (reason), _("Disconnected by the teacher"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (code_label), code);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (reason_label), reason);
+  gtk_label_set_xalign (GTK_LABEL (code_label), 0);
+  gtk_label_set_xalign (GTK_LABEL (reason_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (error_label), 30);
+  gtk_widget_add_css_class (error_label, "error");
+  gtk_widget_set_visible (error_label, FALSE);
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_grid_attach (GTK_GRID (grid), code_label, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), code, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), reason_label, 0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), reason, 1, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), error_label, 0, 2, 2, 1);
+  gtk_grid_attach (GTK_GRID (grid), button, 0, 3, 2, 1);
+  gtk_popover_set_child (GTK_POPOVER (popover), grid);
+  g_object_set_data (G_OBJECT (popover), "dpx-code", code);
+  g_object_set_data (G_OBJECT (popover), "dpx-reason", reason);
+  g_object_set_data (G_OBJECT (popover), "dpx-error", error_label);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_disconnect_clicked), popover);
+  return popover;
+}
+
+static void
+setup_controls (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *mute = gtk_toggle_button_new ();
+  GtkWidget *rate = gtk_spin_button_new_with_range (0, 1000000, 1);
+  GtkWidget *disconnect = gtk_menu_button_new ();
+  GtkWidget *popover = new_disconnect_popover ();
+
+  gtk_button_set_icon_name (GTK_BUTTON (mute), "microphone-sensitivity-muted-symbolic");
+  gtk_widget_set_tooltip_text (mute, _("Mute: drop this client’s messages and tell it so"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (mute), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Mute"), -1);
+  gtk_widget_add_css_class (mute, "flat");
+  gtk_widget_add_css_class (mute, "mute-button");
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (rate), TRUE);
+  gtk_widget_add_css_class (rate, "peer-rate");
+  gtk_editable_set_width_chars (GTK_EDITABLE (rate), 4);
+  gtk_widget_set_tooltip_text (rate, _("Messages a second this client may send; 0: no limit"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (rate), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Messages a second"), -1);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (disconnect), "window-close-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (disconnect), popover);
+  gtk_widget_set_tooltip_text (disconnect, _("Disconnect with a chosen close code"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (disconnect), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Disconnect"), -1);
+  gtk_widget_add_css_class (disconnect, "flat");
+  gtk_box_append (GTK_BOX (box), mute);
+  gtk_box_append (GTK_BOX (box), rate);
+  gtk_box_append (GTK_BOX (box), disconnect);
+  for (GtkWidget *w = gtk_widget_get_first_child (box); w; w = gtk_widget_get_next_sibling (w))
+    g_object_set_data (G_OBJECT (w), "dpx-item", item);
+  g_object_set_data (G_OBJECT (popover), "dpx-item", item);
+  g_signal_connect (mute, "toggled", G_CALLBACK (on_mute_toggled), NULL);
+  g_signal_connect (rate, "value-changed", G_CALLBACK (on_peer_rate_changed), NULL);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_controls (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               DpxServerPanel           *self)
+{
+  DpxRelayPeer *peer = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *mute = gtk_widget_get_first_child (box);
+  GtkWidget *rate = gtk_widget_get_next_sibling (mute);
+
+  /* Showing the client's state is not changing it. */
+  g_object_set_data (G_OBJECT (mute), "dpx-binding", GINT_TO_POINTER (TRUE));
+  g_object_set_data (G_OBJECT (rate), "dpx-binding", GINT_TO_POINTER (TRUE));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (mute), dpx_relay_peer_get_muted (peer));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rate), dpx_relay_peer_get_max_rate (peer));
+  g_object_set_data (G_OBJECT (mute), "dpx-binding", NULL);
+  g_object_set_data (G_OBJECT (rate), "dpx-binding", NULL);
+}
+
+static DpxRelayPeer *
+find_peer (DpxServerPanel *self,
+           guint           id)
+{
+  GListModel *peers = self->relay ? dpx_relay_get_peers (self->relay) : NULL;
+  guint n = peers ? g_list_model_get_n_items (peers) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DpxRelayPeer) peer = g_list_model_get_item (peers, i);
+
+      if (dpx_relay_peer_get_id (peer) == id)
+        return peer;   /* the relay's model keeps it */
+    }
+  return NULL;
+}
+
+static void
+mute_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
+  DpxRelayPeer *peer;
+  guint id;
+  gboolean muted;
+
+  g_variant_get (param, "(ub)", &id, &muted);
+  if ((peer = find_peer (self, id)))
+    dpx_relay_set_peer_muted (self->relay, peer, muted);
+}
+
+static void
+set_rate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
+  DpxRelayPeer *peer;
+  guint id, rate;
+
+  g_variant_get (param, "(uu)", &id, &rate);
+  if ((peer = find_peer (self, id)))
+    dpx_relay_set_peer_max_rate (self->relay, peer, rate);
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
+  DpxRelayPeer *peer;
+  const char *reason;
+  guint id;
+  guint16 code;
+
+  g_variant_get (param, "(uq&s)", &id, &code, &reason);
+  if (!dpx_close_check (code, reason, NULL))
+    return;
+  if ((peer = find_peer (self, id)))
+    dpx_relay_disconnect_peer (self->relay, peer, code, reason);
+}
+
+static void
+clear_pages_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
+
+  if (self->relay)
+    dpx_relay_clear_pages (self->relay);
+}
+
 void
 dpx_server_panel_refresh (DpxServerPanel *self)
 {
@@ -183,6 +430,24 @@ refresh_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Shown while other computers may connect: where to point a browser. */
+static void
+update_join_card (DpxServerPanel *self,
+                  gboolean        lan)
+{
+  g_auto(GStrv) urls = lan ? dpx_relay_dup_join_urls (self->relay) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (self->join_card, lan);
+  if (urls && urls[0])
+    text = g_strjoinv ("\n", urls);
+  else if (lan)
+    text = g_strdup (_("No network is up: connect this computer to the class network."));
+  set_label (self, self->join_url_label, text ? text : "", PROP_JOIN_URL_TEXT);
+  dpx_qr_code_set_text (self->qr_code, urls && urls[0] ? urls[0] : NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.copy-join-url", urls && urls[0]);
+}
+
 static void
 update (DpxServerPanel *self)
 {
@@ -204,6 +469,7 @@ update (DpxServerPanel *self)
   url = running ? dpx_relay_dup_url (self->relay) : NULL;
   set_label (self, self->url_label, url ? url : _("Stopped"), PROP_URL_TEXT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.copy-url", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.clear-pages", running);
 
   lan = running && !dpx_relay_get_loopback_only (self->relay);
   if (gtk_widget_get_visible (self->lan_warning) != lan)
@@ -211,6 +477,7 @@ update (DpxServerPanel *self)
       gtk_widget_set_visible (self->lan_warning, lan);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAN_WARNING_VISIBLE]);
     }
+  update_join_card (self, lan);
   if (running && dpx_relay_get_loopback_only (self->relay) && dpx_relay_get_echo (self->relay))
     note = _("Only this computer can connect. Every message goes to every client, "
              "the sender too.");
@@ -229,6 +496,18 @@ on_relay_notify (DpxRelay       *relay,
                  DpxServerPanel *self)
 {
   update (self);
+}
+
+static void
+copy_join_url_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  DpxServerPanel *self = DPX_SERVER_PANEL (widget);
+  g_auto(GStrv) urls = self->relay ? dpx_relay_dup_join_urls (self->relay) : NULL;
+
+  if (urls && urls[0])
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), urls[0]);
 }
 
 static void
@@ -263,6 +542,7 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
       g_signal_connect_object (relay, "notify::port", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::host", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::echo", G_CALLBACK (on_relay_notify), self, 0);
+      g_signal_connect_object (relay, "notify::class-code", G_CALLBACK (on_relay_notify), self, 0);
       update (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY]);
@@ -350,6 +630,8 @@ dpx_server_panel_bind_settings (DpxServerPanel *self,
   g_return_if_fail (G_IS_SETTINGS (settings));
 
   g_settings_bind (settings, "server-max-rate", self->rate_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "server-class-code", self->class_code_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "server-echo", self->echo_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -366,6 +648,18 @@ add_column (DpxServerPanel *self,
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
   view_column = gtk_column_view_column_new (title, g_object_ref (factory));
   gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_append_column (self->peers_view, view_column);
+}
+
+static void
+add_controls_column (DpxServerPanel *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_controls), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_controls), self);
+  view_column = gtk_column_view_column_new (_("Mute · Rate · Disconnect"), g_object_ref (factory));
   gtk_column_view_append_column (self->peers_view, view_column);
 }
 
@@ -438,6 +732,9 @@ dpx_server_panel_get_property (GObject    *object,
     case PROP_ACTIVITY_TEXT:
       g_value_set_string (value, gtk_label_get_text (self->activity_label));
       break;
+    case PROP_JOIN_URL_TEXT:
+      g_value_set_string (value, gtk_label_get_text (self->join_url_label));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -484,23 +781,37 @@ dpx_server_panel_class_init (DpxServerPanelClass *klass)
     g_param_spec_boolean ("lan-warning-visible", NULL, NULL, FALSE, ro);
   /* What the server did last, with its time, or "". */
   properties[PROP_ACTIVITY_TEXT] = g_param_spec_string ("activity-text", NULL, NULL, "", ro);
+  /* The class page's addresses on the join card, one a line. */
+  properties[PROP_JOIN_URL_TEXT] = g_param_spec_string ("join-url-text", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = dpx_server_panel_map;
   widget_class->unmap = dpx_server_panel_unmap;
 
+  g_type_ensure (DPX_TYPE_QR_CODE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-server-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, count_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, url_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, note_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, lan_warning);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, join_card);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, qr_code);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, join_url_label);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, class_code_entry);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, peers_view);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, rate_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, activity_label);
   gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, activity_view);
+  gtk_widget_class_bind_template_child (widget_class, DpxServerPanel, echo_switch);
 
   gtk_widget_class_install_action (widget_class, "serverpanel.copy-url", NULL, copy_url_action);
+  gtk_widget_class_install_action (widget_class, "serverpanel.copy-join-url", NULL, copy_join_url_action);
+  /* The teacher's controls, by client number (dpx_relay_peer_get_id()). */
+  gtk_widget_class_install_action (widget_class, "serverpanel.mute", "(ub)", mute_action);
+  gtk_widget_class_install_action (widget_class, "serverpanel.set-rate", "(uu)", set_rate_action);
+  gtk_widget_class_install_action (widget_class, "serverpanel.disconnect", "(uqs)", disconnect_action);
+  gtk_widget_class_install_action (widget_class, "serverpanel.clear-pages", NULL, clear_pages_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "serverpanel");
@@ -527,10 +838,13 @@ dpx_server_panel_init (DpxServerPanel *self)
     g_signal_connect (factory, "bind", G_CALLBACK (bind_activity_row), NULL);
     gtk_list_view_set_factory (self->activity_view, factory);
   }
+  add_column (self, _("Nickname"), COLUMN_NAME, FALSE);
   add_column (self, _("Address"), COLUMN_ADDRESS, FALSE);
   add_column (self, _("User agent"), COLUMN_AGENT, TRUE);
   add_column (self, _("Connected for"), COLUMN_SINCE, FALSE);
   add_column (self, _("Messages in"), COLUMN_IN, FALSE);
   add_column (self, _("Messages out"), COLUMN_OUT, FALSE);
+  add_controls_column (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.copy-url", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "serverpanel.clear-pages", FALSE);
 }

@@ -211,6 +211,14 @@ toggle_connection_action (GtkWidget  *widget,
 }
 
 static void
+presenter_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  dpx_window_open_presenter (DPX_WINDOW (widget));
+}
+
+static void
 connect_to_server_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *param)
@@ -395,6 +403,7 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.connect-to-url", "s",
                                    connect_to_url_action);
   gtk_widget_class_install_action (widget_class, "window.undo-clear", NULL, undo_clear_action);
+  gtk_widget_class_install_action (widget_class, "window.presenter", NULL, presenter_action);
   gtk_widget_class_install_action (widget_class, "window.focus-url", NULL, focus_url_action);
   gtk_widget_class_install_action (widget_class, "window.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);

@@ -77,6 +77,7 @@ void dpx_window_update_replay_actions    (DpxWindow      *self);
 void dpx_window_watch_server        (DpxWindow      *self);
 void dpx_window_restart_server      (DpxWindow      *self);
 void dpx_window_on_server_switch    (DpxWindow      *self);
+GtkWindow *dpx_window_open_presenter (DpxWindow     *self);
 
 /* dpx-window.c */
 void dpx_window_toggle_connection   (DpxWindow      *self);

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-presenter-view.h"
 #include "dpx-relay-policy.h"
 #include "dpx-window-private.h"
 
@@ -109,6 +110,8 @@ dpx_window_on_server_switch (DpxWindow *self)
   gtk_revealer_set_reveal_child (self->server_revealer, dpx_relay_get_running (self->relay));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server",
                                  dpx_relay_get_running (self->relay));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.presenter",
+                                 dpx_relay_get_running (self->relay));
   g_object_notify (G_OBJECT (self), "server-enabled");
 }
 
@@ -136,6 +139,34 @@ on_peer_disconnected (DpxRelay     *relay,
   log_server_event (self, DPX_ENTRY_KIND_INFO, text);
 }
 
+
+/**
+ * dpx_window_open_presenter:
+ *
+ * Opens the presenter view of the local server full screen, for a
+ * projector; Escape closes it.
+ *
+ * Returns: (transfer none): the presenter's window
+ */
+GtkWindow *
+dpx_window_open_presenter (DpxWindow *self)
+{
+  GtkWindow *presenter = GTK_WINDOW (gtk_window_new ());
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  gtk_window_set_title (presenter, _("Duplex Presenter View"));
+  gtk_window_set_transient_for (presenter, GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (presenter, TRUE);
+  gtk_window_set_default_size (presenter, 1280, 800);
+  gtk_window_set_child (presenter, dpx_presenter_view_new (self->relay));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Escape|F11"),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (GTK_WIDGET (presenter), shortcuts);
+  gtk_window_fullscreen (presenter);
+  gtk_window_present (presenter);
+  return presenter;
+}
 
 void
 dpx_window_set_server_enabled (DpxWindow *self,

@@ -382,6 +382,13 @@ on_settings_changed (GSettings  *settings,
     dpx_relay_set_echo (self->relay, g_settings_get_boolean (settings, key));
   else if (g_str_equal (key, "server-max-rate"))
     dpx_relay_set_max_rate (self->relay, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "server-class-code"))
+    {
+      /* For the clients that join from now on. */
+      g_autofree char *code = g_settings_get_string (settings, key);
+
+      dpx_relay_set_class_code (self->relay, code);
+    }
 }
 
 /* The local server's clients other than this window's own connection. */
@@ -714,6 +721,7 @@ dpx_window_init (DpxWindow *self)
                                  g_settings_get_boolean (self->settings,
                                                          "accept-invalid-certificates"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.presenter", FALSE);
   update_state (self);
   dpx_window_update_replay_actions (self);
 

@@ -88,6 +88,88 @@ test_properties (void)
   g_assert_finalize_object (g_steal_pointer (&second));
 }
 
+/* A label with exactly @text under @widget. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The client list shows nicknames, and its controls reach the relay: mute
+ * (the client is told), a client's own rate, a chosen close code; the
+ * echo switch follows the setting. */
+static void
+test_teacher_controls (void)
+{
+  DpxServerPanel *panel = g_object_ref_sink (g_object_new (DPX_TYPE_SERVER_PANEL, NULL));
+  GtkWidget *toplevel = dpx_gui_test_new_toplevel (GTK_WIDGET (panel));
+  g_autoptr(DpxRelay) relay = dpx_test_relay_new ();
+  g_autofree char *url = dpx_relay_dup_url (relay);
+  g_autofree char *named = g_strconcat (url, "?name=Anna", NULL);
+  g_autoptr(DpxTestPeer) anna = NULL;
+  g_autoptr(DpxTestPeer) other = NULL;
+  DpxRelayPeer *anna_peer;
+  GtkWidget *mute;
+  guint id;
+
+  dpx_gui_test_reset_settings ();
+  dpx_server_panel_set_relay (panel, relay);
+  dpx_server_panel_bind_settings (panel, dpx_gui_test_get_settings ());
+  anna = dpx_test_peer_new (dpx_test_connect (named, NULL));
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 1, 5000);
+  other = dpx_test_peer_new (dpx_test_connect (url, NULL));
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 2, 5000);
+  anna_peer = g_list_model_get_item (dpx_relay_get_peers (relay), 0);
+  g_object_unref (anna_peer);
+  id = dpx_relay_peer_get_id (anna_peer);
+
+  dpx_gui_test_wait_frames (toplevel, 5);
+  g_assert_nonnull (find_label (GTK_WIDGET (panel), "Anna"));
+
+  /* The first row's mute button mutes Anna, who is told. */
+  mute = dpx_gui_test_find (GTK_WIDGET (panel), GTK_TYPE_TOGGLE_BUTTON, "mute-button");
+  g_assert_nonnull (mute);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (mute), TRUE);
+  g_assert_true (dpx_relay_peer_get_muted (anna_peer));
+  dpx_test_wait_until (anna->messages->len == 1, 5000);
+  soup_websocket_connection_send_text (anna->conn, "not heard");
+  dpx_test_wait_until (dpx_relay_peer_get_messages_in (anna_peer) == 1, 5000);
+  g_assert_cmpuint (dpx_relay_get_messages_relayed (relay), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "serverpanel.set-rate", "(uu)", id, 5);
+  g_assert_cmpuint (dpx_relay_peer_get_max_rate (anna_peer), ==, 5);
+
+  /* Echo off in the panel's switch is off in the relay, live. */
+  g_settings_set_boolean (dpx_gui_test_get_settings (), "server-echo", FALSE);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (dpx_gui_test_find (GTK_WIDGET (panel),
+                                                                        GTK_TYPE_SWITCH, NULL))));
+
+  /* A code that cannot be sent does nothing; a chosen one closes Anna. */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "serverpanel.disconnect", "(uqs)", id, 1005, "no");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "serverpanel.disconnect", "(uqs)", id, 4001,
+                              "Break time");
+  dpx_test_wait_until (anna->closed, 5000);
+  g_assert_cmpuint (anna->close_code, ==, 4001);
+  g_assert_cmpstr (anna->close_reason, ==, "Break time");
+  g_assert_false (other->closed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "serverpanel.clear-pages", NULL));
+
+  dpx_gui_test_reset_settings ();
+  dpx_gui_test_destroy_toplevel (toplevel);
+  g_assert_finalize_object (panel);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -96,6 +178,7 @@ main (int    argc,
 
   g_test_add_func ("/server-panel/follows-relay", test_follows_relay);
   g_test_add_func ("/server-panel/properties", test_properties);
+  g_test_add_func ("/server-panel/teacher-controls", test_teacher_controls);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "dpx-format.h"
 #include "dpx-gui-test.h"
 #include "dpx-log-row.h"
+#include "dpx-presenter-view.h"
 #include "dpx-log-view.h"
 
 #define get_string dpx_gui_test_dup_string
@@ -343,6 +344,7 @@ test_server_lan (DpxWindowFixture *fixture,
   DpxWindow *window = fixture->window;
   DpxRelay *relay = dpx_gui_test_get (window, "relay");
   DpxServerPanel *panel = dpx_gui_test_get (window, "server-panel");
+  g_autofree char *join = NULL;
 
   g_settings_set_boolean (settings (), "server-lan", TRUE);
   dpx_window_set_server_enabled (window, TRUE);
@@ -351,11 +353,58 @@ test_server_lan (DpxWindowFixture *fixture,
   g_assert_cmpstr (dpx_relay_get_host (relay), ==, "0.0.0.0");
   g_assert_true (dpx_gui_test_get_boolean (panel, "lan-warning-visible"));
 
+  /* The join card shows where browsers join, class code included, and
+   * the code applies to the running server at once. */
+  join = get_string (panel, "join-url-text");
+  g_assert_true (g_str_has_prefix (join, "http://") || strstr (join, "No network") != NULL);
+  g_assert_null (strstr (join, "127.0.0.1"));
+  g_settings_set_string (settings (), "server-class-code", "Fox42");
+  g_assert_cmpstr (dpx_relay_get_class_code (relay), ==, "Fox42");
+  g_free (join);
+  join = get_string (panel, "join-url-text");
+  g_assert_true (strstr (join, "/?code=Fox42") != NULL || strstr (join, "No network") != NULL);
+  dpx_gui_test_save_screenshot (GTK_WIDGET (window), "join-card.png");
+
+  /* The presenter view opens over the window, on this server; Escape
+   * closes it. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    g_autoptr(GtkShortcut) escape = NULL;
+    GtkWindow *presenter = NULL;
+    GtkWidget *view;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.presenter", NULL));
+    for (guint i = 0; presenter == NULL && i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (DPX_IS_PRESENTER_VIEW (gtk_window_get_child (toplevel)))
+          presenter = toplevel;
+      }
+    g_assert_nonnull (presenter);
+    view = gtk_window_get_child (presenter);
+
+    g_assert_true (DPX_IS_PRESENTER_VIEW (view));
+    g_assert_true (dpx_gui_test_get (view, "relay") == (gpointer) relay);
+    g_assert_true (gtk_window_get_transient_for (presenter) == GTK_WINDOW (window));
+    g_object_add_weak_pointer (G_OBJECT (presenter), (gpointer *) &presenter);
+    escape = dpx_gui_test_find_shortcut (GTK_WIDGET (presenter), "Escape");
+    g_assert_nonnull (escape);
+    g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (escape), 0, GTK_WIDGET (presenter),
+                                                 NULL));
+    dpx_test_wait_until (presenter == NULL, 5000);
+  }
+  g_settings_reset (settings (), "server-class-code");
+  g_assert_null (dpx_relay_get_class_code (relay));
+
   /* Turning the preference off moves the server back to loopback. */
   g_settings_set_boolean (settings (), "server-lan", FALSE);
   g_assert_true (dpx_relay_get_running (relay));
   g_assert_true (dpx_relay_get_loopback_only (relay));
   g_assert_false (dpx_gui_test_get_boolean (panel, "lan-warning-visible"));
+  g_free (join);
+  join = get_string (panel, "join-url-text");
+  g_assert_cmpstr (join, ==, "");
   dpx_window_set_server_enabled (window, FALSE);
 }
 
