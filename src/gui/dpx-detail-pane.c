@@ -38,8 +38,10 @@
 /* Longer lines are shown in pieces: the text view lays out a line at a
  * time, and a line of 256 KiB took it most of a second. */
 #define DPX_DETAIL_PANE_LINE (2 * 1024)
-/* Show All's rows: a piece of a long line per row, wrapped to the pane. */
-#define DPX_DETAIL_PANE_ROW (512)
+/* Show All's rows: at most this many bytes, the width of a hex dump row:
+ * a row is one line of text, cheap to measure (a wrapping label in a list
+ * row costs milliseconds to measure, and a list lays out ~200 rows). */
+#define DPX_DETAIL_PANE_ROW 80
 
 struct _DpxDetailPane
 {
