@@ -38,7 +38,11 @@ struct _DpxWindow
   DpxLog               *log;
   DpxSession           *session;
   DpxRelay             *relay;
+#if GTK_CHECK_VERSION (4, 10, 0)
+  GCancellable         *chooser;       /* the open GtkFileDialog's */
+#else
   GtkFileChooserNative *chooser;
+#endif
 
   /* borrowed: the open connection settings, one at a time */
   GtkWidget            *connection_dialog;
