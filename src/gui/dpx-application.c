@@ -185,10 +185,8 @@ preferences_action (GSimpleAction *action,
   DpxApplication *self = DPX_APPLICATION (user_data);
   GtkWidget *prefs = dpx_preferences_window_new (self->settings);
 
-  gtk_window_set_transient_for (GTK_WINDOW (prefs),
-                                gtk_application_get_active_window (GTK_APPLICATION (self)));
-  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
-  gtk_window_present (GTK_WINDOW (prefs));
+  dpx_preferences_window_present (DPX_PREFERENCES_WINDOW (prefs),
+                                  gtk_application_get_active_window (GTK_APPLICATION (self)));
 }
 
 static void
@@ -197,11 +195,20 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   static const char *developers[] = { "The Duplex contributors", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
   GtkWidget *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (user_data)),
-                        "modal", TRUE,
+  /* AdwAboutDialog (1.5) where libadwaita has it: AdwAboutWindow is
+   * deprecated since 1.6. The properties are the same. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  GType type = ADW_TYPE_ABOUT_DIALOG;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  GType type = ADW_TYPE_ABOUT_WINDOW;
+#endif
+
+  about = g_object_new (type,
                         "application-name", _("Duplex"),
                         "application-icon", APP_ID,
                         "version", PACKAGE_VERSION,
@@ -213,7 +220,15 @@ about_action (GSimpleAction *action,
                         "website", "https://github.com/duplexws/duplex",
                         "issue-url", "https://github.com/duplexws/duplex/issues",
                         NULL);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_present (ADW_DIALOG (about), GTK_WIDGET (parent));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
   gtk_window_present (GTK_WINDOW (about));
+#endif
 }
 
 static const GActionEntry app_actions[] = {

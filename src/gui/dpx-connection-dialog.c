@@ -16,7 +16,11 @@
 
 struct _DpxConnectionDialog
 {
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwPreferencesDialog  parent_instance;
+#else
   AdwPreferencesWindow  parent_instance;
+#endif
 
   /* template widgets */
   AdwPreferencesGroup  *headers_group;
@@ -36,7 +40,13 @@ struct _DpxConnectionDialog
   gboolean              loading;
 };
 
+#if ADW_CHECK_VERSION (1, 5, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+G_DEFINE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, ADW_TYPE_PREFERENCES_DIALOG)
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
 G_DEFINE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, ADW_TYPE_PREFERENCES_WINDOW)
+#endif
 
 /* Headers ----------------------------------------------------------------- */
 
@@ -214,13 +224,26 @@ dpx_connection_dialog_class_init (DpxConnectionDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_protocols_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_tls_changed);
 
+#if !ADW_CHECK_VERSION (1, 5, 0)
+  /* A dialog closes on Escape by itself; this window needs telling. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+#endif
 }
 
 static void
 dpx_connection_dialog_init (DpxConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Sizes here, not in the template: a dialog and a window name them
+   * differently. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_set_content_width (ADW_DIALOG (self), 640);
+  adw_dialog_set_content_height (ADW_DIALOG (self), 720);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_set_default_size (GTK_WINDOW (self), 640, 720);
+#endif
   self->header_rows = g_ptr_array_new ();
 }
 
@@ -270,4 +293,45 @@ dpx_connection_dialog_new (GSettings *settings)
   on_tls_changed (self);
 
   return GTK_WIDGET (self);
+}
+
+/**
+ * dpx_connection_dialog_present:
+ * @parent: the window whose connections it sets
+ *
+ * Shows the dialog over @parent, modal, or brings it back if it is shown.
+ */
+void
+dpx_connection_dialog_present (DpxConnectionDialog *self,
+                               GtkWindow           *parent)
+{
+  g_return_if_fail (DPX_IS_CONNECTION_DIALOG (self));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  /* A dialog that is shown already sits in its window. */
+  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_present (ADW_DIALOG (self), GTK_WIDGET (parent));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_present (GTK_WINDOW (self));
+#endif
+}
+
+/* Closes the dialog at once; every change is saved already. */
+void
+dpx_connection_dialog_close (DpxConnectionDialog *self)
+{
+  g_return_if_fail (DPX_IS_CONNECTION_DIALOG (self));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_force_close (ADW_DIALOG (self));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_destroy (GTK_WINDOW (self));
+#endif
 }

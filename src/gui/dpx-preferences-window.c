@@ -13,7 +13,11 @@
 
 struct _DpxPreferencesWindow
 {
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwPreferencesDialog  parent_instance;
+#else
   AdwPreferencesWindow  parent_instance;
+#endif
 
   /* template widgets */
   AdwComboRow          *style_row;
@@ -28,7 +32,13 @@ struct _DpxPreferencesWindow
   GSettings            *settings;
 };
 
+#if ADW_CHECK_VERSION (1, 5, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+G_DEFINE_FINAL_TYPE (DpxPreferencesWindow, dpx_preferences_window, ADW_TYPE_PREFERENCES_DIALOG)
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
 G_DEFINE_FINAL_TYPE (DpxPreferencesWindow, dpx_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+#endif
 
 static const char * const styles[] = { "default", "light", "dark" };
 
@@ -88,13 +98,26 @@ dpx_preferences_window_class_init (DpxPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, message_size_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxPreferencesWindow, cap_spin);
 
+#if !ADW_CHECK_VERSION (1, 5, 0)
+  /* A dialog closes on Escape by itself; this window needs telling. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+#endif
 }
 
 static void
 dpx_preferences_window_init (DpxPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Sizes here, not in the template: a dialog and a window name them
+   * differently. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_set_content_width (ADW_DIALOG (self), 600);
+  adw_dialog_set_content_height (ADW_DIALOG (self), 620);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_set_default_size (GTK_WINDOW (self), 600, 620);
+#endif
 }
 
 GtkWidget *
@@ -118,4 +141,42 @@ dpx_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "log-max-entries", self->cap_spin, "value", G_SETTINGS_BIND_DEFAULT);
 
   return GTK_WIDGET (self);
+}
+
+/**
+ * dpx_preferences_window_present:
+ * @parent: the window it belongs to
+ *
+ * Shows the preferences over @parent, modal.
+ */
+void
+dpx_preferences_window_present (DpxPreferencesWindow *self,
+                                GtkWindow            *parent)
+{
+  g_return_if_fail (DPX_IS_PREFERENCES_WINDOW (self));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_present (ADW_DIALOG (self), GTK_WIDGET (parent));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_present (GTK_WINDOW (self));
+#endif
+}
+
+/* Closes the preferences at once; they are saved as they change. */
+void
+dpx_preferences_window_close (DpxPreferencesWindow *self)
+{
+  g_return_if_fail (DPX_IS_PREFERENCES_WINDOW (self));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_force_close (ADW_DIALOG (self));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_destroy (GTK_WINDOW (self));
+#endif
 }

@@ -109,6 +109,78 @@ dpx_window_open_file (DpxWindow *self,
   dpx_log_import_async (self->log, file, NULL, on_opened, g_object_ref (self));
 }
 
+/* GtkFileDialog (GTK 4.10) where GTK has it: GtkFileChooserNative is
+ * deprecated since 4.10. */
+#if GTK_CHECK_VERSION (4, 10, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* newer than GDK_VERSION_MAX_ALLOWED: guarded */
+
+static void
+on_export_chosen (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DpxWindow) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+
+  if (file)
+    dpx_window_export_to_file (self, file);
+}
+
+static void
+on_import_chosen (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DpxWindow) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+
+  if (file)
+    dpx_window_import_from_file (self, file);
+}
+
+static void
+show_chooser (DpxWindow            *self,
+              GtkFileChooserAction  action)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  gboolean saving = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  if (self->chooser)
+    g_cancellable_cancel (self->chooser);
+  g_clear_object (&self->chooser);
+  self->chooser = g_cancellable_new ();
+  gtk_file_dialog_set_title (dialog, saving ? _("Export Log") : _("Import Log"));
+  gtk_file_dialog_set_accept_label (dialog, saving ? _("_Export") : _("_Import"));
+  gtk_file_filter_set_name (filter, _("JSON Lines"));
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_mime_type (filter, "application/jsonl");
+  g_list_store_append (filters, filter);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  g_list_store_append (filters, all);
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_default_filter (dialog, filter);
+  if (saving)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *name = g_date_time_format (now, "duplex-%Y%m%d-%H%M%S.jsonl");
+
+      gtk_file_dialog_set_initial_name (dialog, name);
+      gtk_file_dialog_save (dialog, GTK_WINDOW (self), self->chooser, on_export_chosen,
+                            g_object_ref (self));
+    }
+  else
+    gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->chooser, on_import_chosen,
+                          g_object_ref (self));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+
 static void
 on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
@@ -162,6 +234,8 @@ show_chooser (DpxWindow            *self,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+#endif
+
 /* The chooser, if one is open, goes with the window. */
 void
 dpx_window_actions_dispose (DpxWindow *self)
@@ -170,11 +244,15 @@ dpx_window_actions_dispose (DpxWindow *self)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->connection_dialog),
                                     (gpointer *) &self->connection_dialog);
-      gtk_window_destroy (GTK_WINDOW (self->connection_dialog));
+      dpx_connection_dialog_close (DPX_CONNECTION_DIALOG (self->connection_dialog));
       self->connection_dialog = NULL;
     }
   if (self->chooser)
+#if GTK_CHECK_VERSION (4, 10, 0)
+    g_cancellable_cancel (self->chooser);
+#else
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+#endif
   g_clear_object (&self->chooser);
 }
 
@@ -188,15 +266,15 @@ dpx_window_show_connection_settings (DpxWindow *self)
   /* A second dialog over the same settings would only fight the first. */
   if (self->connection_dialog != NULL)
     {
-      gtk_window_present (GTK_WINDOW (self->connection_dialog));
+      dpx_connection_dialog_present (DPX_CONNECTION_DIALOG (self->connection_dialog),
+                                     GTK_WINDOW (self));
       return self->connection_dialog;
     }
 
   dialog = dpx_connection_dialog_new (self->settings);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   self->connection_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->connection_dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  dpx_connection_dialog_present (DPX_CONNECTION_DIALOG (dialog), GTK_WINDOW (self));
   return dialog;
 }
 

@@ -42,7 +42,11 @@ struct _DpxWindow
   DpxLog               *server_log;  /* the local server's own events */
   DpxSession           *session;
   DpxRelay             *relay;
+#if GTK_CHECK_VERSION (4, 10, 0)
+  GCancellable         *chooser;       /* the open GtkFileDialog's */
+#else
   GtkFileChooserNative *chooser;
+#endif
   DpxReplay            *replay;
   DpxMock              *mock;
 

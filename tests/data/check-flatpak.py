@@ -75,6 +75,9 @@ for manifest_id, development in manifests.items():
     checks.check(sorted(finish) == sorted(FINISH_ARGS), f'{name}: finish-args are exactly ' + ' '.join(FINISH_ARGS),
                  ' '.join(finish))
 
+    # Nothing in the sandbox reads a man page: `man duplex` runs on the host.
+    checks.check('/share/man' in manifest.get('cleanup', []), f'{name}: the man page is cleaned up')
+
     modules = manifest.get('modules') or [{}]
     app = modules[-1] if isinstance(modules[-1], dict) else {}
     checks.check(app.get('name') == 'duplex', f'{name}: the last module is duplex', app.get('name'))

@@ -31,6 +31,7 @@ static void
 test_loads_and_saves (void)
 {
   GSettings *settings = dpx_gui_test_get_settings ();
+  GtkWidget *parent;
   GtkWidget *dialog;
   GtkWidget *protocols;
   GtkWidget *warning;
@@ -44,9 +45,12 @@ test_loads_and_saves (void)
   g_settings_set_strv (settings, "subprotocols", (const char * const[]) { "chat.v2", "chat.v1",
                                                                          NULL });
 
+  /* Shown over a window, as the window shows it. */
+  parent = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (parent));
   dialog = dpx_connection_dialog_new (settings);
   g_object_ref (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  dpx_connection_dialog_present (DPX_CONNECTION_DIALOG (dialog), GTK_WINDOW (parent));
   dpx_gui_test_wait_frames (dialog, 2);
 
   /* Loading saves nothing back. */
@@ -84,9 +88,10 @@ test_loads_and_saves (void)
   g_settings_set_boolean (settings, "accept-invalid-certificates", FALSE);
   g_assert_false (gtk_widget_get_visible (warning));
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  dpx_connection_dialog_close (DPX_CONNECTION_DIALOG (dialog));
   dpx_test_wait_until (G_OBJECT (dialog)->ref_count == 1, 5000);
   g_assert_finalize_object (dialog);
+  dpx_gui_test_destroy_toplevel (parent);
   dpx_gui_test_reset_settings ();
 }
 

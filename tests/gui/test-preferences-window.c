@@ -42,6 +42,8 @@ test_message_size (DpxWindowFixture *fixture,
   GtkWidget *spin;
 
   g_object_ref (preferences);
+  dpx_preferences_window_present (DPX_PREFERENCES_WINDOW (preferences), GTK_WINDOW (fixture->window));
+  dpx_gui_test_wait_frames (preferences, 2);
 
   /* The one spin button that goes up to 1 GiB in KiB. */
   spin = find_spin_with_upper (preferences, 1048576);
@@ -56,7 +58,7 @@ test_message_size (DpxWindowFixture *fixture,
   g_assert_cmpuint (dpx_relay_get_max_message_size (relay), ==, 4 * 1024 * 1024);
   dpx_window_set_server_enabled (fixture->window, FALSE);
 
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  dpx_preferences_window_close (DPX_PREFERENCES_WINDOW (preferences));
   dpx_test_wait_until (G_OBJECT (preferences)->ref_count == 1, 5000);
   g_assert_finalize_object (preferences);
 }

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "dpx-connection-dialog.h"
 #include "dpx-detail-pane.h"
 #include "dpx-format.h"
 #include "dpx-gui-test.h"
@@ -773,6 +774,16 @@ collect_switches (GtkWidget *widget,
     collect_switches (child, found);
 }
 
+/* Closes the connection settings, which must then be finalized. */
+static void
+close_connection_settings (GtkWidget *dialog)
+{
+  g_object_ref (dialog);
+  dpx_connection_dialog_close (DPX_CONNECTION_DIALOG (dialog));
+  dpx_test_wait_until (G_OBJECT (dialog)->ref_count == 1, 5000);
+  g_assert_finalize_object (dialog);
+}
+
 /* The connection settings: one dialog at a time, and a closed one leaves
  * nothing behind that the next change of a setting could reach. */
 static void
@@ -792,7 +803,7 @@ test_connection_settings_reopen (DpxWindowFixture *fixture,
       again = dpx_window_show_connection_settings (fixture->window);
       g_assert_true (first == again);
       dpx_gui_test_wait_frames (first, 2);
-      dpx_gui_test_destroy_toplevel (first);
+      close_connection_settings (first);
 
       /* Every setting the dialog showed changes with no dialog open. */
       for (guint i = 0; i < G_N_ELEMENTS (switches); i++)
@@ -827,7 +838,7 @@ test_connection_settings_reopen (DpxWindowFixture *fixture,
         g_assert_cmpint (ABS ((int) changed), ==, 1);
       }
   }
-  dpx_gui_test_destroy_toplevel (first);
+  close_connection_settings (first);
   dpx_gui_test_reset_settings ();
 }
 
@@ -877,7 +888,7 @@ test_screenshots (DpxWindowFixture *fixture,
   settings_dialog = dpx_window_show_connection_settings (window);
   dpx_gui_test_wait_frames (settings_dialog, 4);
   dpx_gui_test_save_screenshot (settings_dialog, "settings.png");
-  gtk_window_destroy (GTK_WINDOW (settings_dialog));
+  close_connection_settings (settings_dialog);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);

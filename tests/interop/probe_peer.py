@@ -39,12 +39,30 @@ def log(line):
     print(line, file=sys.stderr, flush=True)
 
 
+# websockets 14 made its new implementation the default and 15 dropped the
+# attributes of the old one; Debian 12 has 10.4, Debian 13 has 15. The two
+# differ only in where the request and the extensions live.
+def request_of(websocket):
+    """The request path and headers a server connection received."""
+    if hasattr(websocket, "request"):
+        return websocket.request.path, websocket.request.headers
+    return websocket.path, websocket.request_headers
+
+
+def extensions_of(websocket):
+    """The extensions a client connection negotiated."""
+    if hasattr(websocket, "protocol") and hasattr(websocket.protocol, "extensions"):
+        return websocket.protocol.extensions
+    return websocket.extensions
+
+
 async def run_server(args):
     async def handler(websocket):
+        path, headers = request_of(websocket)
         request = {
-            "path": websocket.path,
+            "path": path,
             "subprotocol": websocket.subprotocol,
-            "headers": {name.lower(): value for name, value in websocket.request_headers.raw_items()},
+            "headers": {name.lower(): value for name, value in headers.raw_items()},
         }
         log(f"+ connected {json.dumps(request)}")
         try:
@@ -103,7 +121,7 @@ async def run_client(args):
     async with websockets.connect(args.url, subprotocols=args.protocol or None) as websocket:
         log(f"connected to {args.url}")
         result["protocol"] = websocket.subprotocol
-        result["extensions"] = [extension.name for extension in websocket.extensions]
+        result["extensions"] = [extension.name for extension in extensions_of(websocket)]
         try:
             await exchange(websocket, args, result)
         except websockets.ConnectionClosed:
