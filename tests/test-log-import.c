@@ -362,8 +362,18 @@ test_import_streams_huge_file (void)
     g_assert_cmpint (dpx_log_entry_get_time (last), ==, 1700000000000000 + n_entries - 1);
   }
 
-  g_assert_finalize_object (g_steal_pointer (&log));
-  g_assert_finalize_object (g_steal_pointer (&file));
+  /* The import's worker thread lets go of its task (and so of the log and
+   * the file) just after the result reached this thread: wait for it. */
+  {
+    DpxLog *log_alive = g_steal_pointer (&log);
+    GFile *file_alive = g_steal_pointer (&file);
+
+    g_object_add_weak_pointer (G_OBJECT (log_alive), (gpointer *) &log_alive);
+    g_object_add_weak_pointer (G_OBJECT (file_alive), (gpointer *) &file_alive);
+    g_object_unref (log_alive);
+    g_object_unref (file_alive);
+    dpx_test_wait_until (log_alive == NULL && file_alive == NULL, 5000);
+  }
 }
 
 /* Damage after the ring has wrapped many times still leaves the log as it
