@@ -488,10 +488,14 @@ replay_send (DpxLogEntry  *entry,
   GBytes *payload = dpx_log_entry_get_payload (entry);
   gsize size;
   const char *data = g_bytes_get_data (payload, &size);
-  /* The time it is handed to the connection, as the window logs it. */
-  g_autoptr(DpxLogEntry) now = dpx_log_entry_new_now (dpx_client_get_url (client), DPX_DIRECTION_SENT,
-                                                      dpx_log_entry_get_kind (entry), payload);
+  /* The time it is handed to the connection, as the window logs it; only
+   * --json prints it. */
+  g_autoptr(DpxLogEntry) now = NULL;
   gboolean sent;
+
+  if (replay_run->run->json)
+    now = dpx_log_entry_new_now (dpx_client_get_url (client), DPX_DIRECTION_SENT,
+                                 dpx_log_entry_get_kind (entry), payload);
 
   if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
     sent = dpx_client_send_binary (client, payload, error);
