@@ -97,15 +97,20 @@ dpx_cli_mock (int    argc,
   if (rules)
     {
       g_autoptr(GFile) rules_file = g_file_new_for_commandline_arg (rules);
+      g_autoptr(DpxMockRules) loaded = dpx_mock_rules_load (rules_file, &error);
 
-      if (!dpx_mock_load_rules (mock, rules_file, &error))
+      if (loaded == NULL || !dpx_mock_set_rules (mock, loaded, &error))
         {
           fprintf (stderr, "duplex: %s\n", error->message);
           return DPX_EXIT_FAILURE;
         }
     }
   else if (wait)
-    dpx_mock_set_rules (mock, DPX_MOCK_MATCH_EXACT, NULL, DPX_MOCK_DEFAULT_WAIT_TIMEOUT, NULL);
+    {
+      g_autoptr(DpxMockRules) exact = dpx_mock_rules_new ();
+
+      dpx_mock_set_rules (mock, exact, NULL);
+    }
   dpx_mock_set_speed (mock, speed);
   if (host)
     dpx_mock_set_host (mock, host);
