@@ -355,6 +355,56 @@ test_mock_regex_backtracking (void)
   g_rmdir (dir);
 }
 
+
+/* A connection that says nothing, and one that trickles its request, are
+ * shut when the handshake timeout passes; the mock still serves. */
+static void
+test_mock_handshake_timeout (void)
+{
+  const char * const extra[] = { "--handshake-timeout", "0.5", NULL };
+  MockFixture fixture = { 0 };
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) silent = NULL;
+  g_autoptr(GSocketConnection) trickle = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *partial = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n";
+  char buffer[256];
+  gssize got;
+
+  mock_start (&fixture, extra);
+  silent = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fixture.mock->port, NULL, &error);
+  g_assert_no_error (error);
+  trickle = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fixture.mock->port, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (trickle)),
+                                            partial, strlen (partial), NULL, NULL, &error));
+
+  /* Both see the end well before the 20 s socket timeout of the reads. */
+  g_socket_set_timeout (g_socket_connection_get_socket (silent), 20);
+  g_socket_set_timeout (g_socket_connection_get_socket (trickle), 20);
+  got = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (silent)), buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got, ==, 0);
+  got = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (trickle)), buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got, ==, 0);
+
+  /* A client that finishes its handshake is not cut by the deadline. */
+  {
+    g_autoptr(DpxTestPeer) peer = dpx_test_peer_new (dpx_test_connect (fixture.mock->url, &error));
+    gint64 until;
+
+    g_assert_no_error (error);
+    until = g_get_monotonic_time () + G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_false (peer->closed);
+    soup_websocket_connection_send_text (peer->conn, "hello");
+    dpx_test_wait_until (peer->messages->len == 1, 10000);
+  }
+  mock_stop (&fixture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -367,6 +417,7 @@ main (int    argc,
   g_test_add_func ("/mock/fragments-too-big", test_mock_fragments_too_big);
   g_test_add_func ("/mock/protocol-error", test_mock_protocol_error);
   g_test_add_func ("/mock/client-limit", test_mock_client_limit);
+  g_test_add_func ("/mock/handshake-timeout", test_mock_handshake_timeout);
   g_test_add_func ("/mock/regex-backtracking", test_mock_regex_backtracking);
 
   return g_test_run ();

@@ -79,6 +79,7 @@ struct _DpxMock
   SoupServer    *server;
   GPtrArray     *clients;
   guint          upgrading;
+  guint          handshake_timeout_ms;
   guint          next_id;
   guint          n_replies;
 };
@@ -451,11 +452,57 @@ upgrade_free (Upgrade *upgrade)
   g_free (upgrade);
 }
 
+/* A connection has the handshake timeout to send a whole upgrade request
+ * and get its 101; one that trickles or says nothing is shut. */
+typedef struct {
+  GSocket *socket;
+  guint    source;
+} Deadline;
+
+static void
+deadline_free (Deadline *deadline)
+{
+  g_clear_handle_id (&deadline->source, g_source_remove);
+  g_clear_object (&deadline->socket);
+  g_free (deadline);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Deadline *deadline = data;
+
+  deadline->source = 0;
+  g_debug ("a client did not finish its handshake in time: closing it");
+  /* A shutdown, not a close: libsoup still polls the descriptor, and now
+   * sees its end and lets the connection go. */
+  g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    DpxMock           *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Deadline *deadline;
+
+  if (socket == NULL)
+    return;
+  deadline = g_new0 (Deadline, 1);
+  deadline->socket = g_object_ref (socket);
+  deadline->source = g_timeout_add (self->handshake_timeout_ms, deadline_cb, deadline);
+  /* Goes with the request: a finished request, or its 101, ends it. */
+  g_object_set_data_full (G_OBJECT (msg), "dpx-mock-deadline", deadline, (GDestroyNotify) deadline_free);
+}
+
 static void
 on_upgrade_written (SoupServerMessage *msg,
                     DpxMock           *self)
 {
   g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
+  g_object_set_data (G_OBJECT (msg), "dpx-mock-deadline", NULL);
   g_object_set_data (G_OBJECT (msg), "dpx-mock-upgrade", NULL);
   if (self->server == NULL)
     {
@@ -641,6 +688,16 @@ dpx_mock_set_speed (DpxMock *self,
   self->speed = speed;
 }
 
+/* How long a connection has to finish its WebSocket handshake. */
+void
+dpx_mock_set_handshake_timeout (DpxMock *self,
+                                guint    timeout_ms)
+{
+  g_return_if_fail (DPX_IS_MOCK (self));
+  g_return_if_fail (timeout_ms > 0);
+  self->handshake_timeout_ms = timeout_ms;
+}
+
 void
 dpx_mock_set_host (DpxMock    *self,
                    const char *host)
@@ -695,6 +752,7 @@ dpx_mock_start (DpxMock  *self,
   socket_address = g_inet_socket_address_new (address, self->port);
   self->server = soup_server_new ("server-header", "Duplex-mock/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started), self);
   if (!soup_server_listen (self->server, socket_address, 0, &local_error))
     {
       g_clear_object (&self->server);
@@ -790,6 +848,7 @@ dpx_mock_init (DpxMock *self)
   self->match = DPX_MOCK_MATCH_NONE;
   self->wait_timeout = DPX_MOCK_DEFAULT_WAIT_TIMEOUT;
   self->speed = 1.0;
+  self->handshake_timeout_ms = DPX_MOCK_DEFAULT_HANDSHAKE_TIMEOUT_MS;
   self->host = g_strdup ("127.0.0.1");
   self->port = 4000;
 }

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 /* Clients served at once; more are answered 503. */
 #define DPX_MOCK_MAX_CLIENTS 256
+#define DPX_MOCK_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000
 
 G_DECLARE_FINAL_TYPE (DpxMock, dpx_mock, DPX, MOCK, GObject)
 
@@ -24,6 +25,8 @@ gboolean   dpx_mock_set_rules       (DpxMock       *self,
                                      GError       **error);
 void       dpx_mock_set_speed       (DpxMock       *self,
                                      double         speed);
+void       dpx_mock_set_handshake_timeout (DpxMock  *self,
+                                     guint          timeout_ms);
 void       dpx_mock_set_host        (DpxMock       *self,
                                      const char    *host);
 void       dpx_mock_set_port        (DpxMock       *self,
