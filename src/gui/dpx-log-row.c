@@ -183,22 +183,54 @@ layout_width (PangoLayout *layout)
   return width;
 }
 
+#if GTK_CHECK_VERSION (4, 10, 0)
+/* The colour of the theme's style class @css_class (.accent, .success,
+ * .warning, .error), as a label with it would be drawn: GtkStyleContext
+ * and its named colours are deprecated since GTK 4.10. */
 static void
-lookup_color (GtkStyleContext *context,
-              const char      *name,
-              const char      *fallback,
-              GdkRGBA         *color)
+lookup_color (GtkWidget  *widget,
+              const char *css_class,
+              GdkRGBA    *color)
 {
-  if (!gtk_style_context_lookup_color (context, name, color))
-    gdk_rgba_parse (color, fallback);
+  g_autoptr(GtkWidget) probe = g_object_ref_sink (gtk_label_new (NULL));
+
+  gtk_widget_add_css_class (probe, css_class);
+  gtk_widget_get_color (probe, color);
 }
+#else
+static void
+lookup_color (GtkWidget  *widget,
+              const char *css_class,
+              GdkRGBA    *color)
+{
+  static const struct {
+    const char *css_class;
+    const char *name;
+    const char *fallback;
+  } colors[] = {
+    { "accent", "accent_color", "#1c71d8" },
+    { "success", "success_color", "#26a269" },
+    { "warning", "warning_color", "#9c6e03" },
+    { "error", "error_color", "#c01c28" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (colors); i++)
+    if (g_str_equal (css_class, colors[i].css_class))
+      {
+        if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), colors[i].name,
+                                             color))
+          gdk_rgba_parse (color, colors[i].fallback);
+        return;
+      }
+  g_return_if_reached ();
+}
+#endif
 
 static void
 style_ensure (DpxLogRowStyle *style,
               GtkWidget      *widget)
 {
   PangoContext *context;
-  GtkStyleContext *style_context;
   GtkIconTheme *theme;
   g_autoptr(PangoLayout) probe = NULL;
   int height;
@@ -242,14 +274,12 @@ style_ensure (DpxLogRowStyle *style,
   pango_layout_get_pixel_size (probe, NULL, &height);
   style->height = height;
 
-  style_context = gtk_widget_get_style_context (widget);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  lookup_color (style_context, "accent_color", "#1c71d8", &style->accent);
-  lookup_color (style_context, "success_color", "#26a269", &style->success);
-  lookup_color (style_context, "warning_color", "#9c6e03", &style->warning);
-  lookup_color (style_context, "error_color", "#c01c28", &style->error);
-  lookup_color (style_context, "purple_3", "#9141ac", &style->purple);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  lookup_color (widget, "accent", &style->accent);
+  lookup_color (widget, "success", &style->success);
+  lookup_color (widget, "warning", &style->warning);
+  lookup_color (widget, "error", &style->error);
+  /* GNOME's palette purple 3, the same in the light and dark styles. */
+  gdk_rgba_parse (&style->purple, "#9141ac");
 
   theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
   for (guint i = 0; i < G_N_ELEMENTS (style->icons); i++)
@@ -449,9 +479,11 @@ dpx_log_row_snapshot (GtkWidget   *widget,
 
   direction = dpx_log_entry_get_direction (self->entry);
   kind = dpx_log_entry_get_kind (self->entry);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, &fg);
+#else
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
   dim = fg;
   dim.alpha *= DIM_ALPHA;
 

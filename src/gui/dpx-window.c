@@ -415,10 +415,34 @@ close_later (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* AdwAlertDialog (1.5) where libadwaita has it: AdwMessageDialog, a window
+ * of its own, is deprecated since 1.6. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+typedef AdwAlertDialog CloseDialog;
+#define CLOSE_DIALOG(d) ADW_ALERT_DIALOG (d)
+#define close_dialog_new(self, heading) adw_alert_dialog_new ((heading), NULL)
+#define close_dialog_format_body adw_alert_dialog_format_body
+#define close_dialog_add_responses adw_alert_dialog_add_responses
+#define close_dialog_set_response_appearance adw_alert_dialog_set_response_appearance
+#define close_dialog_set_default_response adw_alert_dialog_set_default_response
+#define close_dialog_set_close_response adw_alert_dialog_set_close_response
+#define close_dialog_present(d, self) adw_dialog_present (ADW_DIALOG (d), GTK_WIDGET (self))
+#else
+typedef AdwMessageDialog CloseDialog;
+#define CLOSE_DIALOG(d) ADW_MESSAGE_DIALOG (d)
+#define close_dialog_new(self, heading) adw_message_dialog_new (GTK_WINDOW (self), (heading), NULL)
+#define close_dialog_format_body adw_message_dialog_format_body
+#define close_dialog_add_responses adw_message_dialog_add_responses
+#define close_dialog_set_response_appearance adw_message_dialog_set_response_appearance
+#define close_dialog_set_default_response adw_message_dialog_set_default_response
+#define close_dialog_set_close_response adw_message_dialog_set_close_response
+#define close_dialog_present(d, self) gtk_window_present (GTK_WINDOW (d))
+#endif
+
 static void
-on_close_response (AdwMessageDialog *dialog,
-                   const char       *response,
-                   DpxWindow        *self)
+on_close_response (CloseDialog *dialog,
+                   const char  *response,
+                   DpxWindow   *self)
 {
   if (g_strcmp0 (response, "close") != 0)
     return;
@@ -438,23 +462,22 @@ confirm_close (DpxWindow *self)
   if (n == 0 || self->close_confirmed)
     return FALSE;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Close the Window?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  ngettext ("%u client is connected to this window’s local server. "
-                                            "Closing the window stops the server and disconnects it.",
-                                            "%u clients are connected to this window’s local server. "
-                                            "Closing the window stops the server and disconnects them.",
-                                            n), n);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "close", _("_Close Window"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = close_dialog_new (self, _("Close the Window?"));
+  close_dialog_format_body (CLOSE_DIALOG (dialog),
+                            ngettext ("%u client is connected to this window’s local server. "
+                                      "Closing the window stops the server and disconnects it.",
+                                      "%u clients are connected to this window’s local server. "
+                                      "Closing the window stops the server and disconnects them.",
+                                      n), n);
+  close_dialog_add_responses (CLOSE_DIALOG (dialog),
+                              "cancel", _("_Cancel"),
+                              "close", _("_Close Window"),
+                              NULL);
+  close_dialog_set_response_appearance (CLOSE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  close_dialog_set_default_response (CLOSE_DIALOG (dialog), "cancel");
+  close_dialog_set_close_response (CLOSE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  close_dialog_present (dialog, self);
   return TRUE;
 }
 
