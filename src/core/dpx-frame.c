@@ -98,6 +98,40 @@ dpx_frame_apply_mask (guint8       *data,
 }
 
 /**
+ * dpx_frame_unmask_copy:
+ * @offset: where @src starts in its payload, which decides the mask's phase
+ *
+ * Copies @length masked payload bytes from @src to @dest, unmasked, eight
+ * at a time: the relay unmasks every byte a client sends this way, straight
+ * into the frame it sends on.
+ */
+void
+dpx_frame_unmask_copy (guint8       *dest,
+                       const guint8 *src,
+                       gsize         length,
+                       const guint8  mask[4],
+                       guint64       offset)
+{
+  guint8 mask8[8];
+  guint64 mask64;
+  gsize i = 0;
+
+  for (guint k = 0; k < 8; k++)
+    mask8[k] = mask[(offset + k) & 3];
+  memcpy (&mask64, mask8, 8);
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, src + i, 8);
+      word ^= mask64;
+      memcpy (dest + i, &word, 8);
+    }
+  for (; i < length; i++)
+    dest[i] = src[i] ^ mask8[i & 7];
+}
+
+/**
  * dpx_frame_new:
  * @opcode: %DPX_FRAME_OPCODE_TEXT or %DPX_FRAME_OPCODE_BINARY
  *

@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* One message from @peer: @frame is the unmasked frame to send on, its
+ * payload after @header_len bytes. */
+typedef void (*DpxRelayPeerMessageFunc) (DpxRelayPeer *peer,
+                                         int           type,
+                                         GBytes       *frame,
+                                         gsize         header_len,
+                                         gpointer      user_data);
+
 DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
                                          GSocket           *socket,
                                          guint              id,
@@ -18,6 +26,9 @@ DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
                                          guint64            max_message_size,
                                          guint64            max_queued_bytes,
                                          guint              max_rate);
+void          dpx_relay_peer_set_message_func (DpxRelayPeer *self,
+                                         DpxRelayPeerMessageFunc func,
+                                         gpointer           user_data);
 gboolean      dpx_relay_peer_queue      (DpxRelayPeer      *self,
                                          GBytes            *frame,
                                          gsize              payload_size);

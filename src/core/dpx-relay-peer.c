@@ -67,13 +67,15 @@ struct _DpxRelayPeer
   gboolean                 relay_paused;
   gboolean                 rate_paused;
 
+  DpxRelayPeerMessageFunc  message_func;
+  gpointer                 message_data;
+
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
   gboolean                 closing;
 };
 
 enum {
-  SIGNAL_MESSAGE,
   SIGNAL_CLOSED,
   SIGNAL_PRESSURE,
   N_SIGNALS
@@ -363,13 +365,14 @@ dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
 
 typedef struct {
   int     type;
-  GBytes *message;
+  GBytes *frame;
+  gsize   header_len;
 } Delayed;
 
 static void
 delayed_free (Delayed *delayed)
 {
-  g_bytes_unref (delayed->message);
+  g_bytes_unref (delayed->frame);
   g_free (delayed);
 }
 
@@ -410,8 +413,9 @@ rate_resume_cb (gpointer data)
     {
       Delayed *delayed = g_queue_pop_head (&self->rate_backlog);
 
-      if (!self->closing)
-        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, delayed->type, delayed->message);
+      if (!self->closing && self->message_func)
+        self->message_func (self, delayed->type, delayed->frame, delayed->header_len,
+                            self->message_data);
       delayed_free (delayed);
     }
   if (!g_queue_is_empty (&self->rate_backlog))
@@ -446,7 +450,8 @@ dpx_relay_peer_set_max_rate (DpxRelayPeer *self,
 static gboolean
 rate_allows (DpxRelayPeer *self,
              int           type,
-             GBytes       *message)
+             GBytes       *frame,
+             gsize         header_len)
 {
   Delayed *delayed;
 
@@ -455,7 +460,8 @@ rate_allows (DpxRelayPeer *self,
 
   delayed = g_new (Delayed, 1);
   delayed->type = type;
-  delayed->message = g_bytes_ref (message);
+  delayed->frame = g_bytes_ref (frame);
+  delayed->header_len = header_len;
   g_queue_push_tail (&self->rate_backlog, delayed);
   if (self->rate_timeout == 0)
     {
@@ -466,21 +472,67 @@ rate_allows (DpxRelayPeer *self,
   return FALSE;
 }
 
+/* A whole message from this client, as the frame the relay sends on. */
+static void
+take_message (DpxRelayPeer *self,
+              int           type,
+              GBytes       *frame,
+              gsize         header_len)
+{
+  if (self->closing)
+    return;
+  self->messages_in++;
+  self->bytes_in += g_bytes_get_size (frame) - header_len;
+  /* A client that starts publishing now joins those held back. */
+  if (self->messages_in == 1 && self->relay_paused)
+    apply_pause (self);
+  if (rate_allows (self, type, frame, header_len) && self->message_func)
+    self->message_func (self, type, frame, header_len, self->message_data);
+}
+
+/* The fast path: the guard took the message off libsoup's hands. */
+static void
+on_guard_message (DpxGuardInputStream *stream,
+                  guint8               opcode,
+                  GBytes              *frame,
+                  gsize                header_len,
+                  gpointer             user_data)
+{
+  take_message (user_data,
+                opcode == DPX_FRAME_OPCODE_TEXT ? SOUP_WEBSOCKET_DATA_TEXT : SOUP_WEBSOCKET_DATA_BINARY,
+                frame, header_len);
+}
+
+/* Compressed messages still come through libsoup, which inflates them. */
 static void
 on_message (SoupWebsocketConnection *conn,
             gint                     type,
             GBytes                  *message,
             DpxRelayPeer            *self)
 {
+  g_autoptr(GBytes) frame = NULL;
+
   if (self->closing)
     return;
-  self->messages_in++;
-  self->bytes_in += g_bytes_get_size (message);
-  /* A client that starts publishing now joins those held back. */
-  if (self->messages_in == 1 && self->relay_paused)
-    apply_pause (self);
-  if (rate_allows (self, type, message))
-    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
+  frame = dpx_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_FRAME_OPCODE_TEXT : DPX_FRAME_OPCODE_BINARY,
+                         message);
+  take_message (self, type, frame, g_bytes_get_size (frame) - g_bytes_get_size (message));
+}
+
+/**
+ * dpx_relay_peer_set_message_func:
+ *
+ * @func gets every message this client sends (past its rate limit), as the
+ * unmasked frame to send on, from inside a read of this client's socket.
+ */
+void
+dpx_relay_peer_set_message_func (DpxRelayPeer            *self,
+                                 DpxRelayPeerMessageFunc  func,
+                                 gpointer                 user_data)
+{
+  g_return_if_fail (DPX_IS_RELAY_PEER (self));
+  self->message_func = func;
+  self->message_data = user_data;
 }
 
 /* libsoup closes on its own after a protocol error (invalid UTF-8 gets
@@ -530,6 +582,7 @@ dpx_relay_peer_dispose (GObject *object)
   if (self->stream)
     {
       dpx_guard_input_stream_set_violation_func (guard (self), NULL, NULL);
+      dpx_guard_input_stream_set_message_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_ping_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_paused (guard (self), FALSE);
       dpx_relay_output_stream_set_progress_func (self->output, NULL, NULL);
@@ -562,16 +615,6 @@ dpx_relay_peer_class_init (DpxRelayPeerClass *klass)
 
   object_class->dispose = dpx_relay_peer_dispose;
   object_class->finalize = dpx_relay_peer_finalize;
-
-  /**
-   * DpxRelayPeer::message:
-   * @type: a #SoupWebsocketDataType
-   * @message: the payload
-   */
-  signals[SIGNAL_MESSAGE] =
-    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_BYTES);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -667,6 +710,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   dpx_guard_input_stream_set_peer_is_client (DPX_GUARD_INPUT_STREAM (input), TRUE);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
   dpx_guard_input_stream_set_ping_func (DPX_GUARD_INPUT_STREAM (input), on_ping, self);
+  dpx_guard_input_stream_set_message_func (DPX_GUARD_INPUT_STREAM (input), on_guard_message, self);
   dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
   dpx_relay_output_stream_set_progress_func (self->output, on_progress, self);
   self->stream = dpx_guarded_io_stream_new (base, input, output);

@@ -133,24 +133,29 @@ flush_peers (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* @frame was built once by the sender's guard (or from libsoup's message
+ * when compressed) and is queued to all: server frames are the same for
+ * everyone. Class pages share one envelope naming the sender instead. */
 static void
 on_peer_message (DpxRelayPeer *sender,
                  int           type,
-                 GBytes       *message,
-                 DpxRelay     *self)
+                 GBytes       *frame,
+                 gsize         header_len,
+                 gpointer      user_data)
 {
-  g_autoptr(GBytes) frame = NULL;
+  DpxRelay *self = user_data;
+  g_autoptr(GBytes) message = NULL;
   g_autoptr(GBytes) envelope = NULL;
-  gsize size = g_bytes_get_size (message);
+  gsize size = g_bytes_get_size (frame) - header_len;
+  gboolean watched = g_signal_has_handler_pending (self, signals[SIGNAL_MESSAGE], 0, FALSE);
 
   /* A muted client's messages go nowhere; it was told when muted. */
   if (dpx_relay_peer_get_muted (sender))
     return;
 
-  /* Built once, queued to all: server frames are the same for everyone.
-   * Class pages share one envelope naming the sender instead. */
-  frame = dpx_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_FRAME_OPCODE_TEXT
-                                                                : DPX_FRAME_OPCODE_BINARY, message);
+  /* The payload on its own, only for those who read it. */
+  if (self->n_classroom > 0 || watched)
+    message = g_bytes_new_from_bytes (frame, header_len, size);
   if (self->n_classroom > 0)
     {
       g_autoptr(GBytes) json = NULL;
@@ -175,7 +180,8 @@ on_peer_message (DpxRelayPeer *sender,
       g_source_set_name_by_id (self->flush_source, "[duplex] relay flush");
     }
   self->messages_relayed++;
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
+  if (watched)
+    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
 }
 
 static void watch_listener (DpxRelay *self);
@@ -288,6 +294,7 @@ on_peer_closed (DpxRelayPeer *peer,
   guint position;
 
   g_signal_handlers_disconnect_by_data (peer, self);
+  dpx_relay_peer_set_message_func (peer, NULL, NULL);
   g_ptr_array_remove_fast (self->fanout, peer);
   if (g_list_store_find (self->peers, peer, &position))
     g_list_store_remove (self->peers, position);
@@ -427,7 +434,7 @@ on_upgrade_written (SoupServerMessage *msg,
       dpx_relay_peer_close (peer, DPX_CLOSE_GOING_AWAY, "The relay is stopping");
       return;
     }
-  g_signal_connect_object (peer, "message", G_CALLBACK (on_peer_message), self, 0);
+  dpx_relay_peer_set_message_func (peer, on_peer_message, self);
   g_signal_connect_object (peer, "closed", G_CALLBACK (on_peer_closed), self, 0);
   g_signal_connect_object (peer, "pressure", G_CALLBACK (on_peer_pressure), self, 0);
   if (self->n_over_mark > 0)
@@ -1267,7 +1274,10 @@ dpx_relay_dispose (GObject *object)
   g_clear_handle_id (&self->stall_source, g_source_remove);
   g_ptr_array_set_size (self->to_flush, 0);
   for (guint i = 0; i < self->fanout->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
+    {
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
+      dpx_relay_peer_set_message_func (g_ptr_array_index (self->fanout, i), NULL, NULL);
+    }
   g_ptr_array_set_size (self->fanout, 0);
   g_list_store_remove_all (self->peers);
 
