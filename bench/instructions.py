@@ -76,6 +76,10 @@ def inclusive(path):
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
     costs = {}
     total = 0
+    with open(path) as dump:
+        for line in dump:
+            if line.startswith("summary:"):
+                total = int(line.split()[1])
     for line in out.splitlines():
         # Only "COST (SHARE)  file:function [object]" lines, not the callees.
         m = re.match(r"\s*([\d,]+)\s+(?:\([^)]*\)\s+)?([^=\s].*:.*)$", line)
@@ -83,13 +87,28 @@ def inclusive(path):
             continue
         value = int(m.group(1).replace(",", ""))
         name = m.group(2).strip()
-        if name.startswith("PROGRAM TOTALS"):
-            total = value
-            continue
         # Recursion levels ('2) are the same function seen again.
         name = re.sub(r"'\d+", "", name)
         costs[name] = max(costs.get(name, 0), value)
     return total, costs
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def settle(pid):
+    """Waits until the relay stops using CPU: the clients' closes, which
+    both runs share, must land in the run they belong to."""
+    last = cpu_ticks(pid)
+    for _ in range(120):
+        time.sleep(1.0)
+        now = cpu_ticks(pid)
+        if now == last:
+            return
+        last = now
 
 
 def run_bench(duplex, url, pid, clients, messages, size):
@@ -135,8 +154,10 @@ def main():
         profiles = []
         for messages in (1, args.messages + 1):
             before = set(os.listdir(outdir))
+            settle(proc.pid)
             control(proc.pid, "--zero")
             result = run_bench(duplex, url, proc.pid, args.clients, messages, args.size)
+            settle(proc.pid)
             control(proc.pid, "--dump")
             total, costs = inclusive(newest_dump(outdir, before))
             totals.append(total)

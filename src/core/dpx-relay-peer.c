@@ -73,6 +73,7 @@ struct _DpxRelayPeer
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
   gboolean                 closing;
+  gboolean                 soup_closing;   /* libsoup sent or answered a close */
 };
 
 enum {
@@ -243,11 +244,13 @@ on_violation (DpxGuardViolation violation,
     self->violation_idle = g_idle_add (violation_idle_cb, self);
 }
 
-static gboolean
+/* Once per message and client: libsoup's state is followed through its
+ * "closing" signal (a close sent) and the output stream (the connection
+ * ended), not asked each time. */
+static inline gboolean
 peer_is_open (DpxRelayPeer *self)
 {
-  return !self->closing &&
-         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+  return !self->closing && !self->soup_closing;
 }
 
 /**
@@ -556,6 +559,13 @@ on_error (SoupWebsocketConnection *conn,
 }
 
 static void
+on_closing (SoupWebsocketConnection *conn,
+            DpxRelayPeer            *self)
+{
+  self->soup_closing = TRUE;
+}
+
+static void
 on_closed (SoupWebsocketConnection *conn,
            DpxRelayPeer            *self)
 {
@@ -713,6 +723,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   dpx_guard_input_stream_set_message_func (DPX_GUARD_INPUT_STREAM (input), on_guard_message, self);
   dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
   dpx_relay_output_stream_set_progress_func (self->output, on_progress, self);
+  dpx_relay_output_stream_set_socket (self->output, socket);
   self->stream = dpx_guarded_io_stream_new (base, input, output);
 
   self->conn = soup_websocket_connection_new (self->stream,
@@ -730,6 +741,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
 
   g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->conn, "error", G_CALLBACK (on_error), self);
+  g_signal_connect (self->conn, "closing", G_CALLBACK (on_closing), self);
   g_signal_connect (self->conn, "closed", G_CALLBACK (on_closed), self);
 
   return self;
