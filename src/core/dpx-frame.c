@@ -216,6 +216,24 @@ dpx_frame_scanner_step (DpxFrameScanner *self,
   if (length == 0)
     return DPX_FRAME_EVENT_NONE;
 
+  /* A whole header at hand, as for nearly every frame: in one go. */
+  if (!self->in_payload && self->header_len == 0 && length >= 2)
+    {
+      guint8 len7 = data[1] & 0x7f;
+      guint8 size = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((data[1] & 0x80) ? 4 : 0);
+
+      if (length >= size)
+        {
+          memcpy (self->header, data, size);
+          self->header_len = self->header_size = size;
+          *consumed = size;
+          parse_header (self);
+          self->in_payload = TRUE;
+          self->payload_left = self->payload_len;
+          return DPX_FRAME_EVENT_HEADER;
+        }
+    }
+
   if (self->in_payload)
     {
       gsize n = MIN ((guint64) length, self->payload_left);
