@@ -91,8 +91,7 @@ struct _DpxGuardInputStream
   gboolean               message_compressed;
 
   gboolean               inflate_enabled;
-  gboolean               inflater_ready;
-  z_stream               inflater;
+  z_stream              *inflater;  /* made for the first compressed frame */
 
   GByteArray            *held;     /* a compressed frame, header included */
   GByteArray            *ready;    /* bytes cleared for the reader */
@@ -268,29 +267,34 @@ count_inflated (DpxGuardInputStream *self,
 {
   guint8 scratch[16 * 1024];
 
-  if (!self->inflater_ready)
+  if (self->inflater == NULL)
     {
-      if (inflateInit2 (&self->inflater, -MAX_WBITS) != Z_OK)
-        return FALSE;
-      self->inflater_ready = TRUE;
+      z_stream *inflater = g_new0 (z_stream, 1);
+
+      if (inflateInit2 (inflater, -MAX_WBITS) != Z_OK)
+        {
+          g_free (inflater);
+          return FALSE;
+        }
+      self->inflater = inflater;
     }
 
-  self->inflater.next_in = (Bytef *) data;
-  self->inflater.avail_in = length;
+  self->inflater->next_in = (Bytef *) data;
+  self->inflater->avail_in = length;
   do
     {
       int ret;
 
-      self->inflater.next_out = scratch;
-      self->inflater.avail_out = sizeof scratch;
-      ret = inflate (&self->inflater, Z_SYNC_FLUSH);
-      self->message_inflated_size += sizeof scratch - self->inflater.avail_out;
+      self->inflater->next_out = scratch;
+      self->inflater->avail_out = sizeof scratch;
+      ret = inflate (self->inflater, Z_SYNC_FLUSH);
+      self->message_inflated_size += sizeof scratch - self->inflater->avail_out;
       if (self->message_text &&
-          !check_utf8 (self, scratch, sizeof scratch - self->inflater.avail_out))
+          !check_utf8 (self, scratch, sizeof scratch - self->inflater->avail_out))
         return TRUE;
 
       if (ret == Z_STREAM_END)
-        inflateReset (&self->inflater);
+        inflateReset (self->inflater);
       else if (ret == Z_BUF_ERROR)
         break;
       else if (ret != Z_OK)
@@ -299,7 +303,7 @@ count_inflated (DpxGuardInputStream *self,
       if (self->message_inflated_size > self->max_message_size)
         return TRUE;
     }
-  while (self->inflater.avail_in > 0 || self->inflater.avail_out == 0);
+  while (self->inflater->avail_in > 0 || self->inflater->avail_out == 0);
 
   return TRUE;
 }
@@ -889,8 +893,11 @@ dpx_guard_input_stream_finalize (GObject *object)
 {
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (object);
 
-  if (self->inflater_ready)
-    inflateEnd (&self->inflater);
+  if (self->inflater != NULL)
+    {
+      inflateEnd (self->inflater);
+      g_free (self->inflater);
+    }
   g_clear_pointer (&self->held, g_byte_array_unref);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->ready, g_byte_array_unref);

@@ -315,6 +315,15 @@ on_writable (GObject  *stream,
 }
 
 /* The calls below run once per frame and client: private, so unchecked. */
+
+/* FALSE once pushed frames would be dropped: the connection broke, libsoup
+ * wrote its close frame or closed the stream. */
+gboolean
+dpx_relay_output_stream_accepts (DpxRelayOutputStream *self)
+{
+  return !self->broken && !self->soup_closed && !self->closed;
+}
+
 void
 dpx_relay_output_stream_push (DpxRelayOutputStream *self,
                               GBytes               *frame)

@@ -73,7 +73,6 @@ struct _DpxRelayPeer
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
   gboolean                 closing;
-  gboolean                 soup_closing;   /* libsoup sent or answered a close */
 };
 
 enum {
@@ -244,13 +243,14 @@ on_violation (DpxGuardViolation violation,
     self->violation_idle = g_idle_add (violation_idle_cb, self);
 }
 
-/* Once per message and client: libsoup's state is followed through its
- * "closing" signal (a close sent) and the output stream (the connection
- * ended), not asked each time. */
+/* Once per message and client, so libsoup is not asked: a close it queued
+ * (an answer to the client's) is written after the frames queued before it,
+ * and the output stream takes nothing once that close is on the wire or
+ * the connection has ended. */
 static inline gboolean
 peer_is_open (DpxRelayPeer *self)
 {
-  return !self->closing && !self->soup_closing;
+  return !self->closing && dpx_relay_output_stream_accepts (self->output);
 }
 
 /**
@@ -559,13 +559,6 @@ on_error (SoupWebsocketConnection *conn,
 }
 
 static void
-on_closing (SoupWebsocketConnection *conn,
-            DpxRelayPeer            *self)
-{
-  self->soup_closing = TRUE;
-}
-
-static void
 on_closed (SoupWebsocketConnection *conn,
            DpxRelayPeer            *self)
 {
@@ -684,6 +677,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GOutputStream) output = NULL;
   GSocketAddress *address;
+  gboolean deflate;
   DpxRelayPeer *self;
 
   self = g_object_new (DPX_TYPE_RELAY_PEER, NULL);
@@ -713,8 +707,8 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   /* Kept to shut the socket down under libsoup when a peer never answers. */
   self->socket = g_object_ref (socket);
   base = soup_server_message_steal_connection (msg);
-  input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size,
-                                      extensions_include_deflate (extensions));
+  deflate = extensions_include_deflate (extensions);
+  input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size, deflate);
   output = dpx_relay_output_stream_new (g_io_stream_get_output_stream (base));
   self->output = DPX_RELAY_OUTPUT_STREAM (output);
   dpx_guard_input_stream_set_peer_is_client (DPX_GUARD_INPUT_STREAM (input), TRUE);
@@ -739,9 +733,11 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   self->classroom = g_strcmp0 (soup_websocket_connection_get_protocol (self->conn),
                                DPX_CLASSROOM_PROTOCOL) == 0;
 
-  g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
+  /* Without compression the guard takes every message: a handler less to
+   * keep for each client. */
+  if (deflate)
+    g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->conn, "error", G_CALLBACK (on_error), self);
-  g_signal_connect (self->conn, "closing", G_CALLBACK (on_closing), self);
   g_signal_connect (self->conn, "closed", G_CALLBACK (on_closed), self);
 
   return self;

@@ -442,8 +442,10 @@ on_upgrade_written (SoupServerMessage *msg,
       return;
     }
   dpx_relay_peer_set_message_func (peer, on_peer_message, self);
-  g_signal_connect_object (peer, "closed", G_CALLBACK (on_peer_closed), self, 0);
-  g_signal_connect_object (peer, "pressure", G_CALLBACK (on_peer_pressure), self, 0);
+  /* Plain connections: on_peer_closed() and dispose disconnect them, and
+   * _object ones would cost each client a weak reference and notifiers. */
+  g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
+  g_signal_connect (peer, "pressure", G_CALLBACK (on_peer_pressure), self);
   if (self->n_over_mark > 0)
     dpx_relay_peer_set_relay_paused (peer, TRUE);
   g_ptr_array_add (self->fanout, g_object_ref (peer));
