@@ -1010,6 +1010,20 @@ dpx_guard_input_stream_set_message_func (DpxGuardInputStream *self,
     drop_message (self);
 }
 
+/**
+ * dpx_guard_input_stream_end_round:
+ *
+ * Ends the reader's current round of reads after the frame in hand, as if
+ * it had read its share: the owner, whose work per byte can be large (a
+ * message to every client), bounds the time one read takes with it.
+ */
+void
+dpx_guard_input_stream_end_round (DpxGuardInputStream *self)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->round_bytes = MAX (self->round_bytes, READ_ROUND_BYTES);
+}
+
 /* Pings seen so far, and their payload bytes. */
 void
 dpx_guard_input_stream_get_pings (DpxGuardInputStream *self,

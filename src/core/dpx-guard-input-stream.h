@@ -63,6 +63,7 @@ void          dpx_guard_input_stream_set_ping_func (DpxGuardInputStream  *self,
                                                     GFunc                  func,
                                                     gpointer               user_data);
 
+void          dpx_guard_input_stream_end_round     (DpxGuardInputStream  *self);
 void          dpx_guard_input_stream_set_message_func (DpxGuardInputStream *self,
                                                     DpxGuardMessageFunc    func,
                                                     gpointer               user_data);

@@ -33,6 +33,7 @@ gboolean      dpx_relay_peer_queue      (DpxRelayPeer      *self,
                                          GBytes            *frame,
                                          gsize              payload_size);
 void          dpx_relay_peer_flush      (DpxRelayPeer      *self);
+void          dpx_relay_peer_end_read_round (DpxRelayPeer *self);
 void          dpx_relay_peer_evict      (DpxRelayPeer      *self);
 gboolean      dpx_relay_peer_get_over_mark (DpxRelayPeer   *self);
 gboolean      dpx_relay_peer_is_stalled (DpxRelayPeer      *self,

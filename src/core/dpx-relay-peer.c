@@ -19,8 +19,9 @@
  * that stopped reading never takes the close frame off the queue. */
 #define CLOSE_GRACE_MS 2000
 
-/* Frames one flush writes at most before the batch is written anyway. */
-#define FLUSH_BATCH_FRAMES 16
+/* Frames one flush writes at most before the batch is written anyway (a
+ * batch is bounded as a whole by the relay, BATCH_FRAMES in dpx-relay.c). */
+#define FLUSH_BATCH_FRAMES 64
 
 /* What a pong waiting in libsoup's private queue holds besides its payload:
  * its frame, the GBytes, the queue entry and the allocator's rounding. */
@@ -327,6 +328,13 @@ dpx_relay_peer_evict (DpxRelayPeer *self)
 
   dpx_relay_output_stream_drop_queue (self->output);
   dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
+}
+
+/* This client's current read of its socket stops after the message in hand. */
+void
+dpx_relay_peer_end_read_round (DpxRelayPeer *self)
+{
+  dpx_guard_input_stream_end_round (guard (self));
 }
 
 /* TRUE while this client's queue is past the high-water mark. */

@@ -41,6 +41,11 @@
 #define ACCEPT_RETRY_MS 200
 #define ACCEPT_RETRY_SHORT_MS 10
 
+/* Frames queued to clients in one batch before the publisher's read ends:
+ * a read round is counted in bytes, but a small message to many clients is
+ * much work, and the window's main loop runs this relay too. About 8 ms. */
+#define BATCH_FRAMES 16384
+
 struct _DpxRelay
 {
   GObject     parent_instance;
@@ -76,6 +81,7 @@ struct _DpxRelay
   gboolean    running;
   gboolean    out_of_files; /* said so on stderr; say it again only once over */
   gboolean    watched;      /* "message" has handlers, as of this batch's start */
+  guint       batch_frames; /* queued since the last flush */
 };
 
 enum {
@@ -128,6 +134,7 @@ flush_peers (gpointer data)
   g_autoptr(GPtrArray) peers = g_steal_pointer (&self->to_flush);
 
   self->flush_source = 0;
+  self->batch_frames = 0;
   self->to_flush = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < peers->len; i++)
     dpx_relay_peer_flush (g_ptr_array_index (peers, i));
@@ -186,6 +193,9 @@ on_peer_message (DpxRelayPeer *sender,
       self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_peers, self, NULL);
       g_source_set_name_by_id (self->flush_source, "[duplex] relay flush");
     }
+  self->batch_frames += self->fanout->len;
+  if (self->batch_frames >= BATCH_FRAMES)
+    dpx_relay_peer_end_read_round (sender);
   self->messages_relayed++;
   if (watched)
     g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
