@@ -54,7 +54,7 @@ GSK_RENDERER=${GSK_RENDERER:-cairo} DUPLEX_STALL_PROBE=${DUPLEX_STALL_PROBE:-ver
 DUPLEX_STALL_PROBE_REPORT_MS=${DUPLEX_STALL_PROBE_REPORT_MS:-16} \
 DUPLEX_STALL_PROBE_SECONDS=$life DUPLEX_STALL_PROBE_SERVER=$port \
   dbus-run-session --config-file="$root/tests/gui/session-bus.conf" -- \
-  xvfb-run -a -s '-screen 0 1280x1024x24' "$window" > "$work/window.out" 2> "$work/window.err" &
+  xvfb-run -a -s '-screen 0 1280x1024x24' ${WRAP:-} "$window" > "$work/window.out" 2> "$work/window.err" &
 window_pid=$!
 started=$(date +%s.%N)
 
