@@ -26,8 +26,13 @@ DpxRelayPeer *dpx_relay_peer_new        (SoupServerMessage *msg,
                                          guint64            max_message_size,
                                          guint64            max_queued_bytes,
                                          guint              max_rate);
-void          dpx_relay_peer_set_message_func (DpxRelayPeer *self,
-                                         DpxRelayPeerMessageFunc func,
+typedef void (*DpxRelayPeerFunc) (DpxRelayPeer *peer,
+                                  gpointer      user_data);
+
+void          dpx_relay_peer_set_owner  (DpxRelayPeer      *self,
+                                         DpxRelayPeerMessageFunc message_func,
+                                         DpxRelayPeerFunc   pressure_func,
+                                         DpxRelayPeerFunc   closed_func,
                                          gpointer           user_data);
 gboolean      dpx_relay_peer_queue      (DpxRelayPeer      *self,
                                          GBytes            *frame,

@@ -68,7 +68,11 @@ struct _DpxRelayPeer
   gboolean                 relay_paused;
   gboolean                 rate_paused;
 
+  /* the owning relay's: function calls, not signal handlers, which would
+   * cost each client a closure and a handler apiece */
   DpxRelayPeerMessageFunc  message_func;
+  DpxRelayPeerFunc         pressure_func;
+  DpxRelayPeerFunc         closed_func;
   gpointer                 message_data;
 
   DpxGuardViolation        violation;
@@ -135,6 +139,8 @@ set_over_mark (DpxRelayPeer *self,
     self->over_since = g_get_monotonic_time ();
   apply_pause (self);
   g_signal_emit (self, signals[SIGNAL_PRESSURE], 0);
+  if (self->pressure_func)
+    self->pressure_func (self, self->message_data);
 }
 
 /* Past the high-water mark the client holds publishers back until it
@@ -531,18 +537,26 @@ on_message (SoupWebsocketConnection *conn,
 }
 
 /**
- * dpx_relay_peer_set_message_func:
+ * dpx_relay_peer_set_owner:
+ * @message_func: gets every message this client sends (past its rate
+ *   limit), as the unmasked frame to send on, from inside a read of this
+ *   client's socket
+ * @pressure_func: called after #DpxRelayPeer::pressure
+ * @closed_func: called after #DpxRelayPeer::closed
  *
- * @func gets every message this client sends (past its rate limit), as the
- * unmasked frame to send on, from inside a read of this client's socket.
+ * The relay's hooks, all %NULL to let go of the peer.
  */
 void
-dpx_relay_peer_set_message_func (DpxRelayPeer            *self,
-                                 DpxRelayPeerMessageFunc  func,
-                                 gpointer                 user_data)
+dpx_relay_peer_set_owner (DpxRelayPeer            *self,
+                          DpxRelayPeerMessageFunc  message_func,
+                          DpxRelayPeerFunc         pressure_func,
+                          DpxRelayPeerFunc         closed_func,
+                          gpointer                 user_data)
 {
   g_return_if_fail (DPX_IS_RELAY_PEER (self));
-  self->message_func = func;
+  self->message_func = message_func;
+  self->pressure_func = pressure_func;
+  self->closed_func = closed_func;
   self->message_data = user_data;
 }
 
@@ -577,6 +591,8 @@ on_closed (SoupWebsocketConnection *conn,
   self->closing = TRUE;
   update_pressure (self);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  if (self->closed_func)
+    self->closed_func (self, self->message_data);
 }
 
 static void

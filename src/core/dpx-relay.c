@@ -288,8 +288,10 @@ set_publishers_paused (DpxRelay *self,
 
 static void
 on_peer_pressure (DpxRelayPeer *peer,
-                  DpxRelay     *self)
+                  gpointer      user_data)
 {
+  DpxRelay *self = user_data;
+
   if (dpx_relay_peer_get_over_mark (peer))
     {
       if (self->n_over_mark++ == 0)
@@ -305,13 +307,13 @@ on_peer_pressure (DpxRelayPeer *peer,
 
 static void
 on_peer_closed (DpxRelayPeer *peer,
-                DpxRelay     *self)
+                gpointer      user_data)
 {
+  DpxRelay *self = user_data;
   g_autoptr(DpxRelayPeer) hold = g_object_ref (peer);
   guint position;
 
-  g_signal_handlers_disconnect_by_data (peer, self);
-  dpx_relay_peer_set_message_func (peer, NULL, NULL);
+  dpx_relay_peer_set_owner (peer, NULL, NULL, NULL, NULL);
   g_ptr_array_remove_fast (self->fanout, peer);
   if (g_list_store_find (self->peers, peer, &position))
     g_list_store_remove (self->peers, position);
@@ -451,11 +453,9 @@ on_upgrade_written (SoupServerMessage *msg,
       dpx_relay_peer_close (peer, DPX_CLOSE_GOING_AWAY, "The relay is stopping");
       return;
     }
-  dpx_relay_peer_set_message_func (peer, on_peer_message, self);
-  /* Plain connections: on_peer_closed() and dispose disconnect them, and
-   * _object ones would cost each client a weak reference and notifiers. */
-  g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
-  g_signal_connect (peer, "pressure", G_CALLBACK (on_peer_pressure), self);
+  /* Function pointers, not signal handlers: a closure and a handler less
+   * per client. on_peer_closed() and dispose let go of them. */
+  dpx_relay_peer_set_owner (peer, on_peer_message, on_peer_pressure, on_peer_closed, self);
   if (self->n_over_mark > 0)
     dpx_relay_peer_set_relay_paused (peer, TRUE);
   g_ptr_array_add (self->fanout, g_object_ref (peer));
@@ -1294,8 +1294,7 @@ dpx_relay_dispose (GObject *object)
   g_ptr_array_set_size (self->to_flush, 0);
   for (guint i = 0; i < self->fanout->len; i++)
     {
-      g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
-      dpx_relay_peer_set_message_func (g_ptr_array_index (self->fanout, i), NULL, NULL);
+      dpx_relay_peer_set_owner (g_ptr_array_index (self->fanout, i), NULL, NULL, NULL, NULL);
     }
   g_ptr_array_set_size (self->fanout, 0);
   g_list_store_remove_all (self->peers);
