@@ -5,7 +5,7 @@ The relays: `duplex serve`; a Python relay written the way the seed article
 writes it (asyncio.wait over one send per client); a Python relay on
 websockets.broadcast(); a Node.js relay on the ws package. The load comes
 from `duplex bench`: one publisher, N subscribers, 64-byte text messages (and
-one scenario at 16 KiB). For every scenario all four relays start fresh, each
+one scenario at 16 KiB). For every scenario all the relays start fresh, each
 is measured --repeats times in turns, and the median is reported, with each
 relay's peak RSS (VmHWM) over those runs.
 
@@ -15,7 +15,8 @@ and every bench line is kept in bench/results/last-run.jsonl.
 Usage: /usr/bin/python3 bench/compare.py [--repeats 9] [--duplex PATH]
 Needs: a built duplex (meson setup build && ninja -C build), Debian's
 python3-websockets (10.x) for /usr/bin/python3, node and `npm ci` in
-bench/peers/node (done here when node_modules is missing).
+bench/peers/node and bench/peers/bun (done here when node_modules is
+missing; the bun package carries its own Linux binary).
 
 SPDX-License-Identifier: GPL-3.0-or-later
 """
@@ -38,6 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 PEERS = os.path.join(HERE, "peers")
 NODE_DIR = os.path.join(PEERS, "node")
+BUN_DIR = os.path.join(PEERS, "bun")
+BUN = os.path.join(BUN_DIR, "node_modules", ".bin", "bun")
 DOC = os.path.join(TOP, "docs", "PERFORMANCE.md")
 RAW = os.path.join(HERE, "results", "last-run.jsonl")
 BEGIN = "<!-- compare.py results: begin -->"
@@ -47,20 +50,23 @@ END = "<!-- compare.py results: end -->"
 SCENARIOS = [
     (1, 20000, 64),
     (10, 5000, 64),
+    (30, 2000, 64),
     (100, 1000, 64),
     (1000, 100, 64),
     (10, 1000, 16384),
 ]
 
-RELAYS = ["duplex", "node-ws", "py-broadcast", "py-seed"]
+RELAYS = ["duplex", "bun", "node-ws", "py-broadcast", "py-seed"]
 LABELS = {
     "duplex": "Duplex (`duplex serve`)",
+    "bun": "Bun (uWebSockets) `server.publish`",
     "node-ws": "Node `ws`",
     "py-broadcast": "Python `websockets.broadcast`",
     "py-seed": "Python seed (`asyncio.wait`)",
 }
 # The issue's targets: Duplex's throughput over each peer's, and its memory.
-TARGETS = {"node-ws": 1.25, "py-seed": 3.0}
+TARGETS = {"bun": 1.0, "node-ws": 1.25, "py-seed": 3.0}
+PEERS_COMPARED = ("bun", "node-ws", "py-broadcast", "py-seed")
 RSS_TARGET_MIB = 16
 
 
@@ -81,6 +87,8 @@ def find_duplex(given):
 def relay_command(name, duplex):
     if name == "duplex":
         return [duplex, "serve", "--port", "0"]
+    if name == "bun":
+        return [BUN, os.path.join(BUN_DIR, "relay.js")]
     if name == "node-ws":
         return ["node", os.path.join(NODE_DIR, "relay.js")]
     if name == "py-broadcast":
@@ -181,6 +189,7 @@ def versions(duplex):
         "websockets": out(["/usr/bin/python3", "-c", "import websockets; print(websockets.__version__)"]),
         "node": out(["node", "--version"]).lstrip("v"),
         "ws": ws_version,
+        "bun": out([BUN, "--version"]),
     }
 
 
@@ -197,8 +206,13 @@ def summarize(runs):
     # Deliveries per second of the relay's own CPU time: what the relay would
     # do with a core to itself, whatever else the machine was running.
     per_cpu = [1000.0 * r["deliveries"] / r["server_cpu_ms"] for r in good if r.get("server_cpu_ms")]
+    # The same for the bench: how many deliveries it could take on a core of
+    # its own, against which a relay's rate shows how close the bench came to
+    # being the limit.
+    capacity = [1000.0 * r["deliveries"] / r["bench_cpu_ms"] for r in good if r.get("bench_cpu_ms")]
     return {
         "per_cpu": median(per_cpu),
+        "bench_capacity": median(capacity),
         "runs": len(runs),
         "failed": len(runs) - len(good),
         "rate": median(rates),
@@ -222,6 +236,10 @@ def scenario_name(clients, messages, size):
            f"{clients} x {messages}, {size} B"
 
 
+def per_relay_names(results):
+    return {name for _, per_relay in results for name, s in per_relay.items() if s["runs"]}
+
+
 def render(results, info, vers, repeats, started, took, loads, priority):
     lines = []
     add = lines.append
@@ -236,7 +254,7 @@ def render(results, info, vers, repeats, started, took, loads, priority):
     add(f"- Duplex {vers['duplex']} built from {vers['source']} (libsoup {vers['libsoup']}, "
         f"GLib {vers['glib']}); "
         f"Python {vers['python']} with websockets {vers['websockets']}; "
-        f"Node.js {vers['node']} with ws {vers['ws']}")
+        f"Node.js {vers['node']} with ws {vers['ws']}; Bun {vers['bun']}")
     add("")
     add("Deliveries per second are messages received by subscribers per second "
         "(clients x messages / time from the first send to the last delivery), the median "
@@ -264,23 +282,55 @@ def render(results, info, vers, repeats, started, took, loads, priority):
                 f"| {fmt(s['server_cpu'], '.0f')} % "
                 f"| {fmt(s['bench_cpu'], '.0f')} % | {s['failed']} of {s['runs']} |")
     add("")
+    missed = []
+    if "bun" in per_relay_names(results):
+        add("Duplex against Bun, the fastest peer: throughput (median against median, and "
+            "per relay CPU-second), p99 latency and peak RSS after all runs. The bench's "
+            "capacity is the deliveries it handled per second of its own CPU in the Bun runs: "
+            "what it could keep up with on a core of its own, to set beside the fastest "
+            "relay's rate.")
+        add("")
+        add("| Scenario | Duplex / Bun (target 1.0) | per relay CPU-s | p99 ms Duplex / Bun "
+            "| Peak RSS MiB Duplex / Bun | Bench CPU in the Bun runs | Bench capacity, deliveries "
+            "per bench CPU-s |")
+        add("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for scenario, per_relay in results:
+            ours, bun = per_relay["duplex"], per_relay["bun"]
+            if ours["rate"] and bun["rate"]:
+                ratio = ours["rate"] / bun["rate"]
+                ok = ratio >= TARGETS["bun"]
+                cell = f"{ratio:.2f}x ({'met' if ok else '**missed**'})"
+                if not ok:
+                    missed.append(f"{scenario_name(*scenario)}: {ratio:.2f}x {LABELS['bun']}")
+            else:
+                cell = "n/a"
+            cpu = (f"{ours['per_cpu'] / bun['per_cpu']:.2f}x"
+                   if ours["per_cpu"] and bun["per_cpu"] else "n/a")
+            p99 = f"{fmt(ours['p99'], '.1f')} / {fmt(bun['p99'], '.1f')}"
+            if ours["p99"] is not None and bun["p99"] is not None and ours["p99"] > bun["p99"]:
+                p99 += " (**worse**)"
+                missed.append(f"{scenario_name(*scenario)}: p99 {ours['p99']:.1f} ms against "
+                              f"{bun['p99']:.1f} ms")
+            rss = f"{fmt(ours['rss_mib'], '.1f')} / {fmt(bun['rss_mib'], '.1f')}"
+            add(f"| {scenario_name(*scenario)} | {cell} | {cpu} | {p99} | {rss} "
+                f"| {fmt(bun['bench_cpu'], '.0f')} % | {fmt(bun['bench_capacity'], ',.0f')} |")
+        add("")
     add("Duplex's throughput divided by each peer's (median against median):")
     add("")
-    add("| Scenario | vs Node `ws` (target 1.25) | vs `websockets.broadcast` "
+    add("| Scenario | vs Bun | vs Node `ws` (target 1.25) | vs `websockets.broadcast` "
         "| vs seed (target 3) | Duplex peak RSS MiB, first run / all (target < 16 at 1000 clients) |")
-    add("| --- | ---: | ---: | ---: | ---: |")
-    missed = []
+    add("| --- | ---: | ---: | ---: | ---: | ---: |")
     for scenario, per_relay in results:
         ours = per_relay["duplex"]
         cells = []
-        for name in ("node-ws", "py-broadcast", "py-seed"):
+        for name in PEERS_COMPARED:
             theirs = per_relay[name]["rate"]
             if ours["rate"] is None or not theirs:
                 cells.append("n/a")
                 continue
             ratio = ours["rate"] / theirs
             mark = ""
-            if name in TARGETS:
+            if name in TARGETS and name != "bun":
                 ok = ratio >= TARGETS[name]
                 mark = " (met)" if ok else " (**missed**)"
                 if not ok:
@@ -302,12 +352,12 @@ def render(results, info, vers, repeats, started, took, loads, priority):
     add("The same ratios on deliveries per relay CPU-second (less sensitive to what else "
         "the machine was doing):")
     add("")
-    add("| Scenario | vs Node `ws` | vs `websockets.broadcast` | vs seed |")
-    add("| --- | ---: | ---: | ---: |")
+    add("| Scenario | vs Bun | vs Node `ws` | vs `websockets.broadcast` | vs seed |")
+    add("| --- | ---: | ---: | ---: | ---: |")
     for scenario, per_relay in results:
         ours = per_relay["duplex"]["per_cpu"]
         cells = []
-        for name in ("node-ws", "py-broadcast", "py-seed"):
+        for name in PEERS_COMPARED:
             theirs = per_relay[name]["per_cpu"]
             cells.append(f"{ours / theirs:.2f}x" if ours and theirs else "n/a")
         add(f"| {scenario_name(*scenario)} | {' | '.join(cells)} |")
@@ -344,6 +394,9 @@ def main():
                         "(default: the commit of this checkout, +dirty when it has changes)")
     parser.add_argument("--relays", default=",".join(RELAYS),
                         help="comma-separated subset of " + ",".join(RELAYS))
+    parser.add_argument("--scenarios", help="comma-separated CLIENTSxMESSAGESxSIZE, e.g. "
+                        "100x1000x64 (default: all of " +
+                        ",".join(f"{c}x{m}x{z}" for c, m, z in SCENARIOS) + ")")
     parser.add_argument("--no-write", action="store_true",
                         help="print the results instead of updating docs/PERFORMANCE.md "
                         "(and keep the raw lines out of bench/results)")
@@ -357,6 +410,9 @@ def main():
     if "node-ws" in relays and not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "ws")):
         log("Installing the Node relay's dependencies (npm ci in bench/peers/node)")
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    if "bun" in relays and not os.access(BUN, os.X_OK):
+        log("Installing Bun (npm ci in bench/peers/bun)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BUN_DIR, check=True)
 
     # The relays and the bench (children inherit it) get ahead of other work on
     # the machine; it needs root, and without it the run just goes on.
@@ -374,7 +430,10 @@ def main():
     os.makedirs(os.path.dirname(raw_path), exist_ok=True)
     raw = open(raw_path, "w")
     results = []
-    for scenario in SCENARIOS:
+    scenarios = SCENARIOS
+    if args.scenarios:
+        scenarios = [tuple(int(x) for x in spec.split("x")) for spec in args.scenarios.split(",")]
+    for scenario in scenarios:
         clients, messages, size = scenario
         log(f"== {scenario_name(*scenario)}")
         running = {name: Relay(name, duplex) for name in relays}
@@ -396,7 +455,7 @@ def main():
             per_relay = {}
             for name in RELAYS:
                 if name not in relays:
-                    per_relay[name] = {"rate": None, "per_cpu": None, "rate_min": None, "rate_max": None,
+                    per_relay[name] = {"rate": None, "per_cpu": None, "bench_capacity": None, "rate_min": None, "rate_max": None,
                                        "p50": None, "p99": None, "connect": None,
                                        "server_cpu": None, "bench_cpu": None, "rss_mib": None,
                                        "rss_first_mib": None,

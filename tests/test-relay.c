@@ -433,6 +433,73 @@ test_relay_invalid_utf8 (void)
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
+/* The relay takes data frames off libsoup's hands: a text message in three
+ * fragments, with a character split between two of them and a ping between
+ * the last two, reaches everyone whole and in order after a binary one, and
+ * the sender gets its pong and its own copy. */
+static void
+test_relay_fragments_across_frames (void)
+{
+  g_autoptr(DpxTestServer) server = dpx_test_server_spawn (NULL);
+  g_autoptr(GPtrArray) peers = connect_peers (server->url, 2);
+  g_autoptr(DpxRawClient) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  static const guint8 binary[] = { 0x00, 0xff, 0x80, 'x' };
+  static const guint8 first[] = { 'c', 'a', 'f', 0xc3 };
+  static const guint8 second[] = { 0xa9, ' ' };
+  static const guint8 third[] = { 'o', 'k' };
+  static const guint8 ping[] = { 'p' };
+  guint8 first_byte = 0;
+
+  raw = dpx_raw_client_connect (server->url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (raw->status, ==, 101);
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x82, binary, sizeof binary, &error));
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x01, first, sizeof first, &error));
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x00, second, sizeof second, &error));
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x89, ping, sizeof ping, &error));
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x80, third, sizeof third, &error));
+  g_assert_no_error (error);
+
+  dpx_test_wait_until (all_have (peers, 2), 5000);
+  for (guint i = 0; i < peers->len; i++)
+    {
+      DpxTestPeer *peer = peers->pdata[i];
+      GBytes *message = peer->messages->pdata[0];
+
+      g_assert_cmpuint (peer->messages->len, ==, 2);
+      g_assert_cmpint (g_array_index (peer->types, int, 0), ==, SOUP_WEBSOCKET_DATA_BINARY);
+      g_assert_cmpmem (g_bytes_get_data (message, NULL), g_bytes_get_size (message), binary, sizeof binary);
+      assert_text (peer, 1, "caf\xc3\xa9 ok");
+    }
+
+  /* The sender: its own copies in order, and the pong anywhere among them
+   * (libsoup writes the pong, the relay its copies). */
+  for (guint i = 0, data = 0, pongs = 0; i < 3; i++)
+    {
+      g_byte_array_set_size (payload, 0);
+      g_assert_true (dpx_raw_client_read_frame (raw, &first_byte, payload, &error));
+      g_assert_no_error (error);
+      if (first_byte == 0x8a)
+        {
+          g_assert_cmpmem (payload->data, payload->len, ping, sizeof ping);
+          g_assert_cmpuint (++pongs, ==, 1);
+        }
+      else if (data++ == 0)
+        {
+          g_assert_cmphex (first_byte, ==, 0x82);
+          g_assert_cmpmem (payload->data, payload->len, binary, sizeof binary);
+        }
+      else
+        {
+          g_assert_cmphex (first_byte, ==, 0x81);
+          g_assert_cmpmem (payload->data, payload->len, "caf\xc3\xa9 ok", 8);
+        }
+    }
+  g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
+}
+
 /* What a client did is logged in words: its close with 1012 (which the
  * relay must not answer with 1002), and a breach of the protocol by name,
  * with the relay's own close code. */
@@ -605,6 +672,7 @@ main (int    argc,
   g_test_add_func ("/relay/plain-http", test_relay_plain_http);
   g_test_add_func ("/relay/garbage-handshake", test_relay_garbage_handshake);
   g_test_add_func ("/relay/invalid-utf8", test_relay_invalid_utf8);
+  g_test_add_func ("/relay/fragments-across-frames", test_relay_fragments_across_frames);
   g_test_add_func ("/relay/stop-closes-with-1001", test_relay_stop_closes_with_1001);
   g_test_add_func ("/relay/port-in-use", test_relay_port_in_use);
   g_test_add_func ("/relay/burst-1000", test_relay_burst_1000);

@@ -5,6 +5,8 @@
  * window's hook points. It prints the figures when it quits: after
  * DUPLEX_STALL_PROBE_SECONDS, on SIGTERM or SIGINT, or when the window is
  * closed. DUPLEX_STALL_PROBE=verbose lists every stall as it happens.
+ * DUPLEX_STALL_PROBE_SERVER=PORT turns the window's own relay on, on PORT,
+ * as its Server switch would: the relay is then measured inside the window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 
 #include <glib-unix.h>
+
+#include <gtk/gtk.h>
 
 #include "dpx-application.h"
 #include "dpx-stall-probe.h"
@@ -25,6 +29,21 @@ on_terminate (gpointer app)
   dpx_stall_probe_stop ();
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
+}
+
+/* The first window turns its server on, with the port from the environment. */
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window,
+                 gpointer        data)
+{
+  const char *port = g_getenv ("DUPLEX_STALL_PROBE_SERVER");
+  g_autoptr(GSettings) settings = NULL;
+
+  g_signal_handlers_disconnect_by_func (app, on_window_added, data);
+  settings = g_settings_new (APP_ID);
+  g_settings_set_uint (settings, "server-port", (guint) g_ascii_strtoull (port, NULL, 10));
+  g_object_set (window, "server-enabled", TRUE, NULL);
 }
 
 static void
@@ -46,6 +65,8 @@ main (int    argc,
   dpx_stall_probe_start ();
   app = dpx_application_new (G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "shutdown", G_CALLBACK (on_shutdown), NULL);
+  if (g_getenv ("DUPLEX_STALL_PROBE_SERVER") != NULL)
+    g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
   g_unix_signal_add (SIGTERM, on_terminate, app);
   g_unix_signal_add (SIGINT, on_terminate, app);
   if (seconds != NULL && g_ascii_strtoull (seconds, NULL, 10) > 0)

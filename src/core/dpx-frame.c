@@ -98,6 +98,40 @@ dpx_frame_apply_mask (guint8       *data,
 }
 
 /**
+ * dpx_frame_unmask_copy:
+ * @offset: where @src starts in its payload, which decides the mask's phase
+ *
+ * Copies @length masked payload bytes from @src to @dest, unmasked, eight
+ * at a time: the relay unmasks every byte a client sends this way, straight
+ * into the frame it sends on.
+ */
+void
+dpx_frame_unmask_copy (guint8       *dest,
+                       const guint8 *src,
+                       gsize         length,
+                       const guint8  mask[4],
+                       guint64       offset)
+{
+  guint8 mask8[8];
+  guint64 mask64;
+  gsize i = 0;
+
+  for (guint k = 0; k < 8; k++)
+    mask8[k] = mask[(offset + k) & 3];
+  memcpy (&mask64, mask8, 8);
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, src + i, 8);
+      word ^= mask64;
+      memcpy (dest + i, &word, 8);
+    }
+  for (; i < length; i++)
+    dest[i] = src[i] ^ mask8[i & 7];
+}
+
+/**
  * dpx_frame_new:
  * @opcode: %DPX_FRAME_OPCODE_TEXT or %DPX_FRAME_OPCODE_BINARY
  *
@@ -181,6 +215,24 @@ dpx_frame_scanner_step (DpxFrameScanner *self,
 
   if (length == 0)
     return DPX_FRAME_EVENT_NONE;
+
+  /* A whole header at hand, as for nearly every frame: in one go. */
+  if (!self->in_payload && self->header_len == 0 && length >= 2)
+    {
+      guint8 len7 = data[1] & 0x7f;
+      guint8 size = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((data[1] & 0x80) ? 4 : 0);
+
+      if (length >= size)
+        {
+          memcpy (self->header, data, size);
+          self->header_len = self->header_size = size;
+          *consumed = size;
+          parse_header (self);
+          self->in_payload = TRUE;
+          self->payload_left = self->payload_len;
+          return DPX_FRAME_EVENT_HEADER;
+        }
+    }
 
   if (self->in_payload)
     {

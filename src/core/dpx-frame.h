@@ -59,6 +59,11 @@ gsize         dpx_frame_write_header          (guint8          *out,
 void          dpx_frame_apply_mask            (guint8          *data,
                                                gsize            length,
                                                const guint8     mask[4]);
+void          dpx_frame_unmask_copy           (guint8          *dest,
+                                               const guint8    *src,
+                                               gsize            length,
+                                               const guint8     mask[4],
+                                               guint64          offset);
 GBytes       *dpx_frame_new                   (guint8           opcode,
                                                GBytes          *payload);
 char         *dpx_frame_accept_key            (const char      *key);

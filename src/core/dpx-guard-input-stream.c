@@ -36,6 +36,15 @@
  * breach nothing more is passed on (what came before still is); the owner
  * closes with the violation's code and ends the stream. A close frame with
  * 1012-1014 reaches libsoup as 1000, and the real code is kept.
+ *
+ * The relay's fast path: with a message function set (and no compression),
+ * data frames never reach libsoup. Their payload is unmasked straight into
+ * the frame the relay sends on, with room left in front for the server's
+ * header, checked for UTF-8 on the way across fragments, and handed over
+ * whole; libsoup sees only the handshake's aftermath, control frames and the
+ * close. libsoup's receive path had cost a GBytes, a signal emission through
+ * the generic marshaller, a debug message formatted and a second UTF-8 check
+ * per message, and a copy of every payload.
  */
 
 #define READ_CHUNK (16 * 1024)
@@ -47,10 +56,18 @@
 
 #define DPX_FRAME_OPCODE_PING 0x9
 
+/* Room for the longest unmasked header in front of a message's payload. */
+#define MESSAGE_HEADROOM 10
+
+/* What a message's buffer may take before its bytes arrive: a frame that
+ * claims more grows as they come, so a claimed length costs nothing. */
+#define MESSAGE_PREALLOC (64 * 1024)
+
 typedef enum {
   ACTION_FORWARD,
   ACTION_HOLD,
   ACTION_DISCARD,
+  ACTION_DELIVER,    /* the fast path: into the message buffer */
 } FrameAction;
 
 /* Where an incremental UTF-8 check stands inside a text message. */
@@ -74,8 +91,7 @@ struct _DpxGuardInputStream
   gboolean               message_compressed;
 
   gboolean               inflate_enabled;
-  gboolean               inflater_ready;
-  z_stream               inflater;
+  z_stream              *inflater;  /* made for the first compressed frame */
 
   GByteArray            *held;     /* a compressed frame, header included */
   GByteArray            *ready;    /* bytes cleared for the reader */
@@ -94,6 +110,13 @@ struct _DpxGuardInputStream
   guint64                ping_bytes;
   GFunc                  ping_func;
   gpointer               ping_data;
+
+  DpxGuardMessageFunc    message_func;
+  gpointer               message_data;
+  guint8                *message;      /* MESSAGE_HEADROOM, then the payload so far */
+  gsize                  message_len;  /* payload bytes in it */
+  gsize                  message_cap;  /* its allocated size */
+  guint8                 message_opcode;
 
   gboolean               peer_is_client;  /* its frames must be masked */
   gboolean               in_message;      /* a fragmented message is open */
@@ -167,7 +190,23 @@ check_utf8 (DpxGuardInputStream *self,
 
   for (gsize i = 0; i < length; i++, u->offset++)
     {
-      guint8 b = data[i];
+      guint8 b;
+
+      /* Plain ASCII eight bytes at a time, between characters. */
+      if (u->need == 0)
+        while (i + 8 <= length)
+          {
+            guint64 word;
+
+            memcpy (&word, data + i, 8);
+            if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+              break;
+            i += 8;
+            u->offset += 8;
+          }
+      if (i == length)
+        break;
+      b = data[i];
 
       if (u->need > 0)
         {
@@ -228,29 +267,34 @@ count_inflated (DpxGuardInputStream *self,
 {
   guint8 scratch[16 * 1024];
 
-  if (!self->inflater_ready)
+  if (self->inflater == NULL)
     {
-      if (inflateInit2 (&self->inflater, -MAX_WBITS) != Z_OK)
-        return FALSE;
-      self->inflater_ready = TRUE;
+      z_stream *inflater = g_new0 (z_stream, 1);
+
+      if (inflateInit2 (inflater, -MAX_WBITS) != Z_OK)
+        {
+          g_free (inflater);
+          return FALSE;
+        }
+      self->inflater = inflater;
     }
 
-  self->inflater.next_in = (Bytef *) data;
-  self->inflater.avail_in = length;
+  self->inflater->next_in = (Bytef *) data;
+  self->inflater->avail_in = length;
   do
     {
       int ret;
 
-      self->inflater.next_out = scratch;
-      self->inflater.avail_out = sizeof scratch;
-      ret = inflate (&self->inflater, Z_SYNC_FLUSH);
-      self->message_inflated_size += sizeof scratch - self->inflater.avail_out;
+      self->inflater->next_out = scratch;
+      self->inflater->avail_out = sizeof scratch;
+      ret = inflate (self->inflater, Z_SYNC_FLUSH);
+      self->message_inflated_size += sizeof scratch - self->inflater->avail_out;
       if (self->message_text &&
-          !check_utf8 (self, scratch, sizeof scratch - self->inflater.avail_out))
+          !check_utf8 (self, scratch, sizeof scratch - self->inflater->avail_out))
         return TRUE;
 
       if (ret == Z_STREAM_END)
-        inflateReset (&self->inflater);
+        inflateReset (self->inflater);
       else if (ret == Z_BUF_ERROR)
         break;
       else if (ret != Z_OK)
@@ -259,9 +303,90 @@ count_inflated (DpxGuardInputStream *self,
       if (self->message_inflated_size > self->max_message_size)
         return TRUE;
     }
-  while (self->inflater.avail_in > 0 || self->inflater.avail_out == 0);
+  while (self->inflater->avail_in > 0 || self->inflater->avail_out == 0);
 
   return TRUE;
+}
+
+static gboolean
+fast_path (DpxGuardInputStream *self)
+{
+  return self->message_func != NULL && !self->inflate_enabled;
+}
+
+static void
+drop_message (DpxGuardInputStream *self)
+{
+  g_clear_pointer (&self->message, g_free);
+  self->message_len = 0;
+  self->message_cap = 0;
+}
+
+/* Makes room for @more payload bytes after those already in. */
+static void
+reserve_message (DpxGuardInputStream *self,
+                 guint64              more)
+{
+  gsize need = MESSAGE_HEADROOM + self->message_len + more;
+
+  if (need <= self->message_cap)
+    return;
+  /* Fragments double the buffer rather than grow it per frame. */
+  if (self->message_cap > 0)
+    need = MAX (need, MIN (self->message_cap * 2, MESSAGE_HEADROOM + self->max_message_size));
+  self->message = g_realloc (self->message, need);
+  self->message_cap = need;
+}
+
+/* Payload bytes of the current data frame, into the message buffer. */
+static void
+take_payload (DpxGuardInputStream *self,
+              const guint8        *data,
+              gsize                length)
+{
+  DpxFrameScanner *s = &self->scanner;
+  guint64 offset = dpx_frame_scanner_payload_offset (s) - length;
+  guint8 *out;
+
+  reserve_message (self, length);
+  out = self->message + MESSAGE_HEADROOM + self->message_len;
+  if (s->masked)
+    dpx_frame_unmask_copy (out, data, length, s->mask, offset);
+  else
+    memcpy (out, data, length);
+  if (self->message_text && !check_utf8 (self, out, length))
+    {
+      drop_message (self);
+      return;
+    }
+  self->message_len += length;
+}
+
+/* The message is whole: the server's header goes in front of it, and the
+ * frame goes to the owner, which may keep it. */
+static void
+deliver_message (DpxGuardInputStream *self)
+{
+  gsize used = MESSAGE_HEADROOM + self->message_len;
+  gsize header_len = dpx_frame_header_size_for (self->message_len, FALSE);
+  guint8 *start;
+  GBytes *frame;
+
+  /* Queued bytes are counted at their frame's size: what grew past it by
+   * doubling is given back. */
+  if (self->message_cap - used > used / 8)
+    {
+      self->message = g_realloc (self->message, used);
+      self->message_cap = used;
+    }
+  start = self->message + MESSAGE_HEADROOM - header_len;
+  dpx_frame_write_header (start, self->message_opcode, TRUE, self->message_len, NULL);
+  frame = g_bytes_new_with_free_func (start, header_len + self->message_len, g_free,
+                                      g_steal_pointer (&self->message));
+  self->message_len = 0;
+  self->message_cap = 0;
+  self->message_func (self, self->message_opcode, frame, header_len, self->message_data);
+  g_bytes_unref (frame);
 }
 
 /* RFC 6455 section 5 and RFC 7692 section 6: FALSE at a breach. */
@@ -355,6 +480,7 @@ begin_frame (DpxGuardInputStream *self)
   if (self->violated)
     {
       self->action = ACTION_DISCARD;
+      drop_message (self);
       return;
     }
 
@@ -362,12 +488,32 @@ begin_frame (DpxGuardInputStream *self)
   if (s->payload_len > self->max_message_size - self->message_wire_size)
     {
       self->action = ACTION_DISCARD;
+      drop_message (self);
       violate (self, DPX_GUARD_VIOLATION_TOO_BIG,
                s->payload_len > G_MAXUINT64 - self->message_wire_size ? G_MAXUINT64
                                                                       : self->message_wire_size + s->payload_len);
       return;
     }
   self->message_wire_size += s->payload_len;
+
+  if (fast_path (self))
+    {
+      /* Nothing the peer sends after its close frame is its message. */
+      if (self->peer_close_code != 0 || self->holding_close)
+        {
+          self->action = ACTION_DISCARD;
+          drop_message (self);
+          return;
+        }
+      if (s->opcode != DPX_FRAME_OPCODE_CONTINUATION)
+        {
+          drop_message (self);
+          self->message_opcode = s->opcode;
+        }
+      reserve_message (self, MIN (s->payload_len, MESSAGE_PREALLOC));
+      self->action = ACTION_DELIVER;
+      return;
+    }
 
   self->action = self->message_compressed ? ACTION_HOLD : ACTION_FORWARD;
   if (self->action == ACTION_HOLD)
@@ -446,6 +592,16 @@ end_frame (DpxGuardInputStream *self)
 {
   static const guint8 tail[] = { 0x00, 0x00, 0xff, 0xff };
 
+  if (self->action == ACTION_DELIVER)
+    {
+      if (!self->scanner.fin || self->message == NULL)
+        return;
+      if (self->message_text && !check_utf8_end (self))
+        drop_message (self);
+      else
+        deliver_message (self);
+      return;
+    }
   if (self->action != ACTION_HOLD)
     {
       if (self->action == ACTION_FORWARD && self->message_text && self->scanner.fin &&
@@ -530,7 +686,12 @@ process (DpxGuardInputStream *self,
           break;
 
         case DPX_FRAME_EVENT_PAYLOAD:
-          if (self->action == ACTION_FORWARD && self->message_text && !dpx_frame_scanner_is_control (s))
+          if (self->action == ACTION_DELIVER)
+            {
+              if (self->message != NULL)
+                take_payload (self, data, consumed);
+            }
+          else if (self->action == ACTION_FORWARD && self->message_text && !dpx_frame_scanner_is_control (s))
             forward_text (self, data, consumed);
           else if (self->action == ACTION_FORWARD)
             g_byte_array_append (self->ready, data, consumed);
@@ -588,6 +749,7 @@ read_nonblocking (GPollableInputStream  *pollable,
 {
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (pollable);
   guint8 chunk[READ_CHUNK];
+  gboolean was_paused = self->paused;
   gssize n;
 
   if (self->ended && self->ready->len == self->ready_offset)
@@ -605,9 +767,19 @@ read_nonblocking (GPollableInputStream  *pollable,
     }
 
   /* Keep reading until something is cleared for the reader: returning 0
-   * would mean end of stream, and a dropped frame is not that. */
+   * would mean end of stream, and a dropped or delivered frame is not that.
+   * On the fast path most reads clear nothing for libsoup, so the round
+   * counts the bytes taken from the socket, and ends early when a delivery
+   * paused this reader. */
   while (self->ready->len == self->ready_offset)
     {
+      if (self->round_bytes >= READ_ROUND_BYTES || (self->paused && !was_paused))
+        {
+          self->round_bytes = 0;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                               self->paused ? "reading is paused" : "read round is over");
+          return -1;
+        }
       n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (base_stream (self)),
                                                     chunk, sizeof chunk, NULL, error);
       if (n <= 0)
@@ -615,12 +787,11 @@ read_nonblocking (GPollableInputStream  *pollable,
           self->round_bytes = 0;
           return n;
         }
+      self->round_bytes += n;
       process (self, chunk, n);
     }
 
-  n = take_ready (self, buffer, count);
-  self->round_bytes += n;
-  return n;
+  return take_ready (self, buffer, count);
 }
 
 static gssize
@@ -722,9 +893,13 @@ dpx_guard_input_stream_finalize (GObject *object)
 {
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (object);
 
-  if (self->inflater_ready)
-    inflateEnd (&self->inflater);
+  if (self->inflater != NULL)
+    {
+      inflateEnd (self->inflater);
+      g_free (self->inflater);
+    }
   g_clear_pointer (&self->held, g_byte_array_unref);
+  g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->ready, g_byte_array_unref);
   g_clear_object (&self->wake);
   g_clear_object (&self->socket);
@@ -813,6 +988,40 @@ dpx_guard_input_stream_get_paused (DpxGuardInputStream *self)
 {
   g_return_val_if_fail (DPX_IS_GUARD_INPUT_STREAM (self), FALSE);
   return self->paused;
+}
+
+/**
+ * dpx_guard_input_stream_set_message_func:
+ *
+ * Takes data frames off libsoup's hands (unless permessage-deflate was
+ * agreed, which libsoup inflates): @func gets each whole message as the
+ * unmasked frame a server sends, from inside a read. Set it before the
+ * first read.
+ */
+void
+dpx_guard_input_stream_set_message_func (DpxGuardInputStream *self,
+                                         DpxGuardMessageFunc  func,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->message_func = func;
+  self->message_data = user_data;
+  if (func == NULL)
+    drop_message (self);
+}
+
+/**
+ * dpx_guard_input_stream_end_round:
+ *
+ * Ends the reader's current round of reads after the frame in hand, as if
+ * it had read its share: the owner, whose work per byte can be large (a
+ * message to every client), bounds the time one read takes with it.
+ */
+void
+dpx_guard_input_stream_end_round (DpxGuardInputStream *self)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->round_bytes = MAX (self->round_bytes, READ_ROUND_BYTES);
 }
 
 /* Pings seen so far, and their payload bytes. */

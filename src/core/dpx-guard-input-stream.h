@@ -29,6 +29,15 @@ typedef void (*DpxGuardViolationFunc) (DpxGuardViolation violation,
                                        guint64           message_size,
                                        gpointer          user_data);
 
+/* The relay's fast path: one whole data message as the frame a server sends
+ * (@header_len bytes of header, then the payload), called from inside a
+ * read. The callee takes a reference to keep it. */
+typedef void (*DpxGuardMessageFunc) (DpxGuardInputStream *stream,
+                                     guint8               opcode,
+                                     GBytes              *frame,
+                                     gsize                header_len,
+                                     gpointer             user_data);
+
 GInputStream *dpx_guard_input_stream_new           (GInputStream          *base_stream,
                                                     guint64                max_message_size,
                                                     gboolean               inflate);
@@ -52,6 +61,11 @@ void          dpx_guard_input_stream_get_pings     (DpxGuardInputStream  *self,
                                                     guint64               *bytes);
 void          dpx_guard_input_stream_set_ping_func (DpxGuardInputStream  *self,
                                                     GFunc                  func,
+                                                    gpointer               user_data);
+
+void          dpx_guard_input_stream_end_round     (DpxGuardInputStream  *self);
+void          dpx_guard_input_stream_set_message_func (DpxGuardInputStream *self,
+                                                    DpxGuardMessageFunc    func,
                                                     gpointer               user_data);
 
 G_END_DECLS

@@ -24,6 +24,9 @@ gint64         dpx_relay_output_stream_get_last_progress (DpxRelayOutputStream *
 void           dpx_relay_output_stream_get_pongs   (DpxRelayOutputStream *self,
                                                     guint64              *pongs,
                                                     guint64              *bytes);
+gboolean       dpx_relay_output_stream_accepts    (DpxRelayOutputStream *self);
+void           dpx_relay_output_stream_set_socket (DpxRelayOutputStream *self,
+                                                  GSocket              *socket);
 void           dpx_relay_output_stream_set_progress_func (DpxRelayOutputStream *self,
                                                     GFunc                 func,
                                                     gpointer              user_data);

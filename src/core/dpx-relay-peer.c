@@ -19,8 +19,9 @@
  * that stopped reading never takes the close frame off the queue. */
 #define CLOSE_GRACE_MS 2000
 
-/* Frames one flush writes at most before the batch is written anyway. */
-#define FLUSH_BATCH_FRAMES 16
+/* Frames one flush writes at most before the batch is written anyway (a
+ * batch is bounded as a whole by the relay, BATCH_FRAMES in dpx-relay.c). */
+#define FLUSH_BATCH_FRAMES 64
 
 /* What a pong waiting in libsoup's private queue holds besides its payload:
  * its frame, the GBytes, the queue entry and the allocator's rounding. */
@@ -67,13 +68,19 @@ struct _DpxRelayPeer
   gboolean                 relay_paused;
   gboolean                 rate_paused;
 
+  /* the owning relay's: function calls, not signal handlers, which would
+   * cost each client a closure and a handler apiece */
+  DpxRelayPeerMessageFunc  message_func;
+  DpxRelayPeerFunc         pressure_func;
+  DpxRelayPeerFunc         closed_func;
+  gpointer                 message_data;
+
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
   gboolean                 closing;
 };
 
 enum {
-  SIGNAL_MESSAGE,
   SIGNAL_CLOSED,
   SIGNAL_PRESSURE,
   N_SIGNALS
@@ -132,6 +139,8 @@ set_over_mark (DpxRelayPeer *self,
     self->over_since = g_get_monotonic_time ();
   apply_pause (self);
   g_signal_emit (self, signals[SIGNAL_PRESSURE], 0);
+  if (self->pressure_func)
+    self->pressure_func (self, self->message_data);
 }
 
 /* Past the high-water mark the client holds publishers back until it
@@ -241,11 +250,14 @@ on_violation (DpxGuardViolation violation,
     self->violation_idle = g_idle_add (violation_idle_cb, self);
 }
 
-static gboolean
+/* Once per message and client, so libsoup is not asked: a close it queued
+ * (an answer to the client's) is written after the frames queued before it,
+ * and the output stream takes nothing once that close is on the wire or
+ * the connection has ended. */
+static inline gboolean
 peer_is_open (DpxRelayPeer *self)
 {
-  return !self->closing &&
-         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+  return !self->closing && dpx_relay_output_stream_accepts (self->output);
 }
 
 /**
@@ -324,6 +336,13 @@ dpx_relay_peer_evict (DpxRelayPeer *self)
   dpx_relay_peer_close (self, DPX_CLOSE_SLOW_CONSUMER, "Client is not reading its messages");
 }
 
+/* This client's current read of its socket stops after the message in hand. */
+void
+dpx_relay_peer_end_read_round (DpxRelayPeer *self)
+{
+  dpx_guard_input_stream_end_round (guard (self));
+}
+
 /* TRUE while this client's queue is past the high-water mark. */
 gboolean
 dpx_relay_peer_get_over_mark (DpxRelayPeer *self)
@@ -363,13 +382,14 @@ dpx_relay_peer_set_relay_paused (DpxRelayPeer *self,
 
 typedef struct {
   int     type;
-  GBytes *message;
+  GBytes *frame;
+  gsize   header_len;
 } Delayed;
 
 static void
 delayed_free (Delayed *delayed)
 {
-  g_bytes_unref (delayed->message);
+  g_bytes_unref (delayed->frame);
   g_free (delayed);
 }
 
@@ -410,8 +430,9 @@ rate_resume_cb (gpointer data)
     {
       Delayed *delayed = g_queue_pop_head (&self->rate_backlog);
 
-      if (!self->closing)
-        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, delayed->type, delayed->message);
+      if (!self->closing && self->message_func)
+        self->message_func (self, delayed->type, delayed->frame, delayed->header_len,
+                            self->message_data);
       delayed_free (delayed);
     }
   if (!g_queue_is_empty (&self->rate_backlog))
@@ -446,7 +467,8 @@ dpx_relay_peer_set_max_rate (DpxRelayPeer *self,
 static gboolean
 rate_allows (DpxRelayPeer *self,
              int           type,
-             GBytes       *message)
+             GBytes       *frame,
+             gsize         header_len)
 {
   Delayed *delayed;
 
@@ -455,7 +477,8 @@ rate_allows (DpxRelayPeer *self,
 
   delayed = g_new (Delayed, 1);
   delayed->type = type;
-  delayed->message = g_bytes_ref (message);
+  delayed->frame = g_bytes_ref (frame);
+  delayed->header_len = header_len;
   g_queue_push_tail (&self->rate_backlog, delayed);
   if (self->rate_timeout == 0)
     {
@@ -466,21 +489,75 @@ rate_allows (DpxRelayPeer *self,
   return FALSE;
 }
 
+/* A whole message from this client, as the frame the relay sends on. */
+static void
+take_message (DpxRelayPeer *self,
+              int           type,
+              GBytes       *frame,
+              gsize         header_len)
+{
+  if (self->closing)
+    return;
+  self->messages_in++;
+  self->bytes_in += g_bytes_get_size (frame) - header_len;
+  /* A client that starts publishing now joins those held back. */
+  if (self->messages_in == 1 && self->relay_paused)
+    apply_pause (self);
+  if (rate_allows (self, type, frame, header_len) && self->message_func)
+    self->message_func (self, type, frame, header_len, self->message_data);
+}
+
+/* The fast path: the guard took the message off libsoup's hands. */
+static void
+on_guard_message (DpxGuardInputStream *stream,
+                  guint8               opcode,
+                  GBytes              *frame,
+                  gsize                header_len,
+                  gpointer             user_data)
+{
+  take_message (user_data,
+                opcode == DPX_FRAME_OPCODE_TEXT ? SOUP_WEBSOCKET_DATA_TEXT : SOUP_WEBSOCKET_DATA_BINARY,
+                frame, header_len);
+}
+
+/* Compressed messages still come through libsoup, which inflates them. */
 static void
 on_message (SoupWebsocketConnection *conn,
             gint                     type,
             GBytes                  *message,
             DpxRelayPeer            *self)
 {
+  g_autoptr(GBytes) frame = NULL;
+
   if (self->closing)
     return;
-  self->messages_in++;
-  self->bytes_in += g_bytes_get_size (message);
-  /* A client that starts publishing now joins those held back. */
-  if (self->messages_in == 1 && self->relay_paused)
-    apply_pause (self);
-  if (rate_allows (self, type, message))
-    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, type, message);
+  frame = dpx_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_FRAME_OPCODE_TEXT : DPX_FRAME_OPCODE_BINARY,
+                         message);
+  take_message (self, type, frame, g_bytes_get_size (frame) - g_bytes_get_size (message));
+}
+
+/**
+ * dpx_relay_peer_set_owner:
+ * @message_func: gets every message this client sends (past its rate
+ *   limit), as the unmasked frame to send on, from inside a read of this
+ *   client's socket
+ * @pressure_func: called after #DpxRelayPeer::pressure
+ * @closed_func: called after #DpxRelayPeer::closed
+ *
+ * The relay's hooks, all %NULL to let go of the peer.
+ */
+void
+dpx_relay_peer_set_owner (DpxRelayPeer            *self,
+                          DpxRelayPeerMessageFunc  message_func,
+                          DpxRelayPeerFunc         pressure_func,
+                          DpxRelayPeerFunc         closed_func,
+                          gpointer                 user_data)
+{
+  g_return_if_fail (DPX_IS_RELAY_PEER (self));
+  self->message_func = message_func;
+  self->pressure_func = pressure_func;
+  self->closed_func = closed_func;
+  self->message_data = user_data;
 }
 
 /* libsoup closes on its own after a protocol error (invalid UTF-8 gets
@@ -514,6 +591,8 @@ on_closed (SoupWebsocketConnection *conn,
   self->closing = TRUE;
   update_pressure (self);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  if (self->closed_func)
+    self->closed_func (self, self->message_data);
 }
 
 static void
@@ -530,6 +609,7 @@ dpx_relay_peer_dispose (GObject *object)
   if (self->stream)
     {
       dpx_guard_input_stream_set_violation_func (guard (self), NULL, NULL);
+      dpx_guard_input_stream_set_message_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_ping_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_paused (guard (self), FALSE);
       dpx_relay_output_stream_set_progress_func (self->output, NULL, NULL);
@@ -562,16 +642,6 @@ dpx_relay_peer_class_init (DpxRelayPeerClass *klass)
 
   object_class->dispose = dpx_relay_peer_dispose;
   object_class->finalize = dpx_relay_peer_finalize;
-
-  /**
-   * DpxRelayPeer::message:
-   * @type: a #SoupWebsocketDataType
-   * @message: the payload
-   */
-  signals[SIGNAL_MESSAGE] =
-    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_BYTES);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -631,6 +701,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GOutputStream) output = NULL;
   GSocketAddress *address;
+  gboolean deflate;
   DpxRelayPeer *self;
 
   self = g_object_new (DPX_TYPE_RELAY_PEER, NULL);
@@ -660,15 +731,17 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   /* Kept to shut the socket down under libsoup when a peer never answers. */
   self->socket = g_object_ref (socket);
   base = soup_server_message_steal_connection (msg);
-  input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size,
-                                      extensions_include_deflate (extensions));
+  deflate = extensions_include_deflate (extensions);
+  input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size, deflate);
   output = dpx_relay_output_stream_new (g_io_stream_get_output_stream (base));
   self->output = DPX_RELAY_OUTPUT_STREAM (output);
   dpx_guard_input_stream_set_peer_is_client (DPX_GUARD_INPUT_STREAM (input), TRUE);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
   dpx_guard_input_stream_set_ping_func (DPX_GUARD_INPUT_STREAM (input), on_ping, self);
+  dpx_guard_input_stream_set_message_func (DPX_GUARD_INPUT_STREAM (input), on_guard_message, self);
   dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
   dpx_relay_output_stream_set_progress_func (self->output, on_progress, self);
+  dpx_relay_output_stream_set_socket (self->output, socket);
   self->stream = dpx_guarded_io_stream_new (base, input, output);
 
   self->conn = soup_websocket_connection_new (self->stream,
@@ -684,7 +757,10 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   self->classroom = g_strcmp0 (soup_websocket_connection_get_protocol (self->conn),
                                DPX_CLASSROOM_PROTOCOL) == 0;
 
-  g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
+  /* Without compression the guard takes every message: a handler less to
+   * keep for each client. */
+  if (deflate)
+    g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->conn, "error", G_CALLBACK (on_error), self);
   g_signal_connect (self->conn, "closed", G_CALLBACK (on_closed), self);
 

@@ -41,6 +41,11 @@
 #define ACCEPT_RETRY_MS 200
 #define ACCEPT_RETRY_SHORT_MS 10
 
+/* Frames queued to clients in one batch before the publisher's read ends:
+ * a read round is counted in bytes, but a small message to many clients is
+ * much work, and the window's main loop runs this relay too. About 8 ms. */
+#define BATCH_FRAMES 16384
+
 struct _DpxRelay
 {
   GObject     parent_instance;
@@ -75,6 +80,8 @@ struct _DpxRelay
   gboolean    deflate;
   gboolean    running;
   gboolean    out_of_files; /* said so on stderr; say it again only once over */
+  gboolean    watched;      /* "message" has handlers, as of this batch's start */
+  guint       batch_frames; /* queued since the last flush */
 };
 
 enum {
@@ -127,30 +134,42 @@ flush_peers (gpointer data)
   g_autoptr(GPtrArray) peers = g_steal_pointer (&self->to_flush);
 
   self->flush_source = 0;
+  self->batch_frames = 0;
   self->to_flush = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < peers->len; i++)
     dpx_relay_peer_flush (g_ptr_array_index (peers, i));
   return G_SOURCE_REMOVE;
 }
 
+/* @frame was built once by the sender's guard (or from libsoup's message
+ * when compressed) and is queued to all: server frames are the same for
+ * everyone. Class pages share one envelope naming the sender instead. */
 static void
 on_peer_message (DpxRelayPeer *sender,
                  int           type,
-                 GBytes       *message,
-                 DpxRelay     *self)
+                 GBytes       *frame,
+                 gsize         header_len,
+                 gpointer      user_data)
 {
-  g_autoptr(GBytes) frame = NULL;
+  DpxRelay *self = user_data;
+  g_autoptr(GBytes) message = NULL;
   g_autoptr(GBytes) envelope = NULL;
-  gsize size = g_bytes_get_size (message);
+  gsize size = g_bytes_get_size (frame) - header_len;
+  gboolean watched;
 
   /* A muted client's messages go nowhere; it was told when muted. */
   if (dpx_relay_peer_get_muted (sender))
     return;
 
-  /* Built once, queued to all: server frames are the same for everyone.
-   * Class pages share one envelope naming the sender instead. */
-  frame = dpx_frame_new (type == SOUP_WEBSOCKET_DATA_TEXT ? DPX_FRAME_OPCODE_TEXT
-                                                                : DPX_FRAME_OPCODE_BINARY, message);
+  /* Asking GObject costs more than the rest of a small message's way through
+   * the relay: asked once per batch of messages, which one flush ends. */
+  if (self->flush_source == 0)
+    self->watched = g_signal_has_handler_pending (self, signals[SIGNAL_MESSAGE], 0, FALSE);
+  watched = self->watched;
+
+  /* The payload on its own, only for those who read it. */
+  if (self->n_classroom > 0 || watched)
+    message = g_bytes_new_from_bytes (frame, header_len, size);
   if (self->n_classroom > 0)
     {
       g_autoptr(GBytes) json = NULL;
@@ -174,8 +193,12 @@ on_peer_message (DpxRelayPeer *sender,
       self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_peers, self, NULL);
       g_source_set_name_by_id (self->flush_source, "[duplex] relay flush");
     }
+  self->batch_frames += self->fanout->len;
+  if (self->batch_frames >= BATCH_FRAMES)
+    dpx_relay_peer_end_read_round (sender);
   self->messages_relayed++;
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
+  if (watched)
+    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, sender, type, message);
 }
 
 static void watch_listener (DpxRelay *self);
@@ -265,8 +288,10 @@ set_publishers_paused (DpxRelay *self,
 
 static void
 on_peer_pressure (DpxRelayPeer *peer,
-                  DpxRelay     *self)
+                  gpointer      user_data)
 {
+  DpxRelay *self = user_data;
+
   if (dpx_relay_peer_get_over_mark (peer))
     {
       if (self->n_over_mark++ == 0)
@@ -282,12 +307,13 @@ on_peer_pressure (DpxRelayPeer *peer,
 
 static void
 on_peer_closed (DpxRelayPeer *peer,
-                DpxRelay     *self)
+                gpointer      user_data)
 {
+  DpxRelay *self = user_data;
   g_autoptr(DpxRelayPeer) hold = g_object_ref (peer);
   guint position;
 
-  g_signal_handlers_disconnect_by_data (peer, self);
+  dpx_relay_peer_set_owner (peer, NULL, NULL, NULL, NULL);
   g_ptr_array_remove_fast (self->fanout, peer);
   if (g_list_store_find (self->peers, peer, &position))
     g_list_store_remove (self->peers, position);
@@ -427,9 +453,9 @@ on_upgrade_written (SoupServerMessage *msg,
       dpx_relay_peer_close (peer, DPX_CLOSE_GOING_AWAY, "The relay is stopping");
       return;
     }
-  g_signal_connect_object (peer, "message", G_CALLBACK (on_peer_message), self, 0);
-  g_signal_connect_object (peer, "closed", G_CALLBACK (on_peer_closed), self, 0);
-  g_signal_connect_object (peer, "pressure", G_CALLBACK (on_peer_pressure), self, 0);
+  /* Function pointers, not signal handlers: a closure and a handler less
+   * per client. on_peer_closed() and dispose let go of them. */
+  dpx_relay_peer_set_owner (peer, on_peer_message, on_peer_pressure, on_peer_closed, self);
   if (self->n_over_mark > 0)
     dpx_relay_peer_set_relay_paused (peer, TRUE);
   g_ptr_array_add (self->fanout, g_object_ref (peer));
@@ -1267,7 +1293,9 @@ dpx_relay_dispose (GObject *object)
   g_clear_handle_id (&self->stall_source, g_source_remove);
   g_ptr_array_set_size (self->to_flush, 0);
   for (guint i = 0; i < self->fanout->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fanout, i), self);
+    {
+      dpx_relay_peer_set_owner (g_ptr_array_index (self->fanout, i), NULL, NULL, NULL, NULL);
+    }
   g_ptr_array_set_size (self->fanout, 0);
   g_list_store_remove_all (self->peers);
 
