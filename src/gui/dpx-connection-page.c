@@ -400,8 +400,10 @@ on_session_error (DpxSession        *session,
   if (window == NULL)
     return;
   /* Only for the error that ended the attempt: a certificate accepted
-   * anyway is an error event too, with nothing left to fix. */
-  if (g_strcmp0 (text, dpx_client_get_error_message (client)) == 0)
+   * anyway is an error event too, with nothing left to fix. The fixes act
+   * on the selected tab, so a tab behind it only tells. */
+  if (g_strcmp0 (text, dpx_client_get_error_message (client)) == 0 &&
+      dpx_window_get_current_page (window) == self)
     {
       if (suggested)
         {
