@@ -231,6 +231,32 @@ test_tabs_send_own_headers (DpxWindowFixture *fixture,
   dpx_gui_test_wait_state (window, DPX_CONNECTION_STATE_CLOSED);
 }
 
+/* Ctrl+W on the last tab closes the window, which ends its connection. */
+static void
+test_last_tab_closes_window (DpxWindowFixture *fixture,
+                             gconstpointer     data)
+{
+  DpxWindow *window = dpx_gui_test_new_window ();
+  DpxSession *session = dpx_window_get_session (window);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_object_ref (session);
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_test_wait_until (dpx_relay_get_n_peers (fixture->relay) == 1, 5000);
+  /* As dpx_gui_test_press() does, without waiting for a frame of a window
+   * that is gone. */
+  {
+    g_autoptr(GtkShortcut) shortcut = dpx_gui_test_find_shortcut (GTK_WIDGET (window), "<Control>w");
+
+    g_assert_nonnull (shortcut);
+    g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                 GTK_WIDGET (window), NULL));
+  }
+  dpx_test_wait_until (window == NULL, 5000);
+  dpx_test_wait_until (dpx_relay_get_n_peers (fixture->relay) == 0, 5000);
+  g_assert_finalize_object (session);
+}
+
 /* The connection settings edit the selected tab's options only. */
 static void
 test_settings_per_tab (DpxWindowFixture *fixture,
@@ -426,7 +452,8 @@ test_keyboard (DpxWindowFixture *fixture,
   g_assert_true (press_in_log (page, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
   g_assert_true (focus_in (window, GTK_WIDGET (view)));
   g_assert_true (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_SEARCH_ENTRY) ==
-                 gtk_widget_get_template_child (GTK_WIDGET (view), DPX_TYPE_LOG_VIEW, "search_entry"));
+                 (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (view), DPX_TYPE_LOG_VIEW,
+                                                              "search_entry"));
 
   /* Escape in the search clears it, and every row is back. */
   search = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), DPX_TYPE_LOG_VIEW, "search_entry"));
@@ -568,6 +595,7 @@ main (int    argc,
 
   TEST_ADD ("/connection-page/tabs-send-own-headers", test_tabs_send_own_headers);
   TEST_ADD ("/connection-page/settings-per-tab", test_settings_per_tab);
+  TEST_ADD ("/connection-page/last-tab-closes-window", test_last_tab_closes_window);
   TEST_ADD ("/connection-page/command-line-urls", test_command_line_urls);
   TEST_ADD ("/connection-page/connect-here", test_connect_here);
   TEST_ADD ("/connection-page/keyboard", test_keyboard);
