@@ -504,6 +504,9 @@ test_shortcuts_window_complete (DpxWindowFixture *fixture,
             guint key;
             GdkModifierType mods;
 
+            /* A range, such as Alt+1 to Alt+9. */
+            if (strstr (parts[i], "...") != NULL)
+              continue;
             g_assert_true (gtk_accelerator_parse (parts[i], &key, &mods));
             g_ptr_array_add (listed, gtk_accelerator_name (key, mods));
           }
