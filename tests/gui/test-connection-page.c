@@ -305,7 +305,8 @@ run_command_line (const char * const *argv)
   return status;
 }
 
-/* `duplex URL1 URL2` opens one window with a tab for each, connected. */
+/* `duplex URL1 URL2` opens a tab for each, connected, in one window: the
+ * window in front, whose unused tab is taken and whose tabs in use stay. */
 static void
 test_command_line_urls (DpxWindowFixture *fixture,
                         gconstpointer     data)
@@ -313,19 +314,15 @@ test_command_line_urls (DpxWindowFixture *fixture,
   g_autoptr(HeaderServer) hs = header_server_new ();
   g_autofree char *url_a = g_strconcat (hs->base, "/a", NULL);
   g_autofree char *url_b = g_strconcat (hs->base, "/b", NULL);
+  g_autofree char *url_c = g_strconcat (hs->base, "/c", NULL);
   const char *argv[] = { "duplex-window", url_a, url_b, NULL };
+  const char *argv_c[] = { "duplex-window", url_c, NULL };
   GtkApplication *app = GTK_APPLICATION (dpx_gui_test_get_app ());
-  guint before = g_list_length (gtk_application_get_windows (app));
-  DpxWindow *window = NULL;
+  DpxWindow *window = fixture->window;
 
-  /* The fixture's window is in use: the URLs get a window of their own. */
-  dpx_gui_test_connect (fixture->window, fixture->url);
+  g_assert_true (gtk_application_get_active_window (app) == GTK_WINDOW (window));
   g_assert_cmpint (run_command_line (argv), ==, 0);
-  g_assert_cmpuint (g_list_length (gtk_application_get_windows (app)), ==, before + 1);
-  for (GList *l = gtk_application_get_windows (app); l; l = l->next)
-    if (l->data != fixture->window && DPX_IS_WINDOW (l->data))
-      window = l->data;
-  g_assert_nonnull (window);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (app)), ==, 1);
   g_assert_cmpuint (n_tabs (window), ==, 2);
   dpx_test_wait_until (page_state (nth_page (window, 0)) == DPX_CONNECTION_STATE_OPEN &&
                        page_state (nth_page (window, 1)) == DPX_CONNECTION_STATE_OPEN, 10000);
@@ -333,11 +330,16 @@ test_command_line_urls (DpxWindowFixture *fixture,
   g_assert_cmpstr (dpx_session_get_url (dpx_connection_page_get_session (nth_page (window, 1))), ==, url_b);
   g_assert_nonnull (g_hash_table_lookup (hs->seen, "/a"));
   g_assert_nonnull (g_hash_table_lookup (hs->seen, "/b"));
-  /* The fixture's window kept its one connection. */
-  g_assert_cmpuint (n_tabs (fixture->window), ==, 1);
-  dpx_gui_test_close_window (window);
-  dpx_test_wait_until (header_server_state (hs, "/a") == SOUP_WEBSOCKET_STATE_CLOSED &&
-                       header_server_state (hs, "/b") == SOUP_WEBSOCKET_STATE_CLOSED, 5000);
+
+  /* Another URL later: a third tab, the two connections kept. */
+  g_assert_cmpint (run_command_line (argv_c), ==, 0);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (app)), ==, 1);
+  g_assert_cmpuint (n_tabs (window), ==, 3);
+  g_assert_true (dpx_window_get_current_page (window) == nth_page (window, 2));
+  dpx_test_wait_until (page_state (nth_page (window, 2)) == DPX_CONNECTION_STATE_OPEN, 10000);
+  g_assert_cmpint (page_state (nth_page (window, 0)), ==, DPX_CONNECTION_STATE_OPEN);
+  g_assert_cmpint (header_server_state (hs, "/a"), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  g_assert_cmpint (header_server_state (hs, "/b"), ==, SOUP_WEBSOCKET_STATE_OPEN);
 }
 
 /* Connect Here on the local server's panel opens it in a new tab, and the
