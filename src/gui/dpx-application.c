@@ -104,8 +104,8 @@ is_file_argument (const char *arg)
          g_str_has_suffix (arg, ".jsonl") || g_str_has_suffix (arg, ".ndjson");
 }
 
-/* `duplex URL` opens a window connected to URL; `duplex FILE...` opens each
- * saved log in a window of its own. */
+/* `duplex URL...` connects to each URL in a tab of its own; `duplex
+ * FILE...` opens each saved log in a window of its own. */
 static int
 dpx_application_command_line (GApplication            *application,
                               GApplicationCommandLine *command_line)
@@ -113,7 +113,7 @@ dpx_application_command_line (GApplication            *application,
   DpxApplication *self = DPX_APPLICATION (application);
   g_auto(GStrv) argv = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  const char *url = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
   int argc;
 
   argv = g_application_command_line_get_arguments (command_line, &argc);
@@ -122,29 +122,23 @@ dpx_application_command_line (GApplication            *application,
       if (is_file_argument (argv[i]))
         g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line,
                                                                                 argv[i]));
-      else if (url == NULL)
-        url = argv[i];
       else
-        {
-          const char *usage = _("Usage: duplex [URL | FILE…]: give one WebSocket URL at most");
-
-          g_application_command_line_printerr (command_line, "%s\n", usage);
-          return 2;
-        }
+        g_ptr_array_add (urls, argv[i]);
     }
+  g_ptr_array_add (urls, NULL);
 
   if (files->len > 0)
     g_application_open (application, (GFile **) files->pdata, files->len, "");
 
-  if (url != NULL)
+  if (urls->len > 1)
     {
       GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
-      /* A busy window keeps its connection: the URL gets a window of its own. */
-      if (window == NULL || files->len > 0 ||
-          dpx_session_get_state (dpx_window_get_session (DPX_WINDOW (window))) != DPX_CONNECTION_STATE_DISCONNECTED)
+      /* The URLs open together, one tab each, in the window in front (its
+       * tabs in use are kept), as a browser opens links. */
+      if (window == NULL || files->len > 0 || !DPX_IS_WINDOW (window))
         window = dpx_application_new_window (self);
-      dpx_window_open_url (DPX_WINDOW (window), url);
+      dpx_window_open_urls (DPX_WINDOW (window), (const char * const *) urls->pdata);
       gtk_window_present (window);
     }
   else if (files->len == 0)
