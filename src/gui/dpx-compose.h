@@ -35,5 +35,9 @@ void               dpx_compose_set_repeat     (DpxCompose        *self,
 gboolean           dpx_compose_send           (DpxCompose        *self);
 void               dpx_compose_history_move   (DpxCompose        *self,
                                                int                delta);
+void               dpx_compose_popup_ping     (DpxCompose        *self);
+void               dpx_compose_edit_payload   (DpxCompose        *self,
+                                               DpxEntryKind       kind,
+                                               GBytes            *payload);
 
 G_END_DECLS

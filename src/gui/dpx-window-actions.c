@@ -408,10 +408,43 @@ on_log_cleared (DpxLogView *view,
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
 }
 
+/* Send Again from the log: the message as it was, on this connection. */
+static void
+on_log_send_again (DpxLogView  *log_view,
+                   DpxLogEntry *entry,
+                   DpxWindow   *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dpx_session_send_again (self->session, entry, &error))
+    dpx_window_show_toast (self, error->message);
+}
+
+/* Edit and Send: the message goes into the compose box. */
+static void
+on_log_edit (DpxLogView  *log_view,
+             DpxLogEntry *entry,
+             DpxWindow   *self)
+{
+  dpx_compose_edit_payload (self->compose, dpx_log_entry_get_kind (entry),
+                            dpx_log_entry_get_payload (entry));
+}
+
+/* The log view's signals, connected in one place. */
 void
 dpx_window_watch_clear (DpxWindow *self)
 {
   g_signal_connect_object (self->log_view, "cleared", G_CALLBACK (on_log_cleared), self, 0);
+  g_signal_connect_object (self->log_view, "send-again", G_CALLBACK (on_log_send_again), self, 0);
+  g_signal_connect_object (self->log_view, "edit", G_CALLBACK (on_log_edit), self, 0);
+}
+
+static void
+ping_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  dpx_compose_popup_ping (DPX_WINDOW (widget)->compose);
 }
 
 static void
@@ -490,6 +523,9 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "window.connection-settings", NULL,
                                    connection_settings_action);
+  gtk_widget_class_install_action (widget_class, "window.ping", NULL, ping_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "window.ping", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     gtk_widget_class_add_binding_action (widget_class, bindings[i].key, GDK_CONTROL_MASK,
