@@ -85,6 +85,7 @@ struct _DpxLogView
   gboolean             show_sent;
   gboolean             show_received;
   gboolean             show_events;
+  gboolean             show_control;  /* pings and pongs */
   gboolean             sticky;
   gboolean             scroll_pending;  /* follow the end after the next layout */
   gboolean             paused;
@@ -99,6 +100,7 @@ enum {
   PROP_SHOW_SENT,
   PROP_SHOW_RECEIVED,
   PROP_SHOW_EVENTS,
+  PROP_SHOW_CONTROL,
   PROP_KIND_FILTER,
   PROP_STICKY,
   PROP_N_HIDDEN,
@@ -170,6 +172,9 @@ filter_func (gpointer item,
 
   if (!show_direction (self, direction))
     return FALSE;
+  if (!self->show_control && (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_PING ||
+                              dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_PONG))
+    return FALSE;
   if (self->kind >= 0 && (int) dpx_log_entry_get_kind (entry) != self->kind)
     return FALSE;
   if (self->search == NULL)
@@ -191,8 +196,8 @@ filter_func (gpointer item,
 static gboolean
 filter_is_empty (DpxLogView *self)
 {
-  return self->show_sent && self->show_received && self->show_events && self->kind < 0 &&
-         self->search == NULL;
+  return self->show_sent && self->show_received && self->show_events && self->show_control &&
+         self->kind < 0 && self->search == NULL;
 }
 
 static void update_stack (DpxLogView *self);
@@ -270,6 +275,7 @@ show_all_action (GtkWidget  *widget,
   set_show (self, &self->show_sent, TRUE, PROP_SHOW_SENT);
   set_show (self, &self->show_received, TRUE, PROP_SHOW_RECEIVED);
   set_show (self, &self->show_events, TRUE, PROP_SHOW_EVENTS);
+  set_show (self, &self->show_control, TRUE, PROP_SHOW_CONTROL);
   set_kind_filter (self, -1);
   dpx_log_view_set_search_text (self, NULL);
   g_object_thaw_notify (G_OBJECT (self));
@@ -918,6 +924,9 @@ dpx_log_view_get_property (GObject    *object,
     case PROP_SHOW_EVENTS:
       g_value_set_boolean (value, self->show_events);
       break;
+    case PROP_SHOW_CONTROL:
+      g_value_set_boolean (value, self->show_control);
+      break;
     case PROP_KIND_FILTER:
       g_value_set_int (value, self->kind);
       break;
@@ -956,6 +965,9 @@ dpx_log_view_set_property (GObject      *object,
       break;
     case PROP_SHOW_EVENTS:
       set_show (self, &self->show_events, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_SHOW_CONTROL:
+      set_show (self, &self->show_control, g_value_get_boolean (value), prop_id);
       break;
     case PROP_KIND_FILTER:
       set_kind_filter (self, g_value_get_int (value));
@@ -1000,6 +1012,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   properties[PROP_SHOW_SENT] = g_param_spec_boolean ("show-sent", NULL, NULL, TRUE, flags);
   properties[PROP_SHOW_RECEIVED] = g_param_spec_boolean ("show-received", NULL, NULL, TRUE, flags);
   properties[PROP_SHOW_EVENTS] = g_param_spec_boolean ("show-events", NULL, NULL, TRUE, flags);
+  /* Pings and pongs, either way. */
+  properties[PROP_SHOW_CONTROL] = g_param_spec_boolean ("show-control", NULL, NULL, TRUE, flags);
   /* A DpxEntryKind, or -1 for every kind. */
   properties[PROP_KIND_FILTER] =
     g_param_spec_int ("kind-filter", NULL, NULL, -1, DPX_ENTRY_KIND_PONG, -1, flags);
@@ -1082,6 +1096,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   gtk_widget_class_install_property_action (widget_class, "logview.show-received",
                                             "show-received");
   gtk_widget_class_install_property_action (widget_class, "logview.show-events", "show-events");
+  gtk_widget_class_install_property_action (widget_class, "logview.show-control", "show-control");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "logview");
@@ -1093,7 +1108,7 @@ dpx_log_view_init (DpxLogView *self)
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
 
-  self->show_sent = self->show_received = self->show_events = TRUE;
+  self->show_sent = self->show_received = self->show_events = self->show_control = TRUE;
   self->kind = -1;
   self->sticky = TRUE;
 

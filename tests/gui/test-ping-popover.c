@@ -134,9 +134,20 @@ test_round_trip (DpxWindowFixture *fixture,
   dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG,
                                                 NULL) == 2, 5000);
 
-  /* Pings and pongs can be filtered out, and back in. */
-  g_object_set (view, "kind-filter", DPX_ENTRY_KIND_TEXT, NULL);
+  /* Pings and pongs can be hidden with the Pings toggle, and the kind
+   * filter shows them alone. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-control", NULL);
+  g_assert_false (dpx_gui_test_get_boolean (view, "show-control"));
   g_assert_cmpuint (dpx_gui_test_count_rows (window, -1, DPX_ENTRY_KIND_PONG, NULL), ==, 0);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, -1, DPX_ENTRY_KIND_PING, NULL), ==, 0);
+  g_assert_true (dpx_gui_test_has_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN, NULL));
+  {
+    guint hidden = 0;
+
+    g_object_get (view, "n-hidden", &hidden, NULL);
+    g_assert_cmpuint (hidden, ==, 4);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.show-control", NULL);
   g_object_set (view, "kind-filter", DPX_ENTRY_KIND_PONG, NULL);
   g_assert_cmpuint (dpx_gui_test_count_rows (window, -1, DPX_ENTRY_KIND_PONG, NULL), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (dpx_gui_test_rows (window)), ==, 2);
