@@ -231,8 +231,7 @@ update_language (DpxCompose *self)
 
   if (self->mode == DPX_COMPOSE_MODE_JSON &&
       gtk_text_buffer_get_char_count (GTK_TEXT_BUFFER (buffer)) <= LIVE_CHECK_MAX)
-    json = gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (),
-                                                     "json");
+    json = dpx_editor_get_json_language ();
   if (gtk_source_buffer_get_language (buffer) != json)
     gtk_source_buffer_set_language (buffer, json);
 }

@@ -79,6 +79,7 @@ struct _DpxDetailPane
   guint                 insert_source;
   guint64               not_shown;
   gboolean              showing_all;
+  gboolean              pending_json;  /* highlight once the pending text is in */
 };
 
 G_DEFINE_FINAL_TYPE (DpxDetailPane, dpx_detail_pane, GTK_TYPE_WIDGET)
@@ -146,6 +147,7 @@ stop_loading (DpxDetailPane *self)
   g_clear_handle_id (&self->insert_source, g_source_remove);
   g_clear_pointer (&self->pending, g_free);
   self->pending_at = 0;
+  self->pending_json = FALSE;
   if (was_busy)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -185,6 +187,10 @@ update_cut_bar (DpxDetailPane *self)
                                  !self->showing_all);
 }
 
+static void set_json (DpxDetailPane *self,
+                      gboolean       is_json,
+                      gsize          length);
+
 /* Slices of the pending text into the buffer, for a few milliseconds per
  * main-loop turn. */
 static gboolean
@@ -216,6 +222,9 @@ insert_slice (gpointer user_data)
   self->insert_source = 0;
   g_clear_pointer (&self->pending, g_free);
   self->pending_at = 0;
+  if (self->pending_json)
+    set_json (self, TRUE, gtk_text_buffer_get_char_count (buffer));
+  self->pending_json = FALSE;
   update_cut_bar (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -241,8 +250,7 @@ set_json (DpxDetailPane *self,
   GtkSourceLanguage *json = NULL;
 
   if (is_json && length <= DPX_DETAIL_PANE_HIGHLIGHT_MAX)
-    json = gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (),
-                                                     "json");
+    json = dpx_editor_get_json_language ();
   if (gtk_source_buffer_get_language (buffer) != json)
     gtk_source_buffer_set_language (buffer, json);
 }
@@ -316,10 +324,18 @@ on_formatted (GObject      *source,
 
   g_clear_object (&self->cancellable);
   set_title (self, formatted->is_json);
-  set_json (self, formatted->is_json, strlen (formatted->text));
+  /* Highlighted once all of it is in: highlighting while slices go in
+   * re-scans the text at each slice. */
+  set_json (self, FALSE, 0);
+  self->pending_json = formatted->is_json;
   self->not_shown = formatted->not_shown;
   set_text (self, g_steal_pointer (&formatted->text));
   formatted_free (formatted);
+  if (self->insert_source == 0 && self->pending_json)
+    {
+      set_json (self, TRUE, gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->text_view)));
+      self->pending_json = FALSE;
+    }
   if (!is_busy (self))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);

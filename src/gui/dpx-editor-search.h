@@ -24,5 +24,6 @@ void        dpx_editor_search_move          (DpxEditorSearch *self,
 int         dpx_editor_search_get_n_matches (DpxEditorSearch *self);
 int         dpx_editor_search_get_position  (DpxEditorSearch *self);
 void        dpx_editor_search_setup_view    (GtkSourceView   *view);
+GtkSourceLanguage *dpx_editor_get_json_language (void);
 
 G_END_DECLS
