@@ -530,6 +530,40 @@ test_send_again (DpxWindowFixture *fixture,
   g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT,
                                              "say it again"), ==, 2);
 
+  /* A right click on the received row selects it and opens the menu
+   * there. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list);
+    GtkGesture *click = NULL;
+    GtkWidget *received_row = NULL;
+    g_autoptr(DpxLogEntry) received = NULL;
+    graphene_point_t at;
+
+    row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "say it again");
+    received = g_list_model_get_item (dpx_gui_test_rows (window), row);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && click == NULL; i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          click = GTK_GESTURE (controller);
+      }
+    g_assert_nonnull (click);
+    dpx_gui_test_wait_frames (GTK_WIDGET (window), 2);
+    for (GtkWidget *item = gtk_widget_get_first_child (list); item; item = gtk_widget_get_next_sibling (item))
+      if (DPX_IS_LOG_ROW (gtk_widget_get_first_child (item)) &&
+          dpx_log_row_get_entry (DPX_LOG_ROW (gtk_widget_get_first_child (item))) == received)
+        received_row = gtk_widget_get_first_child (item);
+    g_assert_nonnull (received_row);
+    g_assert_true (gtk_widget_compute_point (received_row, list, &GRAPHENE_POINT_INIT (200, 8), &at));
+    g_signal_emit_by_name (click, "pressed", 1, (double) at.x, (double) at.y);
+    g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (dpx_gui_test_rows (window))),
+                      ==, (guint) row);
+    dpx_test_wait_until (gtk_widget_get_mapped (menu), 5000);
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
+
   /* A received binary message, by its key: the same bytes, binary. */
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "00 ff 10");
   dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
