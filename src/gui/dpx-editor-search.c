@@ -38,6 +38,7 @@ struct _DpxEditorSearch
   GtkSourceView          *view;
 
   int                     position;
+  gboolean                position_pending;  /* a match is selected, its number not yet known */
 };
 
 G_DEFINE_FINAL_TYPE (DpxEditorSearch, dpx_editor_search, GTK_TYPE_WIDGET)
@@ -89,11 +90,37 @@ set_position (DpxEditorSearch *self,
   update_count (self);
 }
 
+/* The number of the selected match, once the matches are counted. */
+static void
+update_position (DpxEditorSearch *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  int position;
+
+  if (self->context == NULL)
+    return;
+  buffer = GTK_TEXT_BUFFER (gtk_source_search_context_get_buffer (self->context));
+  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    {
+      self->position_pending = FALSE;
+      set_position (self, 0);
+      return;
+    }
+  position = gtk_source_search_context_get_occurrence_position (self->context, &start, &end);
+  /* -1: still counting; the count's notification comes back here. */
+  self->position_pending = position < 0;
+  set_position (self, MAX (position, 0));
+}
+
 static void
 on_count_changed (DpxEditorSearch *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);
-  update_count (self);
+  if (self->position_pending)
+    update_position (self);
+  else
+    update_count (self);
 }
 
 static void
@@ -103,9 +130,14 @@ on_search_changed (DpxEditorSearch *self)
 
   if (self->context == NULL)
     return;
+  /* The entry tells a while after dpx_editor_search_set_text() did. */
+  if (g_strcmp0 (gtk_source_search_settings_get_search_text (gtk_source_search_context_get_settings (self->context)),
+                 *text ? text : NULL) == 0)
+    return;
   /* Searched as written: no regular expression, any case. */
   gtk_source_search_settings_set_search_text (gtk_source_search_context_get_settings (self->context),
                                               *text ? text : NULL);
+  self->position_pending = FALSE;
   set_position (self, 0);
 }
 
@@ -131,8 +163,7 @@ on_moved (GObject      *source,
     return;
   gtk_text_buffer_select_range (gtk_text_iter_get_buffer (&start), &start, &end);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->view), &start, 0.1, FALSE, 0, 0);
-  set_position (self, gtk_source_search_context_get_occurrence_position (self->context,
-                                                                         &start, &end));
+  update_position (self);
 }
 
 /**
@@ -286,24 +317,30 @@ static void
 on_buffer_changed (DpxEditorSearch *self)
 {
   /* A match's number is no longer known once the text changes. */
+  self->position_pending = FALSE;
   if (self->position != 0)
     set_position (self, 0);
 }
 
+/* Lets go of the view and its buffer; the view may be gone already (the
+ * weak pointer is then NULL), its buffer is still the context's. */
 static void
 detach_view (DpxEditorSearch *self)
 {
-  if (self->view == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view)), self);
-  gtk_widget_remove_controller (GTK_WIDGET (self->view),
-                                GTK_EVENT_CONTROLLER (self->view_shortcuts));
-  g_clear_object (&self->view_shortcuts);
-  g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
-  self->view = NULL;
   if (self->context)
-    g_signal_handlers_disconnect_by_data (self->context, self);
-  g_clear_object (&self->context);
+    {
+      g_signal_handlers_disconnect_by_data (gtk_source_search_context_get_buffer (self->context), self);
+      g_signal_handlers_disconnect_by_data (self->context, self);
+      g_clear_object (&self->context);
+    }
+  if (self->view)
+    {
+      gtk_widget_remove_controller (GTK_WIDGET (self->view),
+                                    GTK_EVENT_CONTROLLER (self->view_shortcuts));
+      g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
+      self->view = NULL;
+    }
+  g_clear_object (&self->view_shortcuts);
 }
 
 /**
