@@ -335,6 +335,147 @@ test_logs_keepalive (Fixture       *fixture,
                    find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, ""));
 }
 
+static DpxLogEntry *
+get_entry (DpxLog *log,
+           int     position)
+{
+  g_assert_cmpint (position, >=, 0);
+  return g_list_model_get_item (G_LIST_MODEL (log), position);
+}
+
+/* A ping of ours goes out with its payload, the relay's pong comes back
+ * with it, and the pong's entry has the round trip, measured from the
+ * ping's writing; the export has it too. With permessage-deflate on, the
+ * ping is not compressed (the relay would answer something else). A ping
+ * over 125 bytes is refused in words, and nothing is sent. */
+static void
+test_ping_round_trip (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  gboolean deflate = GPOINTER_TO_INT (data);
+  g_autoptr(GBytes) abc = g_bytes_new_static ("abc", 3);
+  g_autoptr(GBytes) too_long = g_bytes_new_take (g_malloc0 (126), 126);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpxLogEntry) ping = NULL;
+  g_autoptr(DpxLogEntry) pong = NULL;
+  g_autoptr(DpxLogEntry) imported = NULL;
+  g_autofree char *json = NULL;
+
+  g_settings_set_boolean (fixture->settings, "permessage-deflate", deflate);
+  dpx_relay_set_deflate (fixture->relay, deflate);
+  g_assert_false (dpx_session_send_ping (fixture->session, abc, &error));
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_NOT_OPEN);
+  g_clear_error (&error);
+  connect_session (fixture);
+  g_settings_reset (fixture->settings, "permessage-deflate");
+  g_assert_true (deflate == (dpx_client_get_extensions (dpx_session_get_client (fixture->session)) &&
+                             strstr (dpx_client_get_extensions (dpx_session_get_client (fixture->session)),
+                                     "permessage-deflate")));
+
+  g_assert_false (dpx_session_send_ping (fixture->session, too_long, &error));
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "125"));
+  g_clear_error (&error);
+
+  g_assert_true (dpx_session_send_ping (fixture->session, abc, &error));
+  g_assert_no_error (error);
+  dpx_test_wait_until (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG,
+                                   "abc") >= 0, 5000);
+  ping = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_SENT,
+                                              DPX_ENTRY_KIND_PING, "abc"));
+  pong = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_RECEIVED,
+                                              DPX_ENTRY_KIND_PONG, "abc"));
+  g_assert_true (g_bytes_equal (dpx_log_entry_get_payload (pong), abc));
+  g_assert_false (dpx_log_entry_get_keepalive (ping));
+  g_assert_false (dpx_log_entry_get_keepalive (pong));
+  g_assert_cmpint (dpx_log_entry_get_rtt (ping), ==, -1);
+  g_assert_cmpint (dpx_log_entry_get_rtt (pong), >=, 0);
+  /* Loopback: far below a second. */
+  g_assert_cmpint (dpx_log_entry_get_rtt (pong), <, G_USEC_PER_SEC);
+  g_assert_cmpint (dpx_log_entry_get_time (ping), <=, dpx_log_entry_get_time (pong));
+  /* Not a message. */
+  g_assert_cmpuint (dpx_session_get_messages_out (fixture->session), ==, 0);
+
+  json = dpx_log_entry_to_json (pong);
+  g_assert_nonnull (strstr (json, "\"rtt_us\":"));
+  imported = dpx_log_entry_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dpx_log_entry_get_rtt (imported), ==, dpx_log_entry_get_rtt (pong));
+}
+
+/* A message from the log goes out again in its kind, byte for byte, and is
+ * logged and counted as sent; the relay echoes it. An event, a ping or a
+ * pong is not sent again. */
+static void
+test_send_again (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) binary = g_bytes_new_static ("\x00\xff\x10", 3);
+  g_autoptr(DpxLogEntry) received = NULL;
+  g_autoptr(DpxLogEntry) again = NULL;
+  g_autoptr(DpxLogEntry) event = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connect_session (fixture);
+  event = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_EVENT,
+                                               DPX_ENTRY_KIND_OPEN, ""));
+  g_assert_false (dpx_session_can_send_again (event));
+  g_assert_false (dpx_session_send_again (fixture->session, event, &error));
+  g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_assert_true (dpx_session_send_binary (fixture->session, binary, &error));
+  dpx_test_wait_until (dpx_session_get_messages_in (fixture->session) == 1, 5000);
+  received = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_RECEIVED,
+                                                  DPX_ENTRY_KIND_BINARY, ""));
+  g_assert_true (dpx_session_can_send_again (received));
+  g_assert_true (dpx_session_send_again (fixture->session, received, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dpx_session_get_messages_out (fixture->session), ==, 2);
+  dpx_test_wait_until (dpx_session_get_messages_in (fixture->session) == 2, 5000);
+  again = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_RECEIVED,
+                                               DPX_ENTRY_KIND_BINARY, ""));
+  g_assert_true (again != received);
+  g_assert_true (g_bytes_equal (dpx_log_entry_get_payload (again), binary));
+
+  g_assert_true (dpx_session_send_text (fixture->session, "once more", &error));
+  dpx_test_wait_until (dpx_session_get_messages_in (fixture->session) == 3, 5000);
+  g_clear_object (&received);
+  received = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_RECEIVED,
+                                                  DPX_ENTRY_KIND_TEXT, "once more"));
+  g_assert_true (dpx_session_send_again (fixture->session, received, &error));
+  dpx_test_wait_until (dpx_session_get_messages_in (fixture->session) == 4, 5000);
+  g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, "once more"),
+                   >, find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                  "once more") - 2);
+}
+
+/* The keep-alive's pings and their pongs are marked as such, and the pong
+ * has its round trip. */
+static void
+test_keepalive_marked (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(DpxLogEntry) ping = NULL;
+  g_autoptr(DpxLogEntry) pong = NULL;
+  g_autofree char *json = NULL;
+
+  g_settings_set_uint (fixture->settings, "keepalive-interval", 1);
+  connect_session (fixture);
+  g_settings_reset (fixture->settings, "keepalive-interval");
+  dpx_test_wait_until (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, "") >= 0,
+                       10000);
+  ping = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_SENT,
+                                              DPX_ENTRY_KIND_PING, ""));
+  pong = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_RECEIVED,
+                                              DPX_ENTRY_KIND_PONG, ""));
+  g_assert_true (dpx_log_entry_get_keepalive (ping));
+  g_assert_true (dpx_log_entry_get_keepalive (pong));
+  g_assert_cmpint (dpx_log_entry_get_rtt (pong), >=, 0);
+  json = dpx_log_entry_to_json (pong);
+  g_assert_nonnull (strstr (json, "\"keepalive\":true"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -344,6 +485,12 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/session/logs-both-directions", test_logs_both_directions);
+  g_test_add ("/session/ping-round-trip", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
+              test_ping_round_trip, fixture_teardown);
+  g_test_add ("/session/ping-round-trip-deflate", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
+              test_ping_round_trip, fixture_teardown);
+  ADD ("/session/keepalive-marked", test_keepalive_marked);
+  ADD ("/session/send-again", test_send_again);
   ADD ("/session/refuses-without-logging", test_refuses_without_logging);
   ADD ("/session/state-notifies-once-per-change", test_state_notifies_once_per_change);
   ADD ("/session/reconnect-backoff", test_reconnect_backoff);

@@ -44,6 +44,10 @@
  * one's pong waits in libsoup's queue, which has no bound of its own. */
 #define MAX_PINGS_UNANSWERED 4096
 
+/* Pings of ours remembered until their pong comes back: older ones are
+ * forgotten, and their pongs then show without a round trip. */
+#define MAX_PINGS_OUTSTANDING 64
+
 struct _DpxClient
 {
   GObject                  parent_instance;
@@ -76,6 +80,8 @@ struct _DpxClient
   guint                    ping_flood_idle;
   guint                    control_idle;
   GQueue                   received_controls;  /* of ReceivedControl, not yet told */
+  GQueue                   pings_asked;        /* of SentPing: dpx_client_send_ping(), not written yet */
+  GQueue                   pings_outstanding;  /* of SentPing: written, waiting for a pong */
 
   /* borrowed: the filters inside stream */
   DpxGuardInputStream     *guard;
@@ -151,6 +157,8 @@ typedef struct {
   guint8   opcode;
   GBytes  *payload;
   guint64  after_messages;
+  gint64   rtt_us;        /* a pong's, from the ping it answers, or -1 */
+  gboolean keepalive;     /* a pong answering libsoup's keep-alive */
 } ReceivedControl;
 
 static void
@@ -158,6 +166,52 @@ received_control_free (ReceivedControl *control)
 {
   g_bytes_unref (control->payload);
   g_free (control);
+}
+
+/* A ping of ours, asked for or of the keep-alive; matched with its pong by
+ * its payload, oldest first, as RFC 6455 lets a peer answer only the last
+ * of several pings. */
+typedef struct {
+  GBytes  *payload;
+  gint64   written_us;    /* monotonic time the frame was written */
+  gboolean keepalive;
+} SentPing;
+
+static void
+sent_ping_free (SentPing *ping)
+{
+  g_bytes_unref (ping->payload);
+  g_free (ping);
+}
+
+/* The oldest ping in @queue with @payload, taken out of it, or NULL. */
+static SentPing *
+take_ping (GQueue       *queue,
+           const guint8 *payload,
+           gsize         length)
+{
+  for (GList *l = queue->head; l; l = l->next)
+    {
+      SentPing *ping = l->data;
+      gsize size;
+      const guint8 *data = g_bytes_get_data (ping->payload, &size);
+
+      if (size == length && (length == 0 || memcmp (data, payload, length) == 0))
+        {
+          g_queue_delete_link (queue, l);
+          return ping;
+        }
+    }
+  return NULL;
+}
+
+static void
+push_bounded (GQueue   *queue,
+              SentPing *ping)
+{
+  g_queue_push_tail (queue, ping);
+  while (queue->length > MAX_PINGS_OUTSTANDING)
+    sent_ping_free (g_queue_pop_head (queue));
 }
 
 static GParamSpec *properties[N_PROPS];
@@ -627,7 +681,8 @@ tell_received_controls (DpxClient *self,
 
       g_queue_pop_head (&self->received_controls);
       g_signal_emit (self, signals[SIGNAL_CONTROL_FRAME], 0,
-                     DPX_DIRECTION_RECEIVED, (guint) opcode, control->payload);
+                     DPX_DIRECTION_RECEIVED, (guint) opcode, control->payload,
+                     control->rtt_us, control->keepalive);
       received_control_free (control);
       if (up_to_ping && opcode == DPX_FRAME_OPCODE_PING)
         break;
@@ -657,6 +712,19 @@ on_received_control (guint8        opcode,
   control->opcode = opcode;
   control->payload = g_bytes_new (payload, length);
   control->after_messages = dpx_client_input_stream_get_messages_passed (self->input);
+  control->rtt_us = -1;
+  if (opcode == DPX_FRAME_OPCODE_PONG)
+    {
+      /* Timed here, as it is read, not when it is told. */
+      SentPing *ping = take_ping (&self->pings_outstanding, payload, length);
+
+      if (ping)
+        {
+          control->rtt_us = MAX (g_get_monotonic_time () - ping->written_us, 0);
+          control->keepalive = ping->keepalive;
+          sent_ping_free (ping);
+        }
+    }
   g_queue_push_tail (&self->received_controls, control);
   /* High priority: before the next read's dispatch, after this one's. */
   if (self->control_idle == 0)
@@ -673,9 +741,28 @@ on_sent_control (guint8        opcode,
 {
   DpxClient *self = user_data;
   g_autoptr(GBytes) bytes = g_bytes_new (payload, length);
+  gboolean keepalive = FALSE;
+
+  if (opcode == DPX_FRAME_OPCODE_PING)
+    {
+      /* A ping not asked for through dpx_client_send_ping() is libsoup's
+       * keep-alive. */
+      SentPing *ping = take_ping (&self->pings_asked, payload, length);
+
+      if (ping == NULL)
+        {
+          ping = g_new0 (SentPing, 1);
+          ping->payload = g_bytes_ref (bytes);
+          ping->keepalive = TRUE;
+        }
+      ping->written_us = g_get_monotonic_time ();
+      keepalive = ping->keepalive;
+      push_bounded (&self->pings_outstanding, ping);
+    }
 
   tell_received_controls (self, FALSE, self->messages_delivered, opcode == DPX_FRAME_OPCODE_PONG);
-  g_signal_emit (self, signals[SIGNAL_CONTROL_FRAME], 0, DPX_DIRECTION_SENT, (guint) opcode, bytes);
+  g_signal_emit (self, signals[SIGNAL_CONTROL_FRAME], 0, DPX_DIRECTION_SENT, (guint) opcode, bytes,
+                 (gint64) -1, keepalive);
 }
 
 static void
@@ -1360,6 +1447,8 @@ reset_connection (DpxClient *self)
   self->output = NULL;
   g_clear_handle_id (&self->control_idle, g_source_remove);
   g_queue_clear_full (&self->received_controls, (GDestroyNotify) received_control_free);
+  g_queue_clear_full (&self->pings_asked, (GDestroyNotify) sent_ping_free);
+  g_queue_clear_full (&self->pings_outstanding, (GDestroyNotify) sent_ping_free);
   self->messages_delivered = 0;
   g_clear_handle_id (&self->violation_idle, g_source_remove);
   g_clear_handle_id (&self->ping_flood_idle, g_source_remove);
@@ -1539,6 +1628,60 @@ dpx_client_send_binary (DpxClient  *self,
     return FALSE;
 
   soup_websocket_connection_send_message (self->conn, SOUP_WEBSOCKET_DATA_BINARY, data);
+  return TRUE;
+}
+
+/**
+ * dpx_client_check_ping:
+ *
+ * The one check of a ping's payload: at most 125 bytes (RFC 6455, 5.5).
+ */
+gboolean
+dpx_client_check_ping (GBytes  *payload,
+                       GError **error)
+{
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  if (g_bytes_get_size (payload) > DPX_CLIENT_PING_MAX)
+    {
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT,
+                   _("A ping carries at most %u bytes; this one has %zu"),
+                   (guint) DPX_CLIENT_PING_MAX, g_bytes_get_size (payload));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * dpx_client_send_ping:
+ * @payload: at most 125 bytes (RFC 6455, 5.5)
+ *
+ * Sends a ping after the messages already queued. The control-frame signal
+ * tells it when it is written, and its pong with the round trip from then.
+ */
+gboolean
+dpx_client_send_ping (DpxClient  *self,
+                      GBytes     *payload,
+                      GError    **error)
+{
+  SentPing *ping;
+
+  g_return_val_if_fail (DPX_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  if (!dpx_client_check_ping (payload, error))
+    return FALSE;
+  if (!check_open (self, error))
+    return FALSE;
+
+  ping = g_new0 (SentPing, 1);
+  ping->payload = g_bytes_ref (payload);
+  push_bounded (&self->pings_asked, ping);
+  /* libsoup has no call for a ping; its send_message() frames the opcode
+   * it is given, and leaves control frames uncompressed. */
+  soup_websocket_connection_send_message (self->conn,
+                                          (SoupWebsocketDataType) DPX_FRAME_OPCODE_PING,
+                                          payload);
   return TRUE;
 }
 
@@ -1971,13 +2114,18 @@ dpx_client_class_init (DpxClientClass *klass)
    * @direction: %DPX_DIRECTION_SENT or %DPX_DIRECTION_RECEIVED
    * @opcode: %DPX_FRAME_OPCODE_PING or %DPX_FRAME_OPCODE_PONG
    * @payload: its payload, at most 125 bytes
+   * @rtt_us: a received pong's round trip from the ping of ours it
+   *   answers (matched by payload), in microseconds, or -1
+   * @keepalive: a ping of libsoup's keep-alive, or the pong answering one
    *
-   * A ping or a pong went by: libsoup's keep-alive and its answers to the
-   * server's pings, and the server's own, in their place among messages.
+   * A ping or a pong went by: ours (dpx_client_send_ping()), libsoup's
+   * keep-alive and its answers to the server's pings, and the server's
+   * own, in their place among messages.
    */
   signals[SIGNAL_CONTROL_FRAME] =
     g_signal_new ("control-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT, G_TYPE_BYTES);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_INT, G_TYPE_UINT, G_TYPE_BYTES,
+                  G_TYPE_INT64, G_TYPE_BOOLEAN);
 
   /**
    * DpxClient::event:

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define DPX_TYPE_CLIENT (dpx_client_get_type ())
 #define DPX_CLIENT_DEFAULT_MAX_MESSAGE_SIZE  (16 * 1024 * 1024)
 #define DPX_CLIENT_DEFAULT_HANDSHAKE_TIMEOUT 10
+/* The longest payload of a control frame (RFC 6455, 5.5). */
+#define DPX_CLIENT_PING_MAX 125
 
 G_DECLARE_FINAL_TYPE (DpxClient, dpx_client, DPX, CLIENT, GObject)
 
@@ -67,6 +69,11 @@ gboolean            dpx_client_send_text              (DpxClient           *self
                                                        GError             **error);
 gboolean            dpx_client_send_binary            (DpxClient           *self,
                                                        GBytes              *data,
+                                                       GError             **error);
+gboolean            dpx_client_check_ping             (GBytes              *payload,
+                                                       GError             **error);
+gboolean            dpx_client_send_ping              (DpxClient           *self,
+                                                       GBytes              *payload,
                                                        GError             **error);
 gboolean            dpx_client_close                  (DpxClient           *self,
                                                        gushort              code,

@@ -92,6 +92,53 @@ dpx_format_size (guint64 bytes)
   return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
+/**
+ * dpx_format_round_trip:
+ * @rtt_us: microseconds
+ *
+ * A round trip in milliseconds, with the digits that mean something:
+ * "0.08 ms", "3.2 ms", "250 ms".
+ */
+char *
+dpx_format_round_trip (gint64 rtt_us)
+{
+  double ms = rtt_us / 1000.0;
+
+  if (ms < 1.0)
+    /* Translators: a round trip in milliseconds */
+    return g_strdup_printf (_("%.2f ms"), ms);
+  if (ms < 100.0)
+    return g_strdup_printf (_("%.1f ms"), ms);
+  return g_strdup_printf (_("%.0f ms"), ms);
+}
+
+/**
+ * dpx_format_control_facts:
+ *
+ * What is known of a ping or a pong beyond its payload: "keepalive", the
+ * round trip ("3.2 ms"), both ("keepalive · 3.2 ms").
+ *
+ * Returns: (nullable): the facts, or %NULL when there are none
+ */
+char *
+dpx_format_control_facts (DpxLogEntry *entry)
+{
+  g_autofree char *rtt = NULL;
+  gboolean keepalive;
+
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (entry), NULL);
+
+  keepalive = dpx_log_entry_get_keepalive (entry);
+  if (dpx_log_entry_get_rtt (entry) >= 0)
+    rtt = dpx_format_round_trip (dpx_log_entry_get_rtt (entry));
+  if (keepalive && rtt)
+    /* Translators: a keep-alive pong and its round trip, “keepalive · 3.2 ms” */
+    return g_strdup_printf (_("keepalive · %s"), rtt);
+  if (keepalive)
+    return g_strdup (_("keepalive"));
+  return g_steal_pointer (&rtt);
+}
+
 /* Space-separated lowercase hex, as the consumer prints binary messages. */
 char *
 dpx_format_hex (const guint8 *data,

@@ -22,6 +22,8 @@ const char *dpx_direction_label        (DpxDirection   direction);
 const char *dpx_entry_kind_label       (DpxEntryKind   kind);
 char       *dpx_format_time            (gint64         time_us);
 char       *dpx_format_size            (guint64        bytes);
+char       *dpx_format_round_trip      (gint64         rtt_us);
+char       *dpx_format_control_facts   (DpxLogEntry   *entry);
 char       *dpx_format_hex             (const guint8  *data,
                                         gsize          length);
 char       *dpx_format_hex_dump_row    (const guint8  *data,

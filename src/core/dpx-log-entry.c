@@ -29,8 +29,11 @@ struct _DpxLogEntry
   gint64        time_us;
   const char   *connection;  /* interned */
   GBytes       *payload;
-  DpxDirection  direction;
-  DpxEntryKind  kind;
+  /* Small fields, so a control frame's facts cost a message nothing. */
+  guint8        direction;   /* a DpxDirection */
+  guint8        kind;        /* a DpxEntryKind */
+  guint         keepalive : 1;
+  gint32        rtt_us;      /* a pong's round trip, or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (DpxLogEntry, dpx_log_entry, G_TYPE_OBJECT)
@@ -77,7 +80,37 @@ dpx_log_entry_new (gint64        time_us,
   self->direction = direction;
   self->kind = kind;
   self->payload = payload ? g_bytes_ref (payload) : g_bytes_new_static ("", 0);
+  self->rtt_us = -1;
 
+  return self;
+}
+
+/**
+ * dpx_log_entry_new_control:
+ * @kind: %DPX_ENTRY_KIND_PING or %DPX_ENTRY_KIND_PONG
+ * @keepalive: the ping is the connection's keep-alive, or the pong answers it
+ * @rtt_us: a pong's round trip from its ping, in microseconds, or -1
+ *
+ * A ping or pong with what is known of it. A round trip longer than
+ * G_MAXINT32 microseconds (35 minutes) is kept as that.
+ */
+DpxLogEntry *
+dpx_log_entry_new_control (gint64        time_us,
+                           const char   *connection,
+                           DpxDirection  direction,
+                           DpxEntryKind  kind,
+                           GBytes       *payload,
+                           gboolean      keepalive,
+                           gint64        rtt_us)
+{
+  DpxLogEntry *self;
+
+  g_return_val_if_fail (kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG, NULL);
+  g_return_val_if_fail (direction != DPX_DIRECTION_EVENT, NULL);
+
+  self = dpx_log_entry_new (time_us, connection, direction, kind, payload);
+  self->keepalive = !!keepalive;
+  self->rtt_us = rtt_us < 0 ? -1 : (gint32) MIN (rtt_us, G_MAXINT32);
   return self;
 }
 
@@ -138,6 +171,31 @@ dpx_log_entry_get_payload (DpxLogEntry *self)
 {
   g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), NULL);
   return self->payload;
+}
+
+/**
+ * dpx_log_entry_get_rtt:
+ *
+ * Returns: a pong's round trip from the ping it answers, in microseconds,
+ *   or -1 when it answers none that is known
+ */
+gint64
+dpx_log_entry_get_rtt (DpxLogEntry *self)
+{
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), -1);
+  return self->rtt_us;
+}
+
+/**
+ * dpx_log_entry_get_keepalive:
+ *
+ * Returns: whether the entry is a keep-alive ping or the pong answering one
+ */
+gboolean
+dpx_log_entry_get_keepalive (DpxLogEntry *self)
+{
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), FALSE);
+  return self->keepalive;
 }
 
 gsize
@@ -409,6 +467,17 @@ dpx_log_entry_to_json (DpxLogEntry *self)
       json_builder_set_member_name (builder, "base64");
       json_builder_add_string_value (builder, b64);
     }
+  if (self->keepalive)
+    {
+      json_builder_set_member_name (builder, "keepalive");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  if (self->rtt_us >= 0)
+    {
+      /* Whole microseconds: exact both ways, as measured. */
+      json_builder_set_member_name (builder, "rtt_us");
+      json_builder_add_int_value (builder, self->rtt_us);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -521,6 +590,53 @@ decode_base64 (const char  *b64,
   return g_bytes_new_take (data, decoded_length);
 }
 
+/* "keepalive" (true or false) on a ping or pong, and "rtt_us" (a whole
+ * number of microseconds, not negative) on a received pong only. */
+static gboolean
+read_control_facts (JsonObject    *object,
+                    DpxDirection   direction,
+                    DpxEntryKind   kind,
+                    gboolean      *keepalive,
+                    gint64        *rtt_us,
+                    GError       **error)
+{
+  gboolean control = kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG;
+  JsonNode *node;
+
+  if ((node = json_object_get_member (object, "keepalive")) != NULL)
+    {
+      if (!control || !JSON_NODE_HOLDS_VALUE (node) ||
+          json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        {
+          g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                               _("“keepalive” is true or false, on a ping or a pong only"));
+          return FALSE;
+        }
+      *keepalive = json_node_get_boolean (node);
+    }
+  if ((node = json_object_get_member (object, "rtt_us")) != NULL)
+    {
+      gint64 value;
+
+      if (kind != DPX_ENTRY_KIND_PONG || direction != DPX_DIRECTION_RECEIVED ||
+          !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+        {
+          g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                               _("“rtt_us” is a whole number, on a received pong only"));
+          return FALSE;
+        }
+      value = json_node_get_int (node);
+      if (value < 0 || value > G_MAXINT32)
+        {
+          g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                       _("“rtt_us” is %lld, not a round trip in microseconds"), (long long) value);
+          return FALSE;
+        }
+      *rtt_us = value;
+    }
+  return TRUE;
+}
+
 /**
  * dpx_log_entry_new_from_json:
  *
@@ -546,8 +662,10 @@ dpx_log_entry_new_from_json (const char  *json,
   DpxDirection direction;
   DpxEntryKind kind;
   gint64 time_us;
+  gint64 rtt_us = -1;
   gsize length;
   gboolean has_text, has_base64;
+  gboolean keepalive = FALSE;
 
   g_return_val_if_fail (json != NULL, NULL);
 
@@ -692,5 +810,10 @@ dpx_log_entry_new_from_json (const char  *json,
         }
     }
 
+  if (!read_control_facts (object, direction, kind, &keepalive, &rtt_us, error))
+    return NULL;
+  if (kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
+    return dpx_log_entry_new_control (time_us, connection, direction, kind, payload,
+                                      keepalive, rtt_us);
   return dpx_log_entry_new (time_us, connection, direction, kind, payload);
 }

@@ -26,12 +26,21 @@ DpxLogEntry  *dpx_log_entry_new_now        (const char   *connection,
 DpxLogEntry  *dpx_log_entry_new_event      (const char   *connection,
                                             DpxEntryKind  kind,
                                             const char   *text);
+DpxLogEntry  *dpx_log_entry_new_control    (gint64        time_us,
+                                            const char   *connection,
+                                            DpxDirection  direction,
+                                            DpxEntryKind  kind,
+                                            GBytes       *payload,
+                                            gboolean      keepalive,
+                                            gint64        rtt_us);
 gint64        dpx_log_entry_get_time       (DpxLogEntry  *self);
 const char   *dpx_log_entry_get_connection (DpxLogEntry  *self);
 DpxDirection  dpx_log_entry_get_direction  (DpxLogEntry  *self);
 DpxEntryKind  dpx_log_entry_get_kind       (DpxLogEntry  *self);
 GBytes       *dpx_log_entry_get_payload    (DpxLogEntry  *self);
 gsize         dpx_log_entry_get_size       (DpxLogEntry  *self);
+gint64        dpx_log_entry_get_rtt        (DpxLogEntry  *self);
+gboolean      dpx_log_entry_get_keepalive  (DpxLogEntry  *self);
 char         *dpx_log_entry_to_json        (DpxLogEntry  *self);
 DpxLogEntry  *dpx_log_entry_new_from_json  (const char   *json,
                                             GError      **error);

@@ -104,14 +104,16 @@ on_client_control_frame (DpxClient  *client,
                          int         direction,
                          guint       opcode,
                          GBytes     *payload,
+                         gint64      rtt_us,
+                         gboolean    keepalive,
                          DpxSession *self)
 {
   g_autoptr(DpxLogEntry) entry = NULL;
 
-  entry = dpx_log_entry_new_now (self->url, direction,
-                                 opcode == DPX_FRAME_OPCODE_PING ? DPX_ENTRY_KIND_PING
-                                                                 : DPX_ENTRY_KIND_PONG,
-                                 payload);
+  entry = dpx_log_entry_new_control (g_get_real_time (), self->url, direction,
+                                     opcode == DPX_FRAME_OPCODE_PING ? DPX_ENTRY_KIND_PING
+                                                                     : DPX_ENTRY_KIND_PONG,
+                                     payload, keepalive, rtt_us);
   dpx_log_append (self->log, entry);
 }
 
@@ -355,6 +357,82 @@ dpx_session_send_binary (DpxSession  *self,
     return FALSE;
   append_sent (self, DPX_ENTRY_KIND_BINARY, data);
   return TRUE;
+}
+
+/**
+ * dpx_session_send_again:
+ * @entry: a text or binary message, sent or received
+ *
+ * Sends the message of @entry again, in its kind and byte for byte. Events,
+ * pings and pongs are not messages and are refused.
+ */
+gboolean
+dpx_session_send_again (DpxSession   *self,
+                        DpxLogEntry  *entry,
+                        GError      **error)
+{
+  DpxEntryKind kind;
+  GBytes *payload;
+  gsize size;
+  const char *data;
+
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (entry), FALSE);
+
+  kind = dpx_log_entry_get_kind (entry);
+  if (!dpx_session_can_send_again (entry))
+    {
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_INPUT,
+                   _("Only text and binary messages can be sent again, not a %s"),
+                   dpx_entry_kind_to_string (kind));
+      return FALSE;
+    }
+  payload = dpx_log_entry_get_payload (entry);
+  data = g_bytes_get_data (payload, &size);
+  if (kind == DPX_ENTRY_KIND_TEXT)
+    {
+      if (!dpx_client_send_text (self->client, size ? data : "", size, error))
+        return FALSE;
+    }
+  else if (!dpx_client_send_binary (self->client, payload, error))
+    return FALSE;
+  append_sent (self, kind, payload);
+  return TRUE;
+}
+
+/**
+ * dpx_session_can_send_again:
+ *
+ * Returns: whether @entry is a message that dpx_session_send_again() takes
+ */
+gboolean
+dpx_session_can_send_again (DpxLogEntry *entry)
+{
+  DpxEntryKind kind;
+
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (entry), FALSE);
+
+  kind = dpx_log_entry_get_kind (entry);
+  return dpx_log_entry_get_direction (entry) != DPX_DIRECTION_EVENT &&
+         (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY);
+}
+
+/**
+ * dpx_session_send_ping:
+ * @payload: at most 125 bytes
+ *
+ * Sends a ping. It is logged when it is written, and its pong with the
+ * round trip when it comes back (not counted as messages).
+ */
+gboolean
+dpx_session_send_ping (DpxSession  *self,
+                       GBytes      *payload,
+                       GError     **error)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  return dpx_client_send_ping (self->client, payload, error);
 }
 
 DpxClient *

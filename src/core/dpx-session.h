@@ -41,6 +41,13 @@ gboolean            dpx_session_send_text            (DpxSession   *self,
 gboolean            dpx_session_send_binary          (DpxSession   *self,
                                                       GBytes       *data,
                                                       GError      **error);
+gboolean            dpx_session_send_again           (DpxSession   *self,
+                                                      DpxLogEntry  *entry,
+                                                      GError      **error);
+gboolean            dpx_session_can_send_again       (DpxLogEntry  *entry);
+gboolean            dpx_session_send_ping            (DpxSession   *self,
+                                                      GBytes       *payload,
+                                                      GError      **error);
 void                dpx_session_log_event            (DpxSession   *self,
                                                       DpxEntryKind  kind,
                                                       const char   *text);

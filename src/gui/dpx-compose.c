@@ -23,9 +23,11 @@
 #include "dpx-close-popover.h"
 #include "dpx-sent-history.h"
 #include "dpx-compose.h"
+#include "dpx-editor-search.h"
 #include "dpx-format.h"
 #include "dpx-json-check.h"
 #include "dpx-parse.h"
+#include "dpx-ping-popover.h"
 
 #define HISTORY_MAX 100
 /* Live validation stops past this; the check still runs when sending. */
@@ -41,9 +43,12 @@ struct _DpxCompose
   GtkButton            *file_button;
   GtkCheckButton       *repeat_check;
   GtkSpinButton        *repeat_spin;
+  GtkMenuButton        *ping_menu;
+  DpxPingPopover       *ping_popover;
   GtkMenuButton        *close_menu;
   DpxClosePopover      *close_popover;
-  GtkTextView          *text_view;
+  GtkTextView          *text_view;     /* a GtkSourceView */
+  DpxEditorSearch      *search;
   GtkButton            *send_button;
   AdwButtonContent     *send_content;
   GtkBox               *file_box;
@@ -114,6 +119,7 @@ set_message (DpxCompose *self,
 }
 
 static void on_buffer_changed (DpxCompose *self);
+static void update_language (DpxCompose *self);
 
 char *
 dpx_compose_dup_text (DpxCompose *self)
@@ -209,9 +215,25 @@ on_buffer_changed (DpxCompose *self)
   self->empty_confirmed = FALSE;
   if (self->setting_text)
     return;
+  update_language (self);
   if (!self->browsing)
     dpx_sent_history_rewind (self->history);
   validate (self);
+}
+
+/* JSON is highlighted in JSON mode, up to LIVE_CHECK_MAX characters: past
+ * that, as for the live check, typing stays as fast as in a plain text view. */
+static void
+update_language (DpxCompose *self)
+{
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (self->text_view));
+  GtkSourceLanguage *json = NULL;
+
+  if (self->mode == DPX_COMPOSE_MODE_JSON &&
+      gtk_text_buffer_get_char_count (GTK_TEXT_BUFFER (buffer)) <= LIVE_CHECK_MAX)
+    json = dpx_editor_get_json_language ();
+  if (gtk_source_buffer_get_language (buffer) != json)
+    gtk_source_buffer_set_language (buffer, json);
 }
 
 /* What shows depends on the mode and on a chosen file. */
@@ -245,6 +267,7 @@ dpx_compose_set_mode (DpxCompose     *self,
   if (self->mode == mode)
     return;
   self->mode = mode;
+  update_language (self);
   update_mode_widgets (self);
   validate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
@@ -740,6 +763,73 @@ on_repeat_toggled (DpxCompose *self)
     stop_repeat (self);
 }
 
+/**
+ * dpx_compose_popup_ping:
+ *
+ * Opens the Ping button's popover, when connected.
+ */
+void
+dpx_compose_popup_ping (DpxCompose *self)
+{
+  g_return_if_fail (DPX_IS_COMPOSE (self));
+
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->ping_menu)))
+    gtk_menu_button_popup (self->ping_menu);
+}
+
+/**
+ * dpx_compose_edit_payload:
+ * @kind: %DPX_ENTRY_KIND_TEXT or %DPX_ENTRY_KIND_BINARY
+ * @payload: the message's bytes
+ *
+ * Puts a message in the box to be changed and sent: text in JSON mode when
+ * it is strict JSON, else in text mode; binary in binary mode, written in
+ * the chosen encoding. A chosen file is forgotten, repeating stops, and
+ * the text view has the focus.
+ */
+void
+dpx_compose_edit_payload (DpxCompose   *self,
+                          DpxEntryKind  kind,
+                          GBytes       *payload)
+{
+  gsize size;
+  const guint8 *data;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (DPX_IS_COMPOSE (self));
+  g_return_if_fail (kind == DPX_ENTRY_KIND_TEXT || kind == DPX_ENTRY_KIND_BINARY);
+  g_return_if_fail (payload != NULL);
+
+  stop_repeat (self);
+  dpx_compose_set_file_bytes (self, NULL, NULL);
+  data = g_bytes_get_data (payload, &size);
+  if (kind == DPX_ENTRY_KIND_BINARY)
+    {
+      text = self->encoding == DPX_BINARY_ENCODING_BASE64 ? g_base64_encode (data, size)
+                                                          : dpx_format_hex_spaced (data, size);
+      /* Set first: the mode's check then sees the bytes, not the old text. */
+      dpx_compose_set_text (self, "");
+      dpx_compose_set_mode (self, DPX_COMPOSE_MODE_BINARY);
+    }
+  else
+    {
+      /* A text message is UTF-8; the box keeps a string, so a NUL would cut
+       * it short (such a message is sent again from the log as it is). */
+      const char *start;
+
+      text = g_utf8_make_valid ((const char *) data, size);
+      for (start = text; g_ascii_isspace (*start); start++)
+        ;
+      dpx_compose_set_text (self, "");
+      /* An object or an array is edited as JSON; a bare number or word as text. */
+      dpx_compose_set_mode (self, (*start == '{' || *start == '[') &&
+                                  dpx_parse_json_message (text, NULL)
+                                  ? DPX_COMPOSE_MODE_JSON : DPX_COMPOSE_MODE_TEXT);
+    }
+  dpx_compose_set_text (self, text);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
 /* Session ----------------------------------------------------------------- */
 
 static void
@@ -752,6 +842,7 @@ on_session_state (DpxSession *session,
   if (state != DPX_CONNECTION_STATE_OPEN)
     stop_repeat (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->close_menu), state == DPX_CONNECTION_STATE_OPEN);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ping_menu), state == DPX_CONNECTION_STATE_OPEN);
   if (state == DPX_CONNECTION_STATE_OPEN && self->message_is_error)
     validate (self);
 }
@@ -770,6 +861,7 @@ dpx_compose_set_session (DpxCompose *self,
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
   dpx_close_popover_set_session (self->close_popover, session);
+  dpx_ping_popover_set_session (self->ping_popover, session);
   if (session)
     {
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
@@ -779,6 +871,7 @@ dpx_compose_set_session (DpxCompose *self,
     {
       stop_repeat (self);
       gtk_widget_set_sensitive (GTK_WIDGET (self->close_menu), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->ping_menu), FALSE);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
@@ -909,8 +1002,13 @@ dpx_compose_class_init (DpxComposeClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_source_init ();
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
   g_type_ensure (DPX_TYPE_CLOSE_POPOVER);
+  g_type_ensure (DPX_TYPE_PING_POPOVER);
+  g_type_ensure (DPX_TYPE_EDITOR_SEARCH);
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (GTK_SOURCE_TYPE_BUFFER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-compose.ui");
@@ -919,9 +1017,12 @@ dpx_compose_class_init (DpxComposeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_button);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, repeat_check);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, repeat_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpxCompose, ping_menu);
+  gtk_widget_class_bind_template_child (widget_class, DpxCompose, ping_popover);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_menu);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, close_popover);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, text_view);
+  gtk_widget_class_bind_template_child (widget_class, DpxCompose, search);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, send_button);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, send_content);
   gtk_widget_class_bind_template_child (widget_class, DpxCompose, file_box);
@@ -958,6 +1059,9 @@ dpx_compose_init (DpxCompose *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->close_menu), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ping_menu), FALSE);
+  dpx_editor_search_setup_view (GTK_SOURCE_VIEW (self->text_view));
+  dpx_editor_search_set_view (self->search, GTK_SOURCE_VIEW (self->text_view));
   update_mode_widgets (self);
   set_message (self, NULL, FALSE);
 }

@@ -36,5 +36,9 @@ gboolean           dpx_compose_send           (DpxCompose        *self);
 void               dpx_compose_focus_text     (DpxCompose        *self);
 void               dpx_compose_history_move   (DpxCompose        *self,
                                                int                delta);
+void               dpx_compose_popup_ping     (DpxCompose        *self);
+void               dpx_compose_edit_payload   (DpxCompose        *self,
+                                               DpxEntryKind       kind,
+                                               GBytes            *payload);
 
 G_END_DECLS

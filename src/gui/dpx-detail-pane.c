@@ -12,6 +12,10 @@
  * whole of it in a list view instead (DpxTextLines), which makes rows only
  * for what is on screen.
  *
+ * The text is in a GtkSourceView: line numbers, JSON highlighted up to
+ * DPX_DETAIL_PANE_HIGHLIGHT_MAX bytes, and a search bar (Ctrl+F) over what
+ * the buffer holds (Show All's rows are not searched).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-DetailPane"
@@ -24,6 +28,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-detail-pane.h"
+#include "dpx-editor-search.h"
 #include "dpx-format.h"
 #include "dpx-text-lines.h"
 
@@ -42,6 +47,9 @@
  * a row is one line of text, cheap to measure (a wrapping label in a list
  * row costs milliseconds to measure, and a list lays out ~200 rows). */
 #define DPX_DETAIL_PANE_ROW 80
+/* JSON is highlighted up to this much formatted text: all that the buffer
+ * takes (docs/PERFORMANCE-GUI.md has the measure). */
+#define DPX_DETAIL_PANE_HIGHLIGHT_MAX DPX_DETAIL_PANE_SHOWN
 
 struct _DpxDetailPane
 {
@@ -51,7 +59,8 @@ struct _DpxDetailPane
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   GtkStack             *stack;
-  GtkTextView          *text_view;
+  GtkTextView          *text_view;     /* a GtkSourceView */
+  DpxEditorSearch      *search;
   GtkListView          *lines_view;
   GtkWidget            *cut_bar;
   GtkLabel             *cut_label;
@@ -70,6 +79,7 @@ struct _DpxDetailPane
   guint                 insert_source;
   guint64               not_shown;
   gboolean              showing_all;
+  gboolean              pending_json;  /* highlight once the pending text is in */
 };
 
 G_DEFINE_FINAL_TYPE (DpxDetailPane, dpx_detail_pane, GTK_TYPE_WIDGET)
@@ -91,10 +101,20 @@ dup_title (DpxLogEntry *entry,
   DpxEntryKind kind = dpx_log_entry_get_kind (entry);
   gboolean sent = dpx_log_entry_get_direction (entry) == DPX_DIRECTION_SENT;
 
-  if (kind == DPX_ENTRY_KIND_PING)
-    return g_strdup (sent ? _("Sent ping") : _("Received ping"));
-  if (kind == DPX_ENTRY_KIND_PONG)
-    return g_strdup (sent ? _("Sent pong") : _("Received pong"));
+  if (kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
+    {
+      g_autofree char *facts = dpx_format_control_facts (entry);
+      const char *title;
+
+      if (kind == DPX_ENTRY_KIND_PING)
+        title = sent ? _("Sent ping") : _("Received ping");
+      else
+        title = sent ? _("Sent pong") : _("Received pong");
+      if (facts == NULL)
+        return g_strdup (title);
+      /* Translators: “Received pong · keepalive · 3.2 ms” */
+      return g_strdup_printf (_("%s · %s"), title, facts);
+    }
 
   switch (dpx_log_entry_get_direction (entry))
     {
@@ -127,6 +147,7 @@ stop_loading (DpxDetailPane *self)
   g_clear_handle_id (&self->insert_source, g_source_remove);
   g_clear_pointer (&self->pending, g_free);
   self->pending_at = 0;
+  self->pending_json = FALSE;
   if (was_busy)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -166,6 +187,10 @@ update_cut_bar (DpxDetailPane *self)
                                  !self->showing_all);
 }
 
+static void set_json (DpxDetailPane *self,
+                      gboolean       is_json,
+                      gsize          length);
+
 /* Slices of the pending text into the buffer, for a few milliseconds per
  * main-loop turn. */
 static gboolean
@@ -197,6 +222,9 @@ insert_slice (gpointer user_data)
   self->insert_source = 0;
   g_clear_pointer (&self->pending, g_free);
   self->pending_at = 0;
+  if (self->pending_json)
+    set_json (self, TRUE, gtk_text_buffer_get_char_count (buffer));
+  self->pending_json = FALSE;
   update_cut_bar (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -210,6 +238,21 @@ set_title (DpxDetailPane *self,
   g_autofree char *title = dup_title (self->entry, is_json);
 
   gtk_label_set_text (self->title_label, title);
+}
+
+/* Set before the text goes in: the buffer highlights as it takes it. */
+static void
+set_json (DpxDetailPane *self,
+          gboolean       is_json,
+          gsize          length)
+{
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (self->text_view));
+  GtkSourceLanguage *json = NULL;
+
+  if (is_json && length <= DPX_DETAIL_PANE_HIGHLIGHT_MAX)
+    json = dpx_editor_get_json_language ();
+  if (gtk_source_buffer_get_language (buffer) != json)
+    gtk_source_buffer_set_language (buffer, json);
 }
 
 /* Puts @text in the buffer, at once when it is short, else a slice at a
@@ -281,9 +324,18 @@ on_formatted (GObject      *source,
 
   g_clear_object (&self->cancellable);
   set_title (self, formatted->is_json);
+  /* Highlighted once all of it is in: highlighting while slices go in
+   * re-scans the text at each slice. */
+  set_json (self, FALSE, 0);
+  self->pending_json = formatted->is_json;
   self->not_shown = formatted->not_shown;
   set_text (self, g_steal_pointer (&formatted->text));
   formatted_free (formatted);
+  if (self->insert_source == 0 && self->pending_json)
+    {
+      set_json (self, TRUE, gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->text_view)));
+      self->pending_json = FALSE;
+    }
   if (!is_busy (self))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
@@ -298,6 +350,7 @@ show_lines (DpxDetailPane *self,
 {
   g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (lines)));
 
+  dpx_editor_search_close (self->search);
   gtk_list_view_set_model (self->lines_view, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->stack, "lines");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
@@ -399,6 +452,7 @@ show_entry (DpxDetailPane *self)
 
   if (entry == NULL)
     {
+      dpx_editor_search_close (self->search);
       gtk_label_set_text (self->title_label, _("Details"));
       gtk_label_set_text (self->subtitle_label, "");
       gtk_stack_set_visible_child_name (self->stack, "none");
@@ -428,6 +482,7 @@ show_entry (DpxDetailPane *self)
                                                &self->not_shown);
       text = dpx_format_break_long_lines (detail, DPX_DETAIL_PANE_LINE);
       set_title (self, is_json);
+      set_json (self, is_json, strlen (text));
       gtk_text_buffer_set_text (buffer, text, -1);
       update_cut_bar (self);
       return;
@@ -435,6 +490,7 @@ show_entry (DpxDetailPane *self)
 
   /* Until it is formatted: the kind without the JSON guess, no old text. */
   set_title (self, FALSE);
+  set_json (self, FALSE, 0);
   gtk_text_buffer_set_text (buffer, "", 0);
   format_async (self, DPX_DETAIL_PANE_SHOWN);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -737,8 +793,14 @@ dpx_detail_pane_class_init (DpxDetailPaneClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_source_init ();
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (GTK_SOURCE_TYPE_BUFFER);
+  g_type_ensure (DPX_TYPE_EDITOR_SEARCH);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-detail-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, search);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, lines_view);
   gtk_widget_class_bind_template_child (widget_class, DpxDetailPane, subtitle_label);
@@ -763,6 +825,8 @@ dpx_detail_pane_init (DpxDetailPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  dpx_editor_search_setup_view (GTK_SOURCE_VIEW (self->text_view));
+  dpx_editor_search_set_view (self->search, GTK_SOURCE_VIEW (self->text_view));
   show_entry (self);
 }
 

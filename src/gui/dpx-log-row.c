@@ -334,6 +334,18 @@ dpx_log_row_set_entry (DpxLogRow   *self,
       kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
     self->size = dpx_format_size (dpx_log_entry_get_size (entry));
   self->preview = dpx_format_entry_preview (entry, PREVIEW_CHARS);
+  if (kind == DPX_ENTRY_KIND_PING || kind == DPX_ENTRY_KIND_PONG)
+    {
+      g_autofree char *facts = dpx_format_control_facts (entry);
+
+      /* The round trip and keep-alive first: "pong · 3.2 ms · payload". */
+      if (facts)
+        {
+          g_autofree char *payload = g_steal_pointer (&self->preview);
+
+          self->preview = g_strdup_printf ("%s · %s", facts, payload);
+        }
+    }
 
   /* The row draws its text itself: say it for assistive technologies. */
   label = g_strdup_printf ("%s %s %s %s %s", self->time, dpx_direction_label (direction),
@@ -347,6 +359,14 @@ dpx_log_row_get_entry (DpxLogRow *self)
 {
   g_return_val_if_fail (DPX_IS_LOG_ROW (self), NULL);
   return self->entry;
+}
+
+/* The last column's text, as drawn (ellipsized to the width). */
+const char *
+dpx_log_row_get_preview (DpxLogRow *self)
+{
+  g_return_val_if_fail (DPX_IS_LOG_ROW (self), NULL);
+  return self->preview;
 }
 
 static void

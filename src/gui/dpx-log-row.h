@@ -29,6 +29,7 @@ GtkWidget   *dpx_log_row_new          (DpxLogRowStyle *style);
 void         dpx_log_row_set_entry    (DpxLogRow      *self,
                                        DpxLogEntry    *entry);
 DpxLogEntry *dpx_log_row_get_entry    (DpxLogRow      *self);
+const char  *dpx_log_row_get_preview  (DpxLogRow      *self);
 gboolean     dpx_log_row_get_drawn    (DpxLogRow      *self);
 
 G_END_DECLS

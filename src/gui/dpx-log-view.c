@@ -9,6 +9,11 @@
  * properties, and the toolbar's toggles are their property actions. The
  * selected entry is shown by a DpxDetailPane.
  *
+ * The selected row's actions (log.*: send again, edit and send, copy as
+ * text, hex or base64, save the payload) are in a context menu (right
+ * click, Menu, Shift+F10) and on keys while the list has the focus. Sending
+ * is the window's: the view emits send-again and edit.
+ *
  * Over 600 lines, on purpose: the filters, the pacing and following the
  * end act on one filter model and one list view, and GTK 4.8's list view
  * stays fast only when the three work together (docs/PERFORMANCE-GUI.md);
@@ -31,6 +36,7 @@
 #include "dpx-log-view.h"
 #include "dpx-paced-model.h"
 #include "dpx-probe.h"
+#include "dpx-session.h"
 
 #define SEARCH_MAX_BYTES (64 * 1024)
 
@@ -56,6 +62,10 @@ struct _DpxLogView
   GtkScrolledWindow   *scroller;
   GtkListView         *list_view;
   DpxDetailPane       *detail_pane;
+  GMenuModel          *row_menu;
+
+  /* owned: a child of the view, not laid out (a GtkNative) */
+  GtkWidget           *row_popover;
 
   /* owned */
   DpxLog              *log;
@@ -75,6 +85,7 @@ struct _DpxLogView
   gboolean             show_sent;
   gboolean             show_received;
   gboolean             show_events;
+  gboolean             show_control;  /* pings and pongs */
   gboolean             sticky;
   gboolean             scroll_pending;  /* follow the end after the next layout */
   gboolean             paused;
@@ -89,6 +100,7 @@ enum {
   PROP_SHOW_SENT,
   PROP_SHOW_RECEIVED,
   PROP_SHOW_EVENTS,
+  PROP_SHOW_CONTROL,
   PROP_KIND_FILTER,
   PROP_STICKY,
   PROP_N_HIDDEN,
@@ -99,6 +111,8 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_CLEARED,
+  SIGNAL_SEND_AGAIN,
+  SIGNAL_EDIT,
   N_SIGNALS
 };
 
@@ -158,6 +172,9 @@ filter_func (gpointer item,
 
   if (!show_direction (self, direction))
     return FALSE;
+  if (!self->show_control && (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_PING ||
+                              dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_PONG))
+    return FALSE;
   if (self->kind >= 0 && (int) dpx_log_entry_get_kind (entry) != self->kind)
     return FALSE;
   if (self->search == NULL)
@@ -179,8 +196,8 @@ filter_func (gpointer item,
 static gboolean
 filter_is_empty (DpxLogView *self)
 {
-  return self->show_sent && self->show_received && self->show_events && self->kind < 0 &&
-         self->search == NULL;
+  return self->show_sent && self->show_received && self->show_events && self->show_control &&
+         self->kind < 0 && self->search == NULL;
 }
 
 static void update_stack (DpxLogView *self);
@@ -258,6 +275,7 @@ show_all_action (GtkWidget  *widget,
   set_show (self, &self->show_sent, TRUE, PROP_SHOW_SENT);
   set_show (self, &self->show_received, TRUE, PROP_SHOW_RECEIVED);
   set_show (self, &self->show_events, TRUE, PROP_SHOW_EVENTS);
+  set_show (self, &self->show_control, TRUE, PROP_SHOW_CONTROL);
   set_kind_filter (self, -1);
   dpx_log_view_set_search_text (self, NULL);
   g_object_thaw_notify (G_OBJECT (self));
@@ -482,6 +500,24 @@ dpx_log_view_set_rates (DpxLogView *self,
 
 /* Selection --------------------------------------------------------------- */
 
+/* What can be done with the selected row: a message can be sent again or
+ * edited, anything copied or saved. */
+static void
+update_row_actions (DpxLogView *self)
+{
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+  gboolean message = entry != NULL && dpx_session_can_send_again (entry);
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "log.send-again", message);
+  gtk_widget_action_set_enabled (widget, "log.edit", message);
+  gtk_widget_action_set_enabled (widget, "log.copy-text", entry != NULL);
+  gtk_widget_action_set_enabled (widget, "log.copy-hex", entry != NULL);
+  gtk_widget_action_set_enabled (widget, "log.copy-base64", entry != NULL);
+  gtk_widget_action_set_enabled (widget, "log.save-payload", entry != NULL);
+  gtk_widget_action_set_enabled (widget, "log.menu", entry != NULL);
+}
+
 static void
 on_selection_changed (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
@@ -490,6 +526,7 @@ on_selection_changed (GtkSingleSelection *selection,
   DpxLogEntry *entry = gtk_single_selection_get_selected_item (selection);
 
   dpx_detail_pane_set_entry (self->detail_pane, entry);
+  update_row_actions (self);
 }
 
 void
@@ -498,6 +535,173 @@ dpx_log_view_select (DpxLogView *self,
 {
   g_return_if_fail (DPX_IS_LOG_VIEW (self));
   gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* Row actions ------------------------------------------------------------- */
+
+static void
+toast (DpxLogView *self,
+       const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  if (overlay)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
+}
+
+static void
+send_again_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+
+  if (entry && dpx_session_can_send_again (entry))
+    g_signal_emit (self, signals[SIGNAL_SEND_AGAIN], 0, entry);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+
+  if (entry && dpx_session_can_send_again (entry))
+    g_signal_emit (self, signals[SIGNAL_EDIT], 0, entry);
+}
+
+/* The payload as it is (text not in UTF-8 made valid), as hex spaced as
+ * the compose box writes it, or as base64. */
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+  g_autofree char *text = NULL;
+  const char *done;
+  const guint8 *data;
+  gsize size;
+
+  if (entry == NULL)
+    return;
+  data = g_bytes_get_data (dpx_log_entry_get_payload (entry), &size);
+  if (g_str_equal (action_name, "log.copy-hex"))
+    {
+      text = dpx_format_hex_spaced (data, size);
+      done = _("Copied the payload as hex");
+    }
+  else if (g_str_equal (action_name, "log.copy-base64"))
+    {
+      text = g_base64_encode (data, size);
+      done = _("Copied the payload as base64");
+    }
+  else
+    {
+      text = g_utf8_make_valid ((const char *) data, size);
+      done = _("Copied the payload as text");
+    }
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  toast (self, done);
+}
+
+/* The detail pane shows the selected entry and saves it. */
+static void
+save_payload_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->detail_pane), "detail.save-payload", NULL);
+}
+
+static void
+popup_row_menu (DpxLogView *self,
+                double      x,
+                double      y)
+{
+  if (self->row_popover == NULL)
+    {
+      self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);
+      gtk_widget_set_halign (self->row_popover, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->row_popover, GTK_WIDGET (self));
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_popover),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->row_popover));
+}
+
+/* The row widget showing the selected entry, when it is in sight. */
+static GtkWidget *
+find_selected_row (DpxLogView *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *item;
+
+
+      if (row == NULL || !DPX_IS_LOG_ROW (row) || !gtk_widget_get_child_visible (child))
+        continue;
+      item = g_object_get_data (G_OBJECT (row), "dpx-list-item");
+      if (item && gtk_list_item_get_position (item) == selected)
+        return row;
+    }
+  return NULL;
+}
+
+/* Menu or Shift+F10: the menu opens under the selected row, or at the top
+ * of the list when the row is out of sight. */
+static void
+menu_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+  GtkWidget *row;
+  graphene_rect_t bounds;
+
+  if (gtk_single_selection_get_selected_item (self->selection) == NULL)
+    return;
+  row = find_selected_row (self);
+  if (row && gtk_widget_compute_bounds (row, widget, &bounds) && bounds.size.height > 0 &&
+      bounds.origin.y >= 0 && bounds.origin.y < gtk_widget_get_height (widget))
+    popup_row_menu (self, bounds.origin.x + 24, bounds.origin.y + bounds.size.height);
+  else if (gtk_widget_compute_bounds (GTK_WIDGET (self->list_view), widget, &bounds))
+    popup_row_menu (self, bounds.origin.x + 24, bounds.origin.y + 24);
+}
+
+/* A right click selects the row under the pointer and opens its menu. */
+static void
+on_list_right_click (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     DpxLogView      *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = picked ? gtk_widget_get_ancestor (picked, DPX_TYPE_LOG_ROW) : NULL;
+  GtkListItem *item = row ? g_object_get_data (G_OBJECT (row), "dpx-list-item") : NULL;
+  graphene_point_t point;
+
+  if (item == NULL || gtk_list_item_get_position (item) == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (item));
+  if (gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (self),
+                                &GRAPHENE_POINT_INIT (x, y), &point))
+    popup_row_menu (self, point.x, point.y);
 }
 
 /* Pause and clear --------------------------------------------------------- */
@@ -652,7 +856,11 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            DpxLogView               *self)
 {
-  gtk_list_item_set_child (item, dpx_log_row_new (self->row_style));
+  GtkWidget *row = dpx_log_row_new (self->row_style);
+
+  /* A right click finds the row's position through its item. */
+  g_object_set_data (G_OBJECT (row), "dpx-list-item", item);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -681,6 +889,7 @@ dpx_log_view_dispose (GObject *object)
   DpxLogView *self = DPX_LOG_VIEW (object);
 
   g_clear_handle_id (&self->dropped_source, g_source_remove);
+  g_clear_pointer (&self->row_popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_LOG_VIEW);
   /* Children not bound to a field are left by the template: unparent them. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -734,6 +943,9 @@ dpx_log_view_get_property (GObject    *object,
     case PROP_SHOW_EVENTS:
       g_value_set_boolean (value, self->show_events);
       break;
+    case PROP_SHOW_CONTROL:
+      g_value_set_boolean (value, self->show_control);
+      break;
     case PROP_KIND_FILTER:
       g_value_set_int (value, self->kind);
       break;
@@ -772,6 +984,9 @@ dpx_log_view_set_property (GObject      *object,
       break;
     case PROP_SHOW_EVENTS:
       set_show (self, &self->show_events, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_SHOW_CONTROL:
+      set_show (self, &self->show_control, g_value_get_boolean (value), prop_id);
       break;
     case PROP_KIND_FILTER:
       set_kind_filter (self, g_value_get_int (value));
@@ -816,6 +1031,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   properties[PROP_SHOW_SENT] = g_param_spec_boolean ("show-sent", NULL, NULL, TRUE, flags);
   properties[PROP_SHOW_RECEIVED] = g_param_spec_boolean ("show-received", NULL, NULL, TRUE, flags);
   properties[PROP_SHOW_EVENTS] = g_param_spec_boolean ("show-events", NULL, NULL, TRUE, flags);
+  /* Pings and pongs, either way. */
+  properties[PROP_SHOW_CONTROL] = g_param_spec_boolean ("show-control", NULL, NULL, TRUE, flags);
   /* A DpxEntryKind, or -1 for every kind. */
   properties[PROP_KIND_FILTER] =
     g_param_spec_int ("kind-filter", NULL, NULL, -1, DPX_ENTRY_KIND_PONG, -1, flags);
@@ -841,6 +1058,26 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
     g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_PTR_ARRAY, G_TYPE_UINT64);
 
+  /**
+   * DpxLogView::send-again:
+   * @entry: a text or binary message, sent or received
+   *
+   * The user asked to send the message again, as it is.
+   */
+  signals[SIGNAL_SEND_AGAIN] =
+    g_signal_new ("send-again", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, DPX_TYPE_LOG_ENTRY);
+
+  /**
+   * DpxLogView::edit:
+   * @entry: a text or binary message, sent or received
+   *
+   * The user asked to change the message before sending it.
+   */
+  signals[SIGNAL_EDIT] =
+    g_signal_new ("edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, DPX_TYPE_LOG_ENTRY);
+
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (DPX_TYPE_DETAIL_PANE);
 
@@ -859,17 +1096,27 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, scroller);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, list_view);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, DpxLogView, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_dropped_close);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_right_click);
 
   gtk_widget_class_install_action (widget_class, "logview.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "logview.show-all", NULL, show_all_action);
+  gtk_widget_class_install_action (widget_class, "log.send-again", NULL, send_again_action);
+  gtk_widget_class_install_action (widget_class, "log.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "log.copy-text", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "log.copy-hex", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "log.copy-base64", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "log.save-payload", NULL, save_payload_action);
+  gtk_widget_class_install_action (widget_class, "log.menu", NULL, menu_action);
   gtk_widget_class_install_property_action (widget_class, "logview.pause", "paused");
   gtk_widget_class_install_property_action (widget_class, "logview.show-sent", "show-sent");
   gtk_widget_class_install_property_action (widget_class, "logview.show-received",
                                             "show-received");
   gtk_widget_class_install_property_action (widget_class, "logview.show-events", "show-events");
+  gtk_widget_class_install_property_action (widget_class, "logview.show-control", "show-control");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "logview");
@@ -881,7 +1128,7 @@ dpx_log_view_init (DpxLogView *self)
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
 
-  self->show_sent = self->show_received = self->show_events = TRUE;
+  self->show_sent = self->show_received = self->show_events = self->show_control = TRUE;
   self->kind = -1;
   self->sticky = TRUE;
 
@@ -910,4 +1157,5 @@ dpx_log_view_init (DpxLogView *self)
 
   dpx_log_view_set_rates (self, 0, 0);
   update_stack (self);
+  update_row_actions (self);
 }

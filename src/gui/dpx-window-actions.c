@@ -477,12 +477,51 @@ on_log_cleared (DpxLogView *view,
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
 }
 
+/* Send Again from the log: the message as it was, on this connection. */
+static void
+on_log_send_again (DpxLogView  *log_view,
+                   DpxLogEntry *entry,
+                   DpxWindow   *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (log_view), DPX_TYPE_CONNECTION_PAGE);
+
+  /* On the connection of the tab the row is in. */
+  if (!dpx_session_send_again (dpx_connection_page_get_session (DPX_CONNECTION_PAGE (page)), entry, &error))
+    dpx_window_show_toast (self, error->message);
+}
+
+/* Edit and Send: the message goes into the compose box. */
+static void
+on_log_edit (DpxLogView  *log_view,
+             DpxLogEntry *entry,
+             DpxWindow   *self)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (log_view), DPX_TYPE_CONNECTION_PAGE);
+
+  dpx_compose_edit_payload (dpx_connection_page_get_compose (DPX_CONNECTION_PAGE (page)),
+                            dpx_log_entry_get_kind (entry), dpx_log_entry_get_payload (entry));
+}
+
+/* The log view's signals, connected in one place. */
 void
 dpx_window_watch_clear (DpxWindow         *self,
                         DpxConnectionPage *page)
 {
-  g_signal_connect_object (dpx_connection_page_get_log_view (page), "cleared",
-                           G_CALLBACK (on_log_cleared), self, 0);
+  DpxLogView *log_view = dpx_connection_page_get_log_view (page);
+
+  g_signal_connect_object (log_view, "cleared", G_CALLBACK (on_log_cleared), self, 0);
+  g_signal_connect_object (log_view, "send-again", G_CALLBACK (on_log_send_again), self, 0);
+  g_signal_connect_object (log_view, "edit", G_CALLBACK (on_log_edit), self, 0);
+}
+
+static void
+ping_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  dpx_compose_popup_ping (dpx_connection_page_get_compose (DPX_WINDOW (widget)->current));
 }
 
 static void
@@ -577,6 +616,9 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.previous-tab", NULL, switch_tab_action);
   gtk_widget_class_install_action (widget_class, "window.focus-compose", NULL,
                                    focus_compose_action);
+  gtk_widget_class_install_action (widget_class, "window.ping", NULL, ping_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "window.ping", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     gtk_widget_class_add_binding_action (widget_class, bindings[i].key, GDK_CONTROL_MASK,

@@ -390,7 +390,8 @@ test_rows_in_sight (DpxWindowFixture *fixture,
 }
 
 /* The keep-alive's pings and the server's pongs are rows of their own,
- * filterable by kind, with their payload in the detail pane. */
+ * filterable by kind, with their payload in the detail pane; the pong is
+ * marked as the keep-alive's, with its round trip. */
 static void
 test_control_frames (DpxWindowFixture *fixture,
                      gconstpointer     data)
@@ -422,7 +423,284 @@ test_control_frames (DpxWindowFixture *fixture,
   g_free (dpx_gui_test_dup_detail_text (window));
   title_label = GTK_LABEL (gtk_widget_get_template_child (dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_DETAIL_PANE, NULL),
                                                          DPX_TYPE_DETAIL_PANE, "title_label"));
-  g_assert_cmpstr (gtk_label_get_text (title_label), ==, "Received pong");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (title_label), "Received pong · keepalive · "));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (title_label), " ms"));
+  g_settings_reset (settings, "keepalive-interval");
+}
+
+/* Row actions ------------------------------------------------------------- */
+
+/* The window with its open popover drawn where it is on screen: a popover
+ * is a surface of its own, which the window's paintable leaves out. */
+static void
+save_screenshot_with_popover (GtkWidget  *window,
+                              GtkWidget  *popover,
+                              const char *name)
+{
+  const char *dir = g_getenv ("DUPLEX_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) window_paintable = NULL;
+  g_autoptr(GdkPaintable) popover_paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  double window_x, window_y, popover_x, popover_y;
+  GdkSurface *surface;
+  int width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  dpx_gui_test_wait_frames (window, 40);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
+  surface = gtk_native_get_surface (GTK_NATIVE (popover));
+
+  window_paintable = gtk_widget_paintable_new (window);
+  popover_paintable = gtk_widget_paintable_new (popover);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (window_paintable, GDK_SNAPSHOT (snapshot), width, height);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (surface)) -
+                                                window_x + popover_x,
+                                                gdk_popup_get_position_y (GDK_POPUP (surface)) -
+                                                window_y + popover_y));
+  gdk_paintable_snapshot (popover_paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (popover), gtk_widget_get_height (popover));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static GtkWidget *
+get_list (DpxWindow *window)
+{
+  GtkWidget *view = GTK_WIDGET (dpx_gui_test_get (window, "log-view"));
+
+  return dpx_gui_test_find (view, GTK_TYPE_LIST_VIEW, "log-list");
+}
+
+static void
+count_signal (gpointer  instance,
+              gpointer  entry,
+              guint    *count)
+{
+  (*count)++;
+}
+
+/* Send Again from a row's menu (Menu or Shift+F10 on the focused list) and
+ * from its key (Ctrl+R): the message goes out again, byte for byte, and
+ * the relay echoes it each time. Events and pings cannot be sent again. */
+static void
+test_send_again (DpxWindowFixture *fixture,
+                 gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GtkWidget *list = get_list (window);
+  g_autoptr(GBytes) binary = g_bytes_new_static ("\x00\xff\x10", 3);
+  GtkWidget *menu;
+  guint asked = 0;
+  int row;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "say it again");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "say it again");
+
+  /* The menu, from the keyboard, under the sent row. */
+  row = dpx_gui_test_find_row (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, "say it again");
+  dpx_log_view_select (view, row);
+  gtk_widget_grab_focus (list);
+  dpx_gui_test_wait_frames (GTK_WIDGET (window), 2);
+  dpx_gui_test_press (list, "Menu");
+  menu = dpx_gui_test_find (GTK_WIDGET (view), GTK_TYPE_POPOVER_MENU, NULL);
+  g_assert_nonnull (menu);
+  dpx_test_wait_until (gtk_widget_get_mapped (menu), 5000);
+  save_screenshot_with_popover (GTK_WIDGET (window), menu, "log-actions.png");
+  g_assert_true (gtk_widget_activate_action (menu, "log.send-again", NULL));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT,
+                                                "say it again") == 2, 5000);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT,
+                                             "say it again"), ==, 2);
+
+  /* A right click on the received row selects it and opens the menu
+   * there. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list);
+    GtkGesture *click = NULL;
+    GtkWidget *received_row = NULL;
+    g_autoptr(DpxLogEntry) received = NULL;
+    graphene_point_t at;
+
+    row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "say it again");
+    received = g_list_model_get_item (dpx_gui_test_rows (window), row);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && click == NULL; i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          click = GTK_GESTURE (controller);
+      }
+    g_assert_nonnull (click);
+    dpx_gui_test_wait_frames (GTK_WIDGET (window), 2);
+    for (GtkWidget *item = gtk_widget_get_first_child (list); item; item = gtk_widget_get_next_sibling (item))
+      if (DPX_IS_LOG_ROW (gtk_widget_get_first_child (item)) &&
+          dpx_log_row_get_entry (DPX_LOG_ROW (gtk_widget_get_first_child (item))) == received)
+        received_row = gtk_widget_get_first_child (item);
+    g_assert_nonnull (received_row);
+    g_assert_true (gtk_widget_compute_point (received_row, list, &GRAPHENE_POINT_INIT (200, 8), &at));
+    g_signal_emit_by_name (click, "pressed", 1, (double) at.x, (double) at.y);
+    g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (dpx_gui_test_rows (window))),
+                      ==, (guint) row);
+    dpx_test_wait_until (gtk_widget_get_mapped (menu), 5000);
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
+
+  /* A received binary message, by its key: the same bytes, binary. */
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "00 ff 10");
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
+                                                NULL) == 1, 5000);
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED,
+                                                    DPX_ENTRY_KIND_BINARY, NULL));
+  dpx_gui_test_press (list, "<Control>r");
+  dpx_test_wait_until (dpx_gui_test_count_rows (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY,
+                                                NULL) == 2, 5000);
+  {
+    GListModel *model = dpx_gui_test_rows (window);
+    g_autoptr(DpxLogEntry) last = NULL;
+
+    row = dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_BINARY, NULL);
+    last = g_list_model_get_item (model, row);
+    g_assert_true (g_bytes_equal (dpx_log_entry_get_payload (last), binary));
+  }
+
+  /* An event: the actions are off (their keys do nothing), nothing is
+   * asked or sent. */
+  g_signal_connect (view, "send-again", G_CALLBACK (count_signal), &asked);
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_OPEN,
+                                                    NULL));
+  {
+    g_autoptr(GtkShortcut) send_again = dpx_gui_test_find_shortcut (list, "<Control>r");
+    g_autoptr(GtkShortcut) copy = dpx_gui_test_find_shortcut (list, "<Control>c");
+
+    g_assert_false (gtk_shortcut_action_activate (gtk_shortcut_get_action (send_again), 0, list,
+                                                  NULL));
+    /* What is not a message can still be copied. */
+    g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (copy), 0, list, NULL));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (view), "log.send-again", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "log.edit", NULL);
+  g_assert_cmpuint (asked, ==, 0);
+  g_signal_handlers_disconnect_by_func (view, count_signal, &asked);
+  g_assert_cmpuint (dpx_gui_test_count_rows (window, DPX_DIRECTION_SENT, -1, NULL), ==, 4);
+}
+
+/* Edit and Send puts the message in the compose box in its mode: JSON
+ * text in JSON mode, binary as hex in binary mode; changed and sent, the
+ * relay echoes the new one. */
+static void
+test_edit_and_send (DpxWindowFixture *fixture,
+                    gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  DpxCompose *compose = dpx_gui_test_get (window, "compose");
+  GtkWidget *list = get_list (window);
+  g_autofree char *text = NULL;
+  g_autofree char *hex = NULL;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "ca fe");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "{\"n\":1}");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "{\"n\":1}");
+  dpx_compose_set_mode (compose, DPX_COMPOSE_MODE_TEXT);
+  dpx_compose_set_text (compose, "something else");
+
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED,
+                                                    DPX_ENTRY_KIND_TEXT, "{\"n\":1}"));
+  dpx_gui_test_press (list, "<Control>e");
+  g_assert_cmpint (dpx_compose_get_mode (compose), ==, DPX_COMPOSE_MODE_JSON);
+  text = dpx_compose_dup_text (compose);
+  g_assert_cmpstr (text, ==, "{\"n\":1}");
+  dpx_compose_set_text (compose, "{\"n\":2}");
+  g_assert_true (dpx_compose_send (compose));
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "{\"n\":2}");
+
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_SENT,
+                                                    DPX_ENTRY_KIND_BINARY, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (view), "log.edit", NULL);
+  g_assert_cmpint (dpx_compose_get_mode (compose), ==, DPX_COMPOSE_MODE_BINARY);
+  hex = dpx_compose_dup_text (compose);
+  g_assert_cmpstr (hex, ==, "ca fe");
+}
+
+static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("(nothing)");
+}
+
+/* What the clipboard holds, read back as another program would ask. */
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, on_text_read, &text);
+  dpx_test_wait_until (text != NULL, 5000);
+  return text;
+}
+
+/* Copy as text, hex and base64: the payload in each form, on the
+ * clipboard. */
+static void
+test_copy (DpxWindowFixture *fixture,
+           gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLogView *view = dpx_gui_test_get (window, "log-view");
+  GtkWidget *list = get_list (window);
+  char *text;
+
+  dpx_gui_test_connect (window, fixture->url);
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_BINARY, "00 ff 10 41");
+  dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "héllo");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "héllo");
+
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED,
+                                                    DPX_ENTRY_KIND_BINARY, NULL));
+  dpx_gui_test_press (list, "<Shift><Control>c");
+  text = read_clipboard (list);
+  g_assert_cmpstr (text, ==, "00 ff 10 41");
+  g_free (text);
+  gtk_widget_activate_action (GTK_WIDGET (view), "log.copy-base64", NULL);
+  text = read_clipboard (list);
+  g_assert_cmpstr (text, ==, "AP8QQQ==");
+  g_free (text);
+
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED,
+                                                    DPX_ENTRY_KIND_TEXT, "héllo"));
+  dpx_gui_test_press (list, "<Control>c");
+  text = read_clipboard (list);
+  g_assert_cmpstr (text, ==, "héllo");
+  g_free (text);
+  dpx_gui_test_press (list, "<Shift><Control>b");
+  text = read_clipboard (list);
+  g_assert_cmpstr (text, ==, "aMOpbGxv");
+  g_free (text);
 }
 
 int
@@ -439,6 +717,9 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/log-view/flood-rows", test_flood_rows);
   DPX_WINDOW_TEST_ADD ("/log-view/rows-in-sight", test_rows_in_sight);
   DPX_WINDOW_TEST_ADD ("/log-view/control-frames", test_control_frames);
+  DPX_WINDOW_TEST_ADD ("/log-view/send-again", test_send_again);
+  DPX_WINDOW_TEST_ADD ("/log-view/edit-and-send", test_edit_and_send);
+  DPX_WINDOW_TEST_ADD ("/log-view/copy", test_copy);
 
   return g_test_run ();
 }

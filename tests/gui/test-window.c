@@ -785,7 +785,7 @@ test_keyboard_shortcuts (DpxWindowFixture *fixture,
   g_auto(GStrv) help = gtk_application_get_accels_for_action (app, "win.show-help-overlay");
   static const char *accelerators[] = { "<Control>l", "<Control>f", "<Control>k", "<Control>s",
                                         "<Control>o", "<Control>Return", "<Control>KP_Enter",
-                                        "<Control>comma" };
+                                        "<Control>comma", "<Shift><Control>p" };
 
   g_assert_true (g_strv_contains ((const char * const *) quit, "<Control>q"));
   g_assert_true (g_strv_contains ((const char * const *) help, "<Control>question"));
