@@ -15,6 +15,7 @@
 
 typedef struct {
   GSettings  *settings;
+  DpxConnectionOptions *options;
   DpxLog     *log;
   DpxSession *session;
   DpxRelay   *relay;
@@ -27,7 +28,8 @@ fixture_setup (Fixture       *fixture,
 {
   fixture->settings = g_settings_new (APP_ID);
   fixture->log = dpx_log_new ();
-  fixture->session = dpx_session_new (fixture->log, fixture->settings);
+  fixture->options = dpx_connection_options_new_from_settings (fixture->settings);
+  fixture->session = dpx_session_new (fixture->log, fixture->options);
   fixture->relay = dpx_test_relay_new ();
   fixture->url = dpx_relay_dup_url (fixture->relay);
 }
@@ -49,6 +51,7 @@ fixture_teardown (Fixture       *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&fixture->session));
   g_assert_finalize_object (g_steal_pointer (&fixture->log));
+  g_assert_finalize_object (g_steal_pointer (&fixture->options));
   g_assert_finalize_object (g_steal_pointer (&fixture->relay));
   g_clear_object (&fixture->settings);
   g_free (fixture->url);
@@ -181,7 +184,7 @@ test_reconnect_backoff (Fixture       *fixture,
 
   g_autoptr(DpxNotifyCounter) attempt_notes = dpx_test_count_notify (session, "reconnect-attempt");
 
-  g_settings_set_boolean (fixture->settings, "auto-reconnect", TRUE);
+  dpx_connection_options_set_auto_reconnect (fixture->options, TRUE);
   connect_session (fixture);
   g_assert_cmpuint (dpx_notify_counter_take (attempt_notes), ==, 0);
 
@@ -323,14 +326,13 @@ static void
 test_logs_keepalive (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_settings_set_uint (fixture->settings, "keepalive-interval", 1);
+  dpx_connection_options_set_keepalive_interval (fixture->options, 1);
   connect_session (fixture);
   dpx_test_wait_until (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, "") >= 0,
                        10000);
   g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_PING, ""), >=, 0);
   g_assert_cmpint (find_entry (fixture->log, DPX_DIRECTION_SENT, DPX_ENTRY_KIND_PING, ""), <,
                    find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, ""));
-  g_settings_reset (fixture->settings, "keepalive-interval");
 }
 
 int

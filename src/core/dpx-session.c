@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-session.h"
+#include "dpx-connection-options.h"
 #include "dpx-frame.h"
 #include "dpx-enums.h"
 #include "dpx-probe.h"
@@ -20,7 +21,7 @@ struct _DpxSession
   /* owned */
   DpxClient          *client;
   DpxLog             *log;
-  GSettings          *settings;
+  DpxConnectionOptions *options;  /* shared with whoever edits them */
   char               *url;
 
   guint               reconnect_source;
@@ -40,6 +41,7 @@ enum {
   PROP_RECONNECT_PENDING,
   PROP_RECONNECT_ATTEMPT,
   PROP_RECONNECT_DELAY,
+  PROP_OPTIONS,
   N_PROPS
 };
 
@@ -193,8 +195,7 @@ on_client_state (DpxClient  *client,
   else if (state == DPX_CONNECTION_STATE_CLOSED &&
            !self->manual_disconnect &&
            self->was_open &&
-           self->settings != NULL &&
-           g_settings_get_boolean (self->settings, "auto-reconnect"))
+           dpx_connection_options_get_auto_reconnect (self->options))
     {
       schedule_reconnect (self);
     }
@@ -213,58 +214,21 @@ on_connected (GObject      *source,
   dpx_client_connect_finish (DPX_CLIENT (source), result, NULL);
 }
 
-static gboolean
-apply_settings (DpxSession  *self,
-                GError     **error)
-{
-  g_autoptr(GVariant) headers = NULL;
-  g_auto(GStrv) protocols = NULL;
-  g_autofree char *origin = NULL;
-  GVariantIter iter;
-  const char *name, *value;
-
-  if (self->settings == NULL)
-    return TRUE;
-
-  dpx_client_clear_headers (self->client);
-  headers = g_settings_get_value (self->settings, "request-headers");
-  g_variant_iter_init (&iter, headers);
-  while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
-    {
-      if (*name == '\0')
-        continue;
-      if (!dpx_client_add_header (self->client, name, value, error))
-        return FALSE;
-    }
-
-  protocols = g_settings_get_strv (self->settings, "subprotocols");
-  dpx_client_set_protocols (self->client, (const char * const *) protocols);
-  origin = g_settings_get_string (self->settings, "origin");
-  dpx_client_set_origin (self->client, origin);
-  dpx_client_set_deflate (self->client, g_settings_get_boolean (self->settings, "permessage-deflate"));
-  dpx_client_set_accept_invalid_certificates (self->client,
-                                              g_settings_get_boolean (self->settings,
-                                                                      "accept-invalid-certificates"));
-  dpx_client_set_tls_advice (self->client,
-                             _("Allow invalid certificates in the connection settings to connect "
-                               "anyway."));
-  dpx_client_set_handshake_timeout (self->client, g_settings_get_uint (self->settings, "handshake-timeout"));
-  dpx_client_set_max_message_size (self->client, g_settings_get_uint64 (self->settings, "max-message-size"));
-  dpx_client_set_keepalive_interval (self->client, g_settings_get_uint (self->settings, "keepalive-interval"));
-  return TRUE;
-}
-
 static void
 start_connect (DpxSession *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!apply_settings (self, &error))
+  /* The options as they are now: a reconnect takes the latest edits too. */
+  if (!dpx_connection_options_apply (self->options, self->client, &error))
     {
       dpx_session_log_event (self, DPX_ENTRY_KIND_ERROR, error->message);
       g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
       return;
     }
+  dpx_client_set_tls_advice (self->client,
+                             _("Allow invalid certificates in the connection settings to connect "
+                               "anyway."));
   dpx_client_set_url (self->client, self->url);
   dpx_client_connect_async (self->client, NULL, on_connected, g_object_ref (self));
 }
@@ -272,7 +236,8 @@ start_connect (DpxSession *self)
 /**
  * dpx_session_connect:
  *
- * Connects to @url with the options in the settings. Fails at once, without
+ * Connects to @url with the session's options, and makes @url their URL.
+ * Fails at once, without
  * touching the log, when @url is not a WebSocket URL or a connection is
  * already open.
  */
@@ -307,6 +272,7 @@ dpx_session_connect (DpxSession  *self,
       self->url = g_strdup (url);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
     }
+  dpx_connection_options_set_url (self->options, url);
 
   start_connect (self);
   return TRUE;
@@ -491,7 +457,7 @@ dpx_session_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_object (&self->log);
-  g_clear_object (&self->settings);
+  g_clear_object (&self->options);
 
   G_OBJECT_CLASS (dpx_session_parent_class)->dispose (object);
 }
@@ -531,6 +497,9 @@ dpx_session_get_property (GObject    *object,
     case PROP_RECONNECT_PENDING:
       g_value_set_boolean (value, self->reconnect_source != 0);
       break;
+    case PROP_OPTIONS:
+      g_value_set_object (value, self->options);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -565,6 +534,10 @@ dpx_session_class_init (DpxSessionClass *klass)
     g_param_spec_uint ("reconnect-delay", NULL, NULL, 0, G_MAXUINT,
                        DPX_SESSION_RECONNECT_FIRST_MS,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What the next connection (or reconnection) is opened with. */
+  properties[PROP_OPTIONS] =
+    g_param_spec_object ("options", NULL, NULL, DPX_TYPE_CONNECTION_OPTIONS,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -583,20 +556,50 @@ dpx_session_init (DpxSession *self)
 }
 
 /**
+ * dpx_session_get_options:
+ *
+ * Returns: (transfer none): the options the next connection is opened
+ * with; changing them changes that connection, not the one open.
+ */
+DpxConnectionOptions *
+dpx_session_get_options (DpxSession *self)
+{
+  g_return_val_if_fail (DPX_IS_SESSION (self), NULL);
+  return self->options;
+}
+
+/**
+ * dpx_session_set_options:
+ * @options: options to share (not copied), so edits reach the next connect
+ */
+void
+dpx_session_set_options (DpxSession           *self,
+                         DpxConnectionOptions *options)
+{
+  g_return_if_fail (DPX_IS_SESSION (self));
+  g_return_if_fail (DPX_IS_CONNECTION_OPTIONS (options));
+
+  if (g_set_object (&self->options, options))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPTIONS]);
+}
+
+/**
  * dpx_session_new:
- * @settings: (nullable): where the connection options live
+ * @options: (nullable): the connection options, shared with the caller;
+ *   NULL for the client's defaults
  */
 DpxSession *
-dpx_session_new (DpxLog    *log,
-                 GSettings *settings)
+dpx_session_new (DpxLog               *log,
+                 DpxConnectionOptions *options)
 {
   DpxSession *self;
 
   g_return_val_if_fail (DPX_IS_LOG (log), NULL);
+  g_return_val_if_fail (options == NULL || DPX_IS_CONNECTION_OPTIONS (options), NULL);
 
   self = g_object_new (DPX_TYPE_SESSION, NULL);
   self->log = g_object_ref (log);
-  self->settings = settings ? g_object_ref (settings) : NULL;
+  self->options = options ? g_object_ref (options) : dpx_connection_options_new ();
   self->client = dpx_client_new (NULL);
   g_signal_connect (self->client, "event", G_CALLBACK (on_client_event), self);
   g_signal_connect (self->client, "message", G_CALLBACK (on_client_message), self);

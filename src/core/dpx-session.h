@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "dpx-client.h"
+#include "dpx-connection-options.h"
 #include "dpx-log.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DpxSession, dpx_session, DPX, SESSION, GObject)
 
 DpxSession         *dpx_session_new                  (DpxLog       *log,
-                                                      GSettings    *settings);
+                                                      DpxConnectionOptions *options);
+DpxConnectionOptions *dpx_session_get_options        (DpxSession   *self);
+void                dpx_session_set_options          (DpxSession   *self,
+                                                      DpxConnectionOptions *options);
 DpxClient          *dpx_session_get_client           (DpxSession   *self);
 DpxConnectionState  dpx_session_get_state            (DpxSession   *self);
 const char         *dpx_session_get_url              (DpxSession   *self);

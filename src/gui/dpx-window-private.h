@@ -41,6 +41,7 @@ struct _DpxWindow
   DpxLog               *log;
   DpxLog               *server_log;  /* the local server's own events */
   DpxSession           *session;
+  DpxConnectionOptions *options;
   DpxRelay             *relay;
 #if GTK_CHECK_VERSION (4, 10, 0)
   GCancellable         *chooser;       /* the open GtkFileDialog's */

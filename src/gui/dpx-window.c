@@ -372,6 +372,9 @@ on_settings_changed (GSettings  *settings,
                      const char *key,
                      DpxWindow  *self)
 {
+  /* Until each connection keeps its own options, they follow the settings. */
+  dpx_connection_options_load_settings (self->options, settings);
+
   if (g_str_equal (key, "log-max-entries"))
     dpx_log_set_max_entries (self->log, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "accept-invalid-certificates"))
@@ -523,6 +526,7 @@ dpx_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_WINDOW);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->options);
   g_clear_object (&self->relay);
   g_clear_object (&self->log);
   g_clear_object (&self->server_log);
@@ -687,7 +691,8 @@ dpx_window_init (DpxWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->log = dpx_log_new ();
   dpx_log_set_max_entries (self->log, g_settings_get_uint (self->settings, "log-max-entries"));
-  self->session = dpx_session_new (self->log, self->settings);
+  self->options = dpx_connection_options_new_from_settings (self->settings);
+  self->session = dpx_session_new (self->log, self->options);
   self->relay = dpx_relay_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));

@@ -74,7 +74,7 @@ test_properties (void)
 {
   DpxClosePopover *popover = new_popover ();
   g_autoptr(DpxLog) log = dpx_log_new ();
-  g_autoptr(DpxSession) session = dpx_session_new (log, dpx_gui_test_get_settings ());
+  g_autoptr(DpxSession) session = dpx_session_new (log, NULL);
   g_auto(GValue) none = G_VALUE_INIT;
   g_auto(GValue) some = G_VALUE_INIT;
 
@@ -113,7 +113,7 @@ test_close (void)
   g_autofree char *problem = NULL;
 
   dpx_gui_test_reset_settings ();
-  session = dpx_session_new (log, dpx_gui_test_get_settings ());
+  session = dpx_session_new (log, NULL);
   dpx_close_popover_set_session (popover, session);
   g_assert_true (dpx_session_connect (session, url, &error));
   g_assert_no_error (error);
