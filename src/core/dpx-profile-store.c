@@ -456,10 +456,13 @@ push_secrets (DpxProfileStore  *self,
         return FALSE;
     }
 
-  stored = dpx_secret_store_dup_headers (self->secrets, dpx_profile_get_id (profile), NULL, error);
-  if (stored == NULL)
+  /* A profile without secrets works without a keyring (a server with no
+   * Secret Service): then there is nothing of it to clean up either. */
+  stored = dpx_secret_store_dup_headers (self->secrets, dpx_profile_get_id (profile), NULL,
+                                         secret[0] ? error : NULL);
+  if (stored == NULL && secret[0])
     return FALSE;
-  for (guint i = 0; stored[i]; i++)
+  for (guint i = 0; stored && stored[i]; i++)
     if (!g_strv_contains ((const char * const *) secret, stored[i]) &&
         !dpx_secret_store_delete (self->secrets, dpx_profile_get_id (profile), stored[i], NULL, error))
       return FALSE;
@@ -560,6 +563,7 @@ dpx_profile_store_duplicate (DpxProfileStore  *self,
 {
   g_autofree char *chosen = NULL;
   g_autoptr(DpxProfile) copy = NULL;
+  g_auto(GStrv) secret = NULL;
 
   g_return_val_if_fail (DPX_IS_PROFILE_STORE (self), NULL);
   g_return_val_if_fail (DPX_IS_PROFILE (profile), NULL);
@@ -568,11 +572,13 @@ dpx_profile_store_duplicate (DpxProfileStore  *self,
   if (!check_name (self, chosen, NULL, error))
     return NULL;
   copy = dpx_profile_copy (profile, chosen);
-  if (!dpx_secret_store_copy_profile (self->secrets, dpx_profile_get_id (profile), dpx_profile_get_id (copy),
-                                      chosen, NULL, error) ||
+  secret = dpx_profile_dup_secret_headers (profile);
+  if ((secret[0] && !dpx_secret_store_copy_profile (self->secrets, dpx_profile_get_id (profile),
+                                                    dpx_profile_get_id (copy), chosen, NULL, error)) ||
       !dpx_profile_store_add (self, copy, error))
     {
-      dpx_secret_store_delete_profile (self->secrets, dpx_profile_get_id (copy), NULL, NULL);
+      if (secret[0])
+        dpx_secret_store_delete_profile (self->secrets, dpx_profile_get_id (copy), NULL, NULL);
       return NULL;
     }
   return copy;
@@ -584,6 +590,7 @@ dpx_profile_store_remove (DpxProfileStore  *self,
                           DpxProfile       *profile,
                           GError          **error)
 {
+  g_auto(GStrv) secret = NULL;
   guint position;
 
   g_return_val_if_fail (DPX_IS_PROFILE_STORE (self), FALSE);
@@ -593,7 +600,9 @@ dpx_profile_store_remove (DpxProfileStore  *self,
     return write_store (self, error);
   if (!g_list_store_find (self->profiles, profile, &position))
     return TRUE;
-  if (!dpx_secret_store_delete_profile (self->secrets, dpx_profile_get_id (profile), NULL, error))
+  secret = dpx_profile_dup_secret_headers (profile);
+  if (!dpx_secret_store_delete_profile (self->secrets, dpx_profile_get_id (profile), NULL,
+                                        secret[0] ? error : NULL) && secret[0])
     return FALSE;
   g_list_store_remove (self->profiles, position);
   return write_store (self, error);
