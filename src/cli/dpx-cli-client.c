@@ -777,7 +777,7 @@ dpx_cli_replay (int    argc,
   g_set_prgname ("duplex replay");
   if (!dpx_cli_parse_options (context, &argc, &argv))
     return DPX_EXIT_USAGE;
-  if (argc != 3)
+  if (argc != 3 && !(options.profile_name && argc == 2))
     {
       dpx_cli_usage_error (context, _("replay needs a saved log and a URL"));
       client_options_clear (&options);
@@ -817,7 +817,7 @@ dpx_cli_replay (int    argc,
       return DPX_EXIT_FAILURE;
     }
 
-  client = make_client (context, argv[2], &options);
+  client = make_client (context, argc == 3 ? argv[2] : NULL, &options);
   if (client == NULL)
     {
       client_options_clear (&options);
