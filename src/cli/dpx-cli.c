@@ -36,11 +36,12 @@ static const Command commands[] = {
 void
 dpx_cli_print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n  duplex [URL]\n  duplex FILE.jsonl...\n", _("Usage:"));
+  fprintf (stream, "%s\n  duplex [URL...]\n  duplex FILE.jsonl...\n", _("Usage:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  duplex %-8s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Without a command, duplex opens its window (it needs a display), "
-                                 "connected to URL or showing each saved log FILE."));
+                                 "connected to each URL in a tab of its own, or showing each "
+                                 "saved log FILE."));
   fprintf (stream, "%s\n", _("Run “duplex COMMAND --help” for the options of each command."));
   fprintf (stream, "\n%s\n  0  %s\n  1  %s\n  2  %s\n", _("Exit status:"),
            _("success"), _("connection or protocol failure"), _("usage error"));

@@ -113,7 +113,7 @@ dpx_application_command_line (GApplication            *application,
   DpxApplication *self = DPX_APPLICATION (application);
   g_auto(GStrv) argv = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  const char *url = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
   int argc;
 
   argv = g_application_command_line_get_arguments (command_line, &argc);
@@ -122,29 +122,25 @@ dpx_application_command_line (GApplication            *application,
       if (is_file_argument (argv[i]))
         g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line,
                                                                                 argv[i]));
-      else if (url == NULL)
-        url = argv[i];
       else
-        {
-          const char *usage = _("Usage: duplex [URL | FILE…]: give one WebSocket URL at most");
-
-          g_application_command_line_printerr (command_line, "%s\n", usage);
-          return 2;
-        }
+        g_ptr_array_add (urls, argv[i]);
     }
+  g_ptr_array_add (urls, NULL);
 
   if (files->len > 0)
     g_application_open (application, (GFile **) files->pdata, files->len, "");
 
-  if (url != NULL)
+  if (urls->len > 1)
     {
       GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
-      /* A busy window keeps its connection: the URL gets a window of its own. */
+      /* The URLs open together, one tab each, in a window of their own
+       * unless the one open has nothing in it yet. */
       if (window == NULL || files->len > 0 ||
-          dpx_session_get_state (dpx_window_get_session (DPX_WINDOW (window))) != DPX_CONNECTION_STATE_DISCONNECTED)
+          dpx_session_get_state (dpx_window_get_session (DPX_WINDOW (window))) != DPX_CONNECTION_STATE_DISCONNECTED ||
+          adw_tab_view_get_n_pages (dpx_window_get_tab_view (DPX_WINDOW (window))) > 1)
         window = dpx_application_new_window (self);
-      dpx_window_open_url (DPX_WINDOW (window), url);
+      dpx_window_open_urls (DPX_WINDOW (window), (const char * const *) urls->pdata);
       gtk_window_present (window);
     }
   else if (files->len == 0)

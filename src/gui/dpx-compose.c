@@ -603,6 +603,14 @@ repeat_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Puts the cursor in the message, to type or edit it. */
+void
+dpx_compose_focus_text (DpxCompose *self)
+{
+  g_return_if_fail (DPX_IS_COMPOSE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
 /**
  * dpx_compose_send:
  *

@@ -33,6 +33,7 @@ void               dpx_compose_set_repeat     (DpxCompose        *self,
                                                gboolean           repeat,
                                                guint              interval_ms);
 gboolean           dpx_compose_send           (DpxCompose        *self);
+void               dpx_compose_focus_text     (DpxCompose        *self);
 void               dpx_compose_history_move   (DpxCompose        *self,
                                                int                delta);
 

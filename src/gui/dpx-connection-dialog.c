@@ -1,6 +1,8 @@
-/* dpx-connection-dialog.c: the connection settings
+/* dpx-connection-dialog.c: the connection settings of one tab
  *
- * Every change is saved at once; the next connection uses it.
+ * It edits the tab's DpxConnectionOptions: every change is kept at once,
+ * and the tab's next connection uses it. A button makes them the
+ * defaults (in the settings) that new tabs start from.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +14,6 @@
 
 #include "dpx-client.h"
 #include "dpx-connection-dialog.h"
-#include "dpx-settings-mapping.h"
 
 struct _DpxConnectionDialog
 {
@@ -33,9 +34,11 @@ struct _DpxConnectionDialog
   GtkSpinButton        *max_size_spin;
   GtkSpinButton        *keepalive_spin;
   GtkSwitch            *reconnect_switch;
+  GtkWidget            *defaults_group;
 
   /* owned */
-  GSettings            *settings;
+  DpxConnectionOptions *options;
+  GSettings            *settings;  /* nullable: where the defaults are saved */
   GPtrArray            *header_rows;  /* AdwActionRow, borrowed from the group */
   gboolean              loading;
 };
@@ -84,7 +87,7 @@ save_headers (DpxConnectionDialog *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (name), NULL);
       g_variant_builder_add (&builder, "(ss)", n, v);
     }
-  g_settings_set_value (self->settings, "request-headers", g_variant_builder_end (&builder));
+  dpx_connection_options_set_request_headers (self->options, g_variant_builder_end (&builder));
 }
 
 static void
@@ -168,7 +171,7 @@ on_protocols_changed (DpxConnectionDialog *self)
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) protocols = NULL;
 
-  if (self->loading || self->settings == NULL)
+  if (self->loading)
     return;
   for (guint i = 0; parts[i]; i++)
     {
@@ -177,7 +180,14 @@ on_protocols_changed (DpxConnectionDialog *self)
         g_strv_builder_add (builder, parts[i]);
     }
   protocols = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "subprotocols", (const char * const *) protocols);
+  dpx_connection_options_set_subprotocols (self->options, (const char * const *) protocols);
+}
+
+static void
+on_save_defaults (DpxConnectionDialog *self)
+{
+  if (self->settings)
+    dpx_connection_options_save_settings (self->options, self->settings);
 }
 
 static void
@@ -195,6 +205,7 @@ dpx_connection_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_CONNECTION_DIALOG);
   g_clear_pointer (&self->header_rows, g_ptr_array_unref);
+  g_clear_object (&self->options);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dpx_connection_dialog_parent_class)->dispose (object);
@@ -220,6 +231,8 @@ dpx_connection_dialog_class_init (DpxConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, max_size_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, keepalive_spin);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, reconnect_switch);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionDialog, defaults_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_defaults);
   gtk_widget_class_bind_template_callback (widget_class, on_add_header);
   gtk_widget_class_bind_template_callback (widget_class, on_protocols_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_tls_changed);
@@ -247,49 +260,90 @@ dpx_connection_dialog_init (DpxConnectionDialog *self)
   self->header_rows = g_ptr_array_new ();
 }
 
+/* The spin button shows KiB; the options hold bytes. */
+static gboolean
+bytes_to_kib (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
+{
+  g_value_set_double (to, g_value_get_uint64 (from) / 1024.0);
+  return TRUE;
+}
+
+static gboolean
+kib_to_bytes (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
+{
+  g_value_set_uint64 (to, (guint64) g_value_get_double (from) * 1024);
+  return TRUE;
+}
+
+static gboolean
+uint_to_double (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  g_value_set_double (to, g_value_get_uint (from));
+  return TRUE;
+}
+
+static gboolean
+double_to_uint (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  g_value_set_uint (to, (guint) g_value_get_double (from));
+  return TRUE;
+}
+
+/**
+ * dpx_connection_dialog_new:
+ * @options: the tab's options, edited in place
+ * @settings: (nullable): where “Use as Defaults” saves them; NULL hides it
+ */
 GtkWidget *
-dpx_connection_dialog_new (GSettings *settings)
+dpx_connection_dialog_new (DpxConnectionOptions *options,
+                           GSettings            *settings)
 {
   DpxConnectionDialog *self;
-  g_autoptr(GVariant) headers = NULL;
-  g_auto(GStrv) protocols = NULL;
+  const GBindingFlags both = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
   g_autofree char *joined = NULL;
-  g_autofree char *origin = NULL;
   GVariantIter iter;
   const char *name, *value;
 
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (DPX_IS_CONNECTION_OPTIONS (options), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (DPX_TYPE_CONNECTION_DIALOG, NULL);
-  self->settings = g_object_ref (settings);
+  self->options = g_object_ref (options);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  gtk_widget_set_visible (self->defaults_group, settings != NULL);
   self->loading = TRUE;
 
-  headers = g_settings_get_value (settings, "request-headers");
-  g_variant_iter_init (&iter, headers);
+  g_variant_iter_init (&iter, dpx_connection_options_get_request_headers (options));
   while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
     add_header (self, name, value);
 
-  protocols = g_settings_get_strv (settings, "subprotocols");
-  joined = g_strjoinv (", ", protocols);
+  joined = g_strjoinv (", ", (char **) dpx_connection_options_get_subprotocols (options));
   gtk_editable_set_text (GTK_EDITABLE (self->protocols_row), joined);
-  origin = g_settings_get_string (settings, "origin");
-  gtk_editable_set_text (GTK_EDITABLE (self->origin_row), origin);
+  gtk_editable_set_text (GTK_EDITABLE (self->origin_row), dpx_connection_options_get_origin (options));
   self->loading = FALSE;
 
-  g_settings_bind (settings, "origin", self->origin_row, "text", G_SETTINGS_BIND_SET);
-  g_settings_bind (settings, "permessage-deflate", self->deflate_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "handshake-timeout", self->timeout_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "accept-invalid-certificates", self->tls_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (settings, "max-message-size", self->max_size_spin, "value",
-                                G_SETTINGS_BIND_DEFAULT, dpx_settings_get_kib, dpx_settings_set_kib,
-                                NULL, NULL);
-  g_settings_bind (settings, "keepalive-interval", self->keepalive_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "auto-reconnect", self->reconnect_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->origin_row, "text", options, "origin", G_BINDING_DEFAULT);
+  g_object_bind_property (options, "permessage-deflate", self->deflate_switch, "active", both);
+  g_object_bind_property_full (options, "handshake-timeout", self->timeout_spin, "value", both,
+                               uint_to_double, double_to_uint, NULL, NULL);
+  g_object_bind_property (options, "accept-invalid-certificates", self->tls_switch, "active", both);
+  g_object_bind_property_full (options, "max-message-size", self->max_size_spin, "value", both,
+                               bytes_to_kib, kib_to_bytes, NULL, NULL);
+  g_object_bind_property_full (options, "keepalive-interval", self->keepalive_spin, "value", both,
+                               uint_to_double, double_to_uint, NULL, NULL);
+  g_object_bind_property (options, "auto-reconnect", self->reconnect_switch, "active", both);
   on_tls_changed (self);
 
   return GTK_WIDGET (self);
@@ -321,7 +375,7 @@ dpx_connection_dialog_present (DpxConnectionDialog *self,
 #endif
 }
 
-/* Closes the dialog at once; every change is saved already. */
+/* Closes the dialog at once; every change is kept already. */
 void
 dpx_connection_dialog_close (DpxConnectionDialog *self)
 {

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "dpx-connection-options.h"
+
 G_BEGIN_DECLS
 
 #define DPX_TYPE_CONNECTION_DIALOG (dpx_connection_dialog_get_type ())
@@ -22,7 +24,8 @@ G_DECLARE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, DPX, CONNECTIO
                       AdwPreferencesWindow)
 #endif
 
-GtkWidget *dpx_connection_dialog_new     (GSettings           *settings);
+GtkWidget *dpx_connection_dialog_new     (DpxConnectionOptions *options,
+                                         GSettings           *settings);
 void       dpx_connection_dialog_present (DpxConnectionDialog *self,
                                           GtkWindow           *parent);
 void       dpx_connection_dialog_close   (DpxConnectionDialog *self);

@@ -626,6 +626,25 @@ dpx_log_view_focus_search (DpxLogView *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* Escape in the search clears it, and shows every message again at once;
+ * in an empty search it goes back to the list. */
+static void
+on_search_stop (DpxLogView *self)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    dpx_log_view_set_search_text (self, "");
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* The list of rows, for the keys of the page around it. */
+GtkWidget *
+dpx_log_view_get_list_view (DpxLogView *self)
+{
+  g_return_val_if_fail (DPX_IS_LOG_VIEW (self), NULL);
+  return GTK_WIDGET (self->list_view);
+}
+
 /* Rows -------------------------------------------------------------------- */
 
 static void
@@ -829,6 +848,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
                                                "/io/github/duplexws/Duplex/dpx-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, rate_label);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, pause_button);
   gtk_widget_class_bind_template_child (widget_class, DpxLogView, filter_revealer);

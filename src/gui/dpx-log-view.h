@@ -24,6 +24,7 @@ void          dpx_log_view_set_paused       (DpxLogView   *self,
 void          dpx_log_view_set_search_text  (DpxLogView   *self,
                                              const char   *text);
 void          dpx_log_view_focus_search     (DpxLogView   *self);
+GtkWidget    *dpx_log_view_get_list_view    (DpxLogView   *self);
 void          dpx_log_view_select           (DpxLogView   *self,
                                              guint         position);
 void          dpx_log_view_set_rates        (DpxLogView   *self,

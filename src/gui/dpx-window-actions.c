@@ -38,7 +38,7 @@ dpx_window_export_to_file (DpxWindow *self,
   g_return_if_fail (DPX_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  dpx_log_export_async (self->log, file, NULL, on_exported, g_object_ref (self));
+  dpx_log_export_async (dpx_window_get_log (self), file, NULL, on_exported, g_object_ref (self));
 }
 
 static void
@@ -62,7 +62,7 @@ dpx_window_import_from_file (DpxWindow *self,
   g_return_if_fail (DPX_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  dpx_log_import_async (self->log, file, NULL, on_imported, g_object_ref (self));
+  dpx_log_import_async (dpx_window_get_log (self), file, NULL, on_imported, g_object_ref (self));
 }
 
 static void
@@ -106,7 +106,7 @@ dpx_window_open_file (DpxWindow *self,
 
   g_object_set_data_full (G_OBJECT (self), "dpx-opening-file", g_object_ref (file),
                           g_object_unref);
-  dpx_log_import_async (self->log, file, NULL, on_opened, g_object_ref (self));
+  dpx_log_import_async (dpx_window_get_log (self), file, NULL, on_opened, g_object_ref (self));
 }
 
 /* GtkFileDialog (GTK 4.10) where GTK has it: GtkFileChooserNative is
@@ -263,7 +263,7 @@ dpx_window_show_connection_settings (DpxWindow *self)
 
   g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
 
-  /* A second dialog over the same settings would only fight the first. */
+  /* A second dialog over the same options would only fight the first. */
   if (self->connection_dialog != NULL)
     {
       dpx_connection_dialog_present (DPX_CONNECTION_DIALOG (self->connection_dialog),
@@ -271,7 +271,9 @@ dpx_window_show_connection_settings (DpxWindow *self)
       return self->connection_dialog;
     }
 
-  dialog = dpx_connection_dialog_new (self->settings);
+  /* The selected tab's options; a new tab starts from the defaults. */
+  dialog = dpx_connection_dialog_new (dpx_connection_page_get_options (self->current),
+                                      self->settings);
   self->connection_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->connection_dialog);
   dpx_connection_dialog_present (DPX_CONNECTION_DIALOG (dialog), GTK_WINDOW (self));
@@ -296,6 +298,8 @@ presenter_action (GtkWidget  *widget,
   dpx_window_open_presenter (DPX_WINDOW (widget));
 }
 
+/* Connect Here on the local server's panel: in a tab of its own, so the
+ * connection in the selected tab stays as it is. */
 static void
 connect_to_server_action (GtkWidget  *widget,
                           const char *action_name,
@@ -303,19 +307,32 @@ connect_to_server_action (GtkWidget  *widget,
 {
   DpxWindow *self = DPX_WINDOW (widget);
   g_autofree char *url = NULL;
-  DpxConnectionState state = dpx_session_get_state (self->session);
+  guint n;
 
   if (!dpx_relay_get_running (self->relay))
     return;
   url = dpx_relay_dup_url (self->relay);
-  if (state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING)
+  /* A tab connected to it already is shown instead. */
+  n = adw_tab_view_get_n_pages (self->tab_view);
+  for (guint i = 0; i < n; i++)
     {
-      if (g_strcmp0 (dpx_session_get_url (self->session), url) == 0)
-        return;
-      dpx_window_show_toast (self, _("Disconnect first to connect to the local server"));
-      return;
+      AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
+      DpxSession *session = dpx_connection_page_get_session (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab)));
+      DpxConnectionState state = dpx_session_get_state (session);
+
+      if ((state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING) &&
+          g_strcmp0 (dpx_session_get_url (session), url) == 0)
+        {
+          adw_tab_view_set_selected_page (self->tab_view, tab);
+          return;
+        }
     }
-  dpx_window_open_url (self, url);
+  /* An unused tab is taken as it is. */
+  if (!dpx_connection_page_get_busy (self->current) &&
+      dpx_session_get_url (dpx_window_get_session (self)) == NULL)
+    dpx_window_open_url (self, url);
+  else
+    dpx_connection_page_open_url (dpx_window_add_tab (self, NULL), url);
 }
 
 /* A fix offered by a toast: the same address in the other scheme. */
@@ -325,7 +342,7 @@ connect_to_url_action (GtkWidget  *widget,
                        GVariant   *param)
 {
   DpxWindow *self = DPX_WINDOW (widget);
-  DpxConnectionState state = dpx_session_get_state (self->session);
+  DpxConnectionState state = dpx_session_get_state (dpx_window_get_session (self));
 
   if (state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING)
     return;
@@ -337,7 +354,15 @@ focus_url_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (DPX_WINDOW (widget)->url_entry));
+  dpx_connection_page_focus_url (DPX_WINDOW (widget)->current);
+}
+
+static void
+focus_compose_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  dpx_connection_page_focus_compose (DPX_WINDOW (widget)->current);
 }
 
 static void
@@ -345,7 +370,7 @@ send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  dpx_compose_send (DPX_WINDOW (widget)->compose);
+  dpx_compose_send (dpx_connection_page_get_compose (DPX_WINDOW (widget)->current));
 }
 
 static void
@@ -353,7 +378,7 @@ search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  dpx_log_view_focus_search (DPX_WINDOW (widget)->log_view);
+  dpx_log_view_focus_search (dpx_connection_page_get_log_view (DPX_WINDOW (widget)->current));
 }
 
 static void
@@ -361,7 +386,47 @@ clear_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
-  gtk_widget_activate_action (GTK_WIDGET (DPX_WINDOW (widget)->log_view), "logview.clear", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (dpx_connection_page_get_log_view (DPX_WINDOW (widget)->current)),
+                              "logview.clear", NULL);
+}
+
+/* Tabs -------------------------------------------------------------------- */
+
+static void
+new_tab_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  DpxConnectionPage *page = dpx_window_add_tab (DPX_WINDOW (widget), NULL);
+
+  dpx_connection_page_focus_url (page);
+}
+
+static void
+close_tab_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  dpx_window_close_current_tab (DPX_WINDOW (widget));
+}
+
+/* The next or previous tab, round from the last to the first. */
+static void
+switch_tab_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  DpxWindow *self = DPX_WINDOW (widget);
+  gboolean next = g_str_equal (action_name, "window.next-tab");
+
+  if ((next && !adw_tab_view_select_next_page (self->tab_view)) ||
+      (!next && !adw_tab_view_select_previous_page (self->tab_view)))
+    {
+      guint n = adw_tab_view_get_n_pages (self->tab_view);
+
+      adw_tab_view_set_selected_page (self->tab_view,
+                                      adw_tab_view_get_nth_page (self->tab_view, next ? 0 : n - 1));
+    }
 }
 
 /* Clearing the log -------------------------------------------------------- */
@@ -372,6 +437,7 @@ forget_cleared (DpxWindow *self)
   g_clear_pointer (&self->cleared, g_ptr_array_unref);
   self->cleared_dropped = 0;
   self->undo_toast = NULL;
+  g_clear_weak_pointer (&self->cleared_page);
 }
 
 static void
@@ -401,6 +467,9 @@ on_log_cleared (DpxLogView *view,
     return;
   self->cleared = g_ptr_array_ref (entries);
   self->cleared_dropped = dropped;
+  g_set_weak_pointer (&self->cleared_page,
+                      DPX_CONNECTION_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (view),
+                                                                    DPX_TYPE_CONNECTION_PAGE)));
   text = g_strdup_printf (ngettext ("Log cleared: %u message", "Log cleared: %u messages",
                                     entries->len), entries->len);
   toast = dpx_window_show_toast_with_action (self, text, _("_Undo"), "window.undo-clear", NULL);
@@ -409,9 +478,11 @@ on_log_cleared (DpxLogView *view,
 }
 
 void
-dpx_window_watch_clear (DpxWindow *self)
+dpx_window_watch_clear (DpxWindow         *self,
+                        DpxConnectionPage *page)
 {
-  g_signal_connect_object (self->log_view, "cleared", G_CALLBACK (on_log_cleared), self, 0);
+  g_signal_connect_object (dpx_connection_page_get_log_view (page), "cleared",
+                           G_CALLBACK (on_log_cleared), self, 0);
 }
 
 static void
@@ -421,11 +492,14 @@ undo_clear_action (GtkWidget  *widget,
 {
   DpxWindow *self = DPX_WINDOW (widget);
 
-  if (self->cleared == NULL)
+  DpxConnectionPage *page = self->cleared_page;
+
+  /* Into the tab it was cleared from, if that is still open. */
+  if (self->cleared == NULL || page == NULL)
     return;
-  dpx_log_put_back (self->log, self->cleared, self->cleared_dropped);
+  dpx_log_put_back (dpx_connection_page_get_log (page), self->cleared, self->cleared_dropped);
   forget_cleared (self);
-  dpx_log_view_sync (self->log_view);
+  dpx_log_view_sync (dpx_connection_page_get_log_view (page));
 }
 
 static void
@@ -472,6 +546,13 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
     { GDK_KEY_Return, "window.send" },
     { GDK_KEY_KP_Enter, "window.send" },
     { GDK_KEY_comma, "window.connection-settings" },
+    { GDK_KEY_t, "window.new-tab" },
+    { GDK_KEY_w, "window.close-tab" },
+    { GDK_KEY_Page_Down, "window.next-tab" },
+    { GDK_KEY_KP_Page_Down, "window.next-tab" },
+    { GDK_KEY_Page_Up, "window.previous-tab" },
+    { GDK_KEY_KP_Page_Up, "window.previous-tab" },
+    { GDK_KEY_m, "window.focus-compose" },
   };
 
   gtk_widget_class_install_action (widget_class, "window.toggle-connection", NULL,
@@ -490,6 +571,12 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "window.connection-settings", NULL,
                                    connection_settings_action);
+  gtk_widget_class_install_action (widget_class, "window.new-tab", NULL, new_tab_action);
+  gtk_widget_class_install_action (widget_class, "window.close-tab", NULL, close_tab_action);
+  gtk_widget_class_install_action (widget_class, "window.next-tab", NULL, switch_tab_action);
+  gtk_widget_class_install_action (widget_class, "window.previous-tab", NULL, switch_tab_action);
+  gtk_widget_class_install_action (widget_class, "window.focus-compose", NULL,
+                                   focus_compose_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     gtk_widget_class_add_binding_action (widget_class, bindings[i].key, GDK_CONTROL_MASK,

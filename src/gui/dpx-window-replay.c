@@ -1,7 +1,7 @@
 /* dpx-window-replay.c: the window's log played again, or served as a mock
  *
- * Replay sends the sent messages of what the log shows now (an imported
- * log, say) into the current connection, with their recorded timing, the
+ * Replay sends the sent messages of what the selected tab's log shows now
+ * (an imported log, say) into its connection (the page does it), with their recorded timing, the
  * replay bar showing progress with pause and stop. Replay Received sends
  * what the log received instead: a classroom session recorded from the
  * relay plays back to it as a demo script. The messages go through
@@ -22,21 +22,6 @@
 #include "dpx-recording.h"
 #include "dpx-window-private.h"
 
-/* What the log holds now, as a recording: later entries (the replay's own
- * sends and their answers) are not part of it. */
-static DpxRecording *
-snapshot_recording (DpxWindow *self)
-{
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
-
-  dpx_log_flush (self->log);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (entries, g_list_model_get_item (G_LIST_MODEL (self->log), i));
-  return dpx_recording_new (entries);
-}
-
 void
 dpx_window_update_replay_actions (DpxWindow *self)
 {
@@ -44,101 +29,14 @@ dpx_window_update_replay_actions (DpxWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.stop-mock", self->mock != NULL);
 }
 
-/* Replay ------------------------------------------------------------------ */
-
-static gboolean
-replay_send (DpxLogEntry  *entry,
-             gpointer      user_data,
-             GError      **error)
-{
-  DpxWindow *self = user_data;
-  GBytes *payload = dpx_log_entry_get_payload (entry);
-  gsize size;
-  const char *data = g_bytes_get_data (payload, &size);
-  g_autofree char *text = NULL;
-
-  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
-    return dpx_session_send_binary (self->session, payload, error);
-  if (memchr (data, '\0', size) != NULL || !g_utf8_validate_len (data, size, NULL))
-    {
-      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                           _("A text message in the log is not valid UTF-8 and cannot be sent as text"));
-      return FALSE;
-    }
-  text = g_strndup (data, size);
-  return dpx_session_send_text (self->session, text, error);
-}
-
-static void
-on_replay_finished (DpxReplay  *replay,
-                    const char *error_message,
-                    DpxWindow  *self)
-{
-  g_autofree char *text = NULL;
-
-  if (error_message)
-    /* Translators: %s says why, such as “Not connected” */
-    text = g_strdup_printf (_("Replay stopped: %s"), error_message);
-  else
-    text = g_strdup_printf (_("Replay finished: %u of %u messages sent"),
-                            dpx_replay_get_position (replay), dpx_replay_get_total (replay));
-  dpx_session_log_event (self->session, error_message ? DPX_ENTRY_KIND_ERROR : DPX_ENTRY_KIND_INFO, text);
-  dpx_window_show_toast (self, text);
-}
-
-static void
-stop_replay (DpxWindow *self)
-{
-  if (self->replay == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->replay, self);
-  dpx_replay_stop (self->replay);
-  dpx_replay_bar_set_replay (self->replay_bar, NULL);
-  g_clear_object (&self->replay);
-}
-
-/* Replays the log's messages of @direction: what it sent, or what it
- * received (a classroom conversation played to the relay as a script). */
-static void
-start_replay (DpxWindow    *self,
-              DpxDirection  direction)
-{
-  g_autoptr(DpxRecording) recording = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
-
-  if (self->replay && dpx_replay_get_state (self->replay) != DPX_REPLAY_STATE_FINISHED)
-    {
-      dpx_window_show_toast (self, _("A replay is already running: stop it first"));
-      return;
-    }
-  if (dpx_session_get_state (self->session) != DPX_CONNECTION_STATE_OPEN)
-    {
-      dpx_window_show_toast (self, _("Connect first: the replay sends into the current connection"));
-      return;
-    }
-  recording = snapshot_recording (self);
-  messages = dpx_recording_dup_messages (recording, direction);
-  if (messages->len == 0)
-    {
-      dpx_window_show_toast (self, direction == DPX_DIRECTION_SENT
-                                   ? _("The log holds no sent messages to replay")
-                                   : _("The log holds no received messages to replay"));
-      return;
-    }
-
-  stop_replay (self);
-  self->replay = dpx_replay_new (messages, dpx_recording_get_start (recording), replay_send, self);
-  g_signal_connect (self->replay, "finished", G_CALLBACK (on_replay_finished), self);
-  dpx_replay_bar_set_replay (self->replay_bar, self->replay);
-  dpx_replay_start (self->replay);
-}
+/* Replay, into the selected tab's connection (see dpx-connection-page.c) */
 
 static void
 replay_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  start_replay (DPX_WINDOW (widget), DPX_DIRECTION_SENT);
+  dpx_connection_page_start_replay (DPX_WINDOW (widget)->current, DPX_DIRECTION_SENT);
 }
 
 static void
@@ -146,7 +44,7 @@ replay_received_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
 {
-  start_replay (DPX_WINDOW (widget), DPX_DIRECTION_RECEIVED);
+  dpx_connection_page_start_replay (DPX_WINDOW (widget)->current, DPX_DIRECTION_RECEIVED);
 }
 
 /* Mock ----------------------------------------------------------------------- */
@@ -160,7 +58,7 @@ on_mock_event (DpxMock    *mock,
   /* Translators: the first %u counts the mock's clients from 1 */
   g_autofree char *line = g_strdup_printf (_("Mock, client %u: %s"), client, text);
 
-  dpx_session_log_event (self->session, DPX_ENTRY_KIND_INFO, line);
+  dpx_session_log_event (self->mock_session, DPX_ENTRY_KIND_INFO, line);
 }
 
 static void
@@ -191,7 +89,7 @@ serve_mock_action (GtkWidget  *widget,
       dpx_window_show_toast (self, _("Turn the local server off first: the mock uses its port"));
       return;
     }
-  recording = snapshot_recording (self);
+  recording = dpx_connection_page_snapshot (self->current);
   replies = dpx_recording_dup_messages (recording, DPX_DIRECTION_RECEIVED);
   if (replies->len == 0)
     {
@@ -200,6 +98,8 @@ serve_mock_action (GtkWidget  *widget,
     }
 
   self->mock = dpx_mock_new (recording);
+  /* Its events go to the tab it was served from. */
+  g_set_object (&self->mock_session, dpx_window_get_session (self));
   /* Each reply waits for its request, as a server would. */
   dpx_mock_set_rules (self->mock, DPX_MOCK_MATCH_EXACT, NULL, DPX_MOCK_DEFAULT_WAIT_TIMEOUT, NULL);
   dpx_mock_set_port (self->mock, g_settings_get_uint (self->settings, "server-port"));
@@ -213,7 +113,7 @@ serve_mock_action (GtkWidget  *widget,
   /* Translators: %u is a port number */
   text = g_strdup_printf (_("Serving this log as a mock on ws://127.0.0.1:%u/"),
                           dpx_mock_get_port (self->mock));
-  dpx_session_log_event (self->session, DPX_ENTRY_KIND_INFO, text);
+  dpx_session_log_event (self->mock_session, DPX_ENTRY_KIND_INFO, text);
   dpx_window_show_toast (self, text);
   dpx_window_update_replay_actions (self);
 }
@@ -227,16 +127,16 @@ stop_mock_action (GtkWidget  *widget,
 
   if (self->mock == NULL)
     return;
+  dpx_session_log_event (self->mock_session, DPX_ENTRY_KIND_INFO, _("The mock stopped"));
   stop_mock (self);
-  dpx_session_log_event (self->session, DPX_ENTRY_KIND_INFO, _("The mock stopped"));
   dpx_window_update_replay_actions (self);
 }
 
 void
 dpx_window_replay_dispose (DpxWindow *self)
 {
-  stop_replay (self);
   stop_mock (self);
+  g_clear_object (&self->mock_session);
 }
 
 void

@@ -1,9 +1,10 @@
 /* dpx-window.c: the main window
  *
- * The connection's state in the header bar, the URL to connect to (a
- * DpxUrlEntry), the message rates, the settings the window follows, and the
- * properties. The actions, shortcuts, import and export are in
- * dpx-window-actions.c, the local broadcast server in dpx-window-server.c.
+ * Its tabs, one connection each (a DpxConnectionPage in an AdwTabView),
+ * the toasts, the settings the window follows, closing, and the
+ * properties, which follow the selected tab. The actions, shortcuts,
+ * import and export are in dpx-window-actions.c, the local broadcast
+ * server in dpx-window-server.c, replay and mock in dpx-window-replay.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +31,7 @@ enum {
   PROP_URL_ERROR,
   PROP_CONNECT_LABEL,
   PROP_STATE_TEXT,
+  PROP_CURRENT_PAGE,
   PROP_LAST_TOAST,
   PROP_N_TOASTS,
   PROP_SERVER_ENABLED,
@@ -134,52 +136,199 @@ dpx_window_show_lasting_toast (DpxWindow  *self,
   add_toast (self, text, 0, NULL, NULL, NULL);
 }
 
-/* URL entry --------------------------------------------------------------- */
+/* Tabs -------------------------------------------------------------------- */
+
+/* The window's properties that are the selected page's, passed on when
+ * the page changes them. */
+static void
+on_current_page_notify (DpxConnectionPage *page,
+                        GParamSpec        *pspec,
+                        DpxWindow         *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "url-error"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL_ERROR]);
+  else if (g_str_equal (name, "connect-label"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECT_LABEL]);
+  else if (g_str_equal (name, "state-text"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_TEXT]);
+  else if (g_str_equal (name, "busy"))
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.toggle-connection",
+                                   dpx_session_get_state (dpx_connection_page_get_session (page))
+                                   != DPX_CONNECTION_STATE_CLOSING);
+}
 
 static void
-on_url_error (DpxWindow *self)
+on_selected_page (DpxWindow *self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL_ERROR]);
+  AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
+  DpxConnectionPage *page = selected ? DPX_CONNECTION_PAGE (adw_tab_page_get_child (selected)) : NULL;
+  static const int followed[] = {
+    PROP_SESSION, PROP_LOG, PROP_LOG_VIEW, PROP_COMPOSE, PROP_URL_ERROR, PROP_CONNECT_LABEL,
+    PROP_STATE_TEXT, PROP_CURRENT_PAGE,
+  };
+
+  if (page == self->current)
+    return;
+  if (self->current)
+    g_signal_handlers_disconnect_by_func (self->current, on_current_page_notify, self);
+  self->current = page;
+  if (page == NULL)
+    return;
+  g_signal_connect_object (page, "notify", G_CALLBACK (on_current_page_notify), self, 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.toggle-connection",
+                                 dpx_session_get_state (dpx_connection_page_get_session (page))
+                                 != DPX_CONNECTION_STATE_CLOSING);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < G_N_ELEMENTS (followed); i++)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[followed[i]]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
+
+/* A connecting tab shows a spinner in its title. */
+static gboolean
+busy_to_loading (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  DpxConnectionPage *page = DPX_CONNECTION_PAGE (g_binding_dup_source (binding));
+  DpxConnectionState state = dpx_session_get_state (dpx_connection_page_get_session (page));
+
+  g_value_set_boolean (to, state == DPX_CONNECTION_STATE_CONNECTING);
+  g_object_unref (page);
+  return TRUE;
+}
+
+/**
+ * dpx_window_add_tab:
+ * @options: (nullable): the options of its connections, shared; NULL for
+ *   a copy of the defaults in the settings
+ *
+ * Opens a new tab, after the others, and selects it.
+ *
+ * Returns: (transfer none): its page
+ */
+DpxConnectionPage *
+dpx_window_add_tab (DpxWindow            *self,
+                    DpxConnectionOptions *options)
+{
+  g_autoptr(DpxConnectionOptions) defaults = NULL;
+  DpxConnectionPage *page;
+  AdwTabPage *tab;
+
+  g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (options == NULL || DPX_IS_CONNECTION_OPTIONS (options), NULL);
+
+  if (options == NULL)
+    options = defaults = dpx_connection_options_new_from_settings (self->settings);
+  page = dpx_connection_page_new (options, self->settings);
+  tab = adw_tab_view_append (self->tab_view, GTK_WIDGET (page));
+  g_object_bind_property (page, "title", tab, "title", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (page, "title", tab, "tooltip", G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (page, "busy", tab, "loading", G_BINDING_SYNC_CREATE,
+                               busy_to_loading, NULL, NULL, NULL);
+  dpx_window_watch_clear (self, page);
+  adw_tab_view_set_selected_page (self->tab_view, tab);
+  return page;
+}
+
+/* The selected tab's page; a window always has one. */
+DpxConnectionPage *
+dpx_window_get_current_page (DpxWindow *self)
+{
+  g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
+  return self->current;
+}
+
+AdwTabView *
+dpx_window_get_tab_view (DpxWindow *self)
+{
+  g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
+  return self->tab_view;
+}
+
+static void
+on_close_tab_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       AdwTabPage       *tab)
+{
+  AdwTabView *view = g_object_get_data (G_OBJECT (dialog), "dpx-tab-view");
+
+  /* Once: closing the dialog answers again, with its close response. */
+  g_signal_handlers_disconnect_by_func (dialog, on_close_tab_response, tab);
+  adw_tab_view_close_page_finish (view, tab, g_strcmp0 (response, "close") == 0);
+}
+
+/* A tab closes at once unless its connection is in use: that is asked
+ * first. The last tab is not closed: the window is, with its own
+ * question about the local server. */
+static gboolean
+on_close_page (DpxWindow  *self,
+               AdwTabPage *tab)
+{
+  DpxConnectionPage *page = DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab));
+  GtkWidget *dialog;
+  const char *url;
+
+  if (adw_tab_view_get_n_pages (self->tab_view) <= 1)
+    {
+      adw_tab_view_close_page_finish (self->tab_view, tab, FALSE);
+      gtk_window_close (GTK_WINDOW (self));
+      return GDK_EVENT_STOP;
+    }
+  if (!dpx_connection_page_get_busy (page))
+    {
+      adw_tab_view_close_page_finish (self->tab_view, tab, TRUE);
+      return GDK_EVENT_STOP;
+    }
+
+  url = dpx_session_get_url (dpx_connection_page_get_session (page));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Close the Tab?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  /* Translators: %s is a WebSocket URL */
+                                  _("The connection to %s is in use. Closing the tab disconnects it."),
+                                  url ? url : "");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "close", _("_Close Tab"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "dpx-tab-view", self->tab_view);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_close_tab_response),
+                         g_object_ref (tab), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GDK_EVENT_STOP;
+}
+
+void
+dpx_window_close_current_tab (DpxWindow *self)
+{
+  AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
+
+  if (tab)
+    adw_tab_view_close_page (self->tab_view, tab);
+}
+
+/* URL and connection, in the selected tab --------------------------------- */
 
 void
 dpx_window_set_url (DpxWindow  *self,
                     const char *url)
 {
   g_return_if_fail (DPX_IS_WINDOW (self));
-  dpx_url_entry_set_url (self->url_entry, url);
-}
-
-/* Connection -------------------------------------------------------------- */
-
-static void
-connect_to_entry (DpxWindow *self)
-{
-  g_autofree char *url = dpx_url_entry_dup_url (self->url_entry);
-  g_autoptr(GError) error = NULL;
-
-  if (!dpx_session_connect (self->session, url, &error))
-    {
-      dpx_window_show_toast (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
-    }
+  dpx_connection_page_set_url (self->current, url);
 }
 
 void
 dpx_window_toggle_connection (DpxWindow *self)
 {
-  DpxConnectionState state = dpx_session_get_state (self->session);
-  g_autoptr(GError) error = NULL;
-
-  if (dpx_session_get_reconnect_pending (self->session) ||
-      state == DPX_CONNECTION_STATE_CONNECTING ||
-      state == DPX_CONNECTION_STATE_OPEN)
-    {
-      if (!dpx_session_disconnect (self->session, 1000, NULL, &error))
-        dpx_window_show_toast (self, error->message);
-    }
-  else if (state != DPX_CONNECTION_STATE_CLOSING)
-    connect_to_entry (self);
+  dpx_connection_page_toggle_connection (self->current);
 }
 
 void
@@ -187,182 +336,32 @@ dpx_window_open_url (DpxWindow  *self,
                      const char *url)
 {
   g_return_if_fail (DPX_IS_WINDOW (self));
-
-  dpx_window_set_url (self, url);
-  if (dpx_session_get_state (self->session) != DPX_CONNECTION_STATE_OPEN &&
-      dpx_session_get_state (self->session) != DPX_CONNECTION_STATE_CONNECTING)
-    connect_to_entry (self);
+  dpx_connection_page_open_url (self->current, url);
 }
 
-static void
-set_state_pill (DpxWindow  *self,
-                const char *text,
-                const char *style)
+/**
+ * dpx_window_open_urls:
+ * @urls: WebSocket URLs, at least one
+ *
+ * Connects to each URL in a tab of its own: the first in the selected tab
+ * if it is not in use, the others in new tabs.
+ */
+void
+dpx_window_open_urls (DpxWindow          *self,
+                      const char * const *urls)
 {
-  static const char * const styles[] = { "connecting", "open", "closed", "failed" };
+  g_return_if_fail (DPX_IS_WINDOW (self));
+  g_return_if_fail (urls != NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), styles[i]);
-  gtk_label_set_text (self->state_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label), text != NULL);
-  if (style)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), style);
-  /* The pill's text, "" when it is hidden. */
-  if (g_strcmp0 (self->state_text, text ? text : "") != 0)
+  for (guint i = 0; urls[i]; i++)
     {
-      g_free (self->state_text);
-      self->state_text = g_strdup (text ? text : "");
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_TEXT]);
+      DpxConnectionPage *page = self->current;
+
+      if (page == NULL || dpx_connection_page_get_busy (page) ||
+          dpx_session_get_url (dpx_connection_page_get_session (page)) != NULL)
+        page = dpx_window_add_tab (self, NULL);
+      dpx_connection_page_open_url (page, urls[i]);
     }
-}
-
-static void
-update_state (DpxWindow *self)
-{
-  DpxConnectionState state = dpx_session_get_state (self->session);
-  DpxClient *client = dpx_session_get_client (self->session);
-  gboolean reconnecting = dpx_session_get_reconnect_pending (self->session);
-  g_autofree char *status = dpx_session_dup_status (self->session);
-  g_autofree char *tooltip = NULL;
-  const char *label;
-  gboolean busy = FALSE;
-  gboolean suggested = FALSE;
-
-  if (reconnecting)
-    {
-      label = _("_Cancel");
-      tooltip = g_strdup (_("Stop reconnecting"));
-      set_state_pill (self, status, "connecting");
-    }
-  else switch (state)
-    {
-    case DPX_CONNECTION_STATE_CONNECTING:
-      label = _("_Cancel");
-      busy = TRUE;
-      tooltip = g_strdup (_("Cancel the connection attempt"));
-      set_state_pill (self, status, "connecting");
-      break;
-    case DPX_CONNECTION_STATE_OPEN:
-      {
-        const char *protocol = dpx_client_get_protocol (client);
-        const char *extensions = dpx_client_get_extensions (client);
-
-        label = _("_Disconnect");
-        tooltip = g_strdup_printf (_("Connected to %s\nSubprotocol: %s\nExtensions: %s"),
-                                   dpx_session_get_url (self->session),
-                                   protocol ? protocol : _("none"),
-                                   extensions ? extensions : _("none"));
-        set_state_pill (self, status, "open");
-      }
-      break;
-    case DPX_CONNECTION_STATE_CLOSING:
-      label = _("Closing…");
-      busy = TRUE;
-      set_state_pill (self, status, "connecting");
-      break;
-    case DPX_CONNECTION_STATE_CLOSED:
-      {
-        gushort code = dpx_client_get_close_code (client);
-        const char *error = dpx_client_get_error_message (client);
-
-        label = _("_Connect");
-        suggested = TRUE;
-        if (error)
-          tooltip = g_strdup (error);
-        else if (code)
-          tooltip = g_strdup_printf (_("Closed with %u: %s"), code,
-                                     dpx_close_code_describe (code));
-        set_state_pill (self, status,
-                        (error || (code != 1000 && code != 1001)) ? "failed" : "closed");
-      }
-      break;
-    case DPX_CONNECTION_STATE_DISCONNECTED:
-    default:
-      label = _("_Connect");
-      suggested = TRUE;
-      set_state_pill (self, NULL, NULL);
-      break;
-    }
-
-  if (g_strcmp0 (gtk_label_get_label (self->connect_label), label) != 0)
-    {
-      gtk_label_set_text_with_mnemonic (self->connect_label, label);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECT_LABEL]);
-    }
-  /* The label is a child next to a spinner: name the button itself. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->connect_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  gtk_label_get_text (self->connect_label), -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->connect_spinner), busy);
-  gtk_spinner_set_spinning (self->connect_spinner, busy);
-  if (suggested)
-    gtk_widget_add_css_class (GTK_WIDGET (self->connect_button), "suggested-action");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->connect_button), "suggested-action");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), tooltip);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connect_button),
-                               tooltip ? tooltip : _("Connect to the URL"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.toggle-connection",
-                                 state != DPX_CONNECTION_STATE_CLOSING);
-
-  if (state == DPX_CONNECTION_STATE_OPEN)
-    dpx_url_entry_remember (self->url_entry, dpx_session_get_url (self->session));
-}
-
-static void
-on_session_notify (DpxSession *session,
-                   GParamSpec *pspec,
-                   DpxWindow  *self)
-{
-  update_state (self);
-}
-
-static void
-on_session_error (DpxSession *session,
-                  const char *text,
-                  DpxWindow  *self)
-{
-  DpxClient *client = dpx_session_get_client (session);
-  const char *suggested = dpx_client_get_suggested_url (client);
-
-  /* Only for the error that ended the attempt: a certificate accepted
-   * anyway is an error event too, with nothing left to fix. */
-  if (g_strcmp0 (text, dpx_client_get_error_message (client)) == 0)
-    {
-      if (suggested)
-        {
-          g_autofree char *label = NULL;
-
-          /* Translators: the button of a toast; %s is “ws://” or “wss://” */
-          label = g_strdup_printf (_("Use %s"),
-                                   g_str_has_prefix (suggested, "wss:") ? "wss://" : "ws://");
-          dpx_window_show_toast_with_action (self, text, label, "window.connect-to-url",
-                                             g_variant_new_string (suggested));
-          return;
-        }
-      if (dpx_client_get_tls_errors (client) != 0)
-        {
-          dpx_window_show_toast_with_action (self, text, _("_Settings"),
-                                             "window.connection-settings", NULL);
-          return;
-        }
-    }
-  dpx_window_show_toast (self, text);
-}
-
-/* Rates ------------------------------------------------------------------- */
-
-static gboolean
-rate_cb (gpointer data)
-{
-  DpxWindow *self = data;
-  guint64 in = dpx_session_get_messages_in (self->session);
-  guint64 out = dpx_session_get_messages_out (self->session);
-
-  dpx_log_view_set_rates (self->log_view, in - self->last_in, out - self->last_out);
-  self->last_in = in;
-  self->last_out = out;
-  return G_SOURCE_CONTINUE;
 }
 
 /* Settings ---------------------------------------------------------------- */
@@ -372,13 +371,18 @@ on_settings_changed (GSettings  *settings,
                      const char *key,
                      DpxWindow  *self)
 {
-  /* Until each connection keeps its own options, they follow the settings. */
-  dpx_connection_options_load_settings (self->options, settings);
-
   if (g_str_equal (key, "log-max-entries"))
-    dpx_log_set_max_entries (self->log, g_settings_get_uint (settings, key));
-  else if (g_str_equal (key, "accept-invalid-certificates"))
-    gtk_revealer_set_reveal_child (self->tls_revealer, g_settings_get_boolean (settings, key));
+    {
+      guint n = adw_tab_view_get_n_pages (self->tab_view);
+
+      for (guint i = 0; i < n; i++)
+        {
+          AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
+
+          dpx_log_set_max_entries (dpx_connection_page_get_log (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab))),
+                                   g_settings_get_uint (settings, key));
+        }
+    }
   else if (g_str_equal (key, "server-lan"))
     dpx_window_restart_server (self);
   else if (g_str_equal (key, "server-echo"))
@@ -394,20 +398,27 @@ on_settings_changed (GSettings  *settings,
     }
 }
 
-/* The local server's clients other than this window's own connection. */
+/* The local server's clients other than this window's own connections. */
 static guint
 count_other_clients (DpxWindow *self)
 {
   g_autofree char *url = NULL;
-  guint n;
+  guint n, n_pages;
 
   if (!dpx_relay_get_running (self->relay))
     return 0;
   n = dpx_relay_get_n_peers (self->relay);
   url = dpx_relay_dup_url (self->relay);
-  if (n > 0 && dpx_session_get_state (self->session) == DPX_CONNECTION_STATE_OPEN &&
-      g_strcmp0 (dpx_session_get_url (self->session), url) == 0)
-    n--;
+  n_pages = adw_tab_view_get_n_pages (self->tab_view);
+  for (guint i = 0; i < n_pages && n > 0; i++)
+    {
+      AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
+      DpxSession *session = dpx_connection_page_get_session (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab)));
+
+      if (dpx_session_get_state (session) == DPX_CONNECTION_STATE_OPEN &&
+          g_strcmp0 (dpx_session_get_url (session), url) == 0)
+        n--;
+    }
   return n;
 }
 
@@ -479,20 +490,20 @@ dpx_window_close_request (GtkWindow *window)
 }
 
 
-/* Accessors --------------------------------------------------------------- */
+/* Accessors: the selected tab's ------------------------------------------- */
 
 DpxSession *
 dpx_window_get_session (DpxWindow *self)
 {
   g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
-  return self->session;
+  return dpx_connection_page_get_session (self->current);
 }
 
 DpxLog *
 dpx_window_get_log (DpxWindow *self)
 {
   g_return_val_if_fail (DPX_IS_WINDOW (self), NULL);
-  return self->log;
+  return dpx_connection_page_get_log (self->current);
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -502,7 +513,6 @@ dpx_window_dispose (GObject *object)
 {
   DpxWindow *self = DPX_WINDOW (object);
 
-  g_clear_handle_id (&self->rate_source, g_source_remove);
   dpx_window_actions_dispose (self);
   dpx_window_replay_dispose (self);
   if (self->relay)
@@ -510,25 +520,16 @@ dpx_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->relay, self);
       dpx_relay_stop (self->relay);
     }
-  if (self->session)
-    {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      /* A handshake in flight must not outlive the window and open a
-       * connection nobody sees; an open one says goodbye. */
-      if (dpx_session_get_state (self->session) == DPX_CONNECTION_STATE_CONNECTING ||
-          dpx_session_get_state (self->session) == DPX_CONNECTION_STATE_OPEN ||
-          dpx_session_get_reconnect_pending (self->session))
-        dpx_session_disconnect (self->session, 1001, NULL, NULL);
-    }
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->current)
+    g_signal_handlers_disconnect_by_func (self->current, on_current_page_notify, self);
+  self->current = NULL;
+  g_clear_weak_pointer (&self->cleared_page);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_WINDOW);
 
-  g_clear_object (&self->session);
-  g_clear_object (&self->options);
   g_clear_object (&self->relay);
-  g_clear_object (&self->log);
   g_clear_object (&self->server_log);
   g_clear_object (&self->settings);
 
@@ -541,7 +542,6 @@ dpx_window_finalize (GObject *object)
   DpxWindow *self = DPX_WINDOW (object);
 
   g_clear_pointer (&self->last_toast, g_free);
-  g_clear_pointer (&self->state_text, g_free);
   g_clear_object (&self->last_toast_object);
   g_clear_pointer (&self->cleared, g_ptr_array_unref);
 
@@ -555,35 +555,40 @@ dpx_window_get_property (GObject    *object,
                          GParamSpec *pspec)
 {
   DpxWindow *self = DPX_WINDOW (object);
+  DpxConnectionPage *page = self->current;
 
   switch (prop_id)
     {
     case PROP_SESSION:
-      g_value_set_object (value, self->session);
+      g_value_set_object (value, page ? dpx_connection_page_get_session (page) : NULL);
       break;
     case PROP_LOG:
-      g_value_set_object (value, self->log);
+      g_value_set_object (value, page ? dpx_connection_page_get_log (page) : NULL);
       break;
     case PROP_RELAY:
       g_value_set_object (value, self->relay);
       break;
     case PROP_LOG_VIEW:
-      g_value_set_object (value, self->log_view);
+      g_value_set_object (value, page ? dpx_connection_page_get_log_view (page) : NULL);
       break;
     case PROP_COMPOSE:
-      g_value_set_object (value, self->compose);
+      g_value_set_object (value, page ? dpx_connection_page_get_compose (page) : NULL);
       break;
     case PROP_SERVER_PANEL:
       g_value_set_object (value, self->server_panel);
       break;
     case PROP_URL_ERROR:
-      g_object_get_property (G_OBJECT (self->url_entry), "url-error", value);
+      if (page)
+        g_object_get_property (G_OBJECT (page), "url-error", value);
       break;
     case PROP_CONNECT_LABEL:
-      g_value_set_string (value, gtk_label_get_text (self->connect_label));
+      g_value_set_string (value, page ? dpx_connection_page_get_connect_label (page) : NULL);
       break;
     case PROP_STATE_TEXT:
-      g_value_set_string (value, self->state_text);
+      g_value_set_string (value, page ? dpx_connection_page_get_state_text (page) : "");
+      break;
+    case PROP_CURRENT_PAGE:
+      g_value_set_object (value, page);
       break;
     case PROP_LAST_TOAST:
       g_value_set_string (value, self->last_toast);
@@ -631,19 +636,22 @@ dpx_window_class_init (DpxWindowClass *klass)
   object_class->set_property = dpx_window_set_property;
   window_class->close_request = dpx_window_close_request;
 
-  /* What the window is made of; they never change. */
+  /* The selected tab's parts: they change with the tab. */
   properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, DPX_TYPE_SESSION, ro);
   properties[PROP_LOG] = g_param_spec_object ("log", NULL, NULL, DPX_TYPE_LOG, ro);
-  properties[PROP_RELAY] = g_param_spec_object ("relay", NULL, NULL, DPX_TYPE_RELAY, ro);
   properties[PROP_LOG_VIEW] = g_param_spec_object ("log-view", NULL, NULL, DPX_TYPE_LOG_VIEW, ro);
   properties[PROP_COMPOSE] = g_param_spec_object ("compose", NULL, NULL, DPX_TYPE_COMPOSE, ro);
+  properties[PROP_CURRENT_PAGE] =
+    g_param_spec_object ("current-page", NULL, NULL, DPX_TYPE_CONNECTION_PAGE, ro);
+  /* The window's own; they never change. */
+  properties[PROP_RELAY] = g_param_spec_object ("relay", NULL, NULL, DPX_TYPE_RELAY, ro);
   properties[PROP_SERVER_PANEL] =
     g_param_spec_object ("server-panel", NULL, NULL, DPX_TYPE_SERVER_PANEL, ro);
-  /* What is wrong with the URL in the entry, or NULL. */
+  /* What is wrong with the URL in the selected tab's entry, or NULL. */
   properties[PROP_URL_ERROR] = g_param_spec_string ("url-error", NULL, NULL, NULL, ro);
-  /* The connect button's label, without its mnemonic. */
+  /* The selected tab's connect button's label, without its mnemonic. */
   properties[PROP_CONNECT_LABEL] = g_param_spec_string ("connect-label", NULL, NULL, NULL, ro);
-  /* The state pill next to the URL, "" when hidden. */
+  /* The selected tab's state pill, "" when hidden. */
   properties[PROP_STATE_TEXT] = g_param_spec_string ("state-text", NULL, NULL, "", ro);
   properties[PROP_LAST_TOAST] = g_param_spec_string ("last-toast", NULL, NULL, NULL, ro);
   properties[PROP_N_TOASTS] = g_param_spec_uint ("n-toasts", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -653,30 +661,19 @@ dpx_window_class_init (DpxWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (DPX_TYPE_LOG_VIEW);
-  g_type_ensure (DPX_TYPE_COMPOSE);
-  g_type_ensure (DPX_TYPE_REPLAY_BAR);
+  g_type_ensure (DPX_TYPE_CONNECTION_PAGE);
   g_type_ensure (DPX_TYPE_SERVER_PANEL);
-  g_type_ensure (DPX_TYPE_URL_ENTRY);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/duplexws/Duplex/dpx-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, server_switch);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, url_entry);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, state_label);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, connect_button);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, connect_spinner);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, connect_label);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, tls_revealer);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, server_revealer);
   gtk_widget_class_bind_template_child (widget_class, DpxWindow, server_panel);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, main_paned);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, log_view);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, compose);
-  gtk_widget_class_bind_template_child (widget_class, DpxWindow, replay_bar);
-  gtk_widget_class_bind_template_callback (widget_class, on_url_error);
-  gtk_widget_class_bind_template_callback (widget_class, dpx_window_toggle_connection);
+  gtk_widget_class_bind_template_child (widget_class, DpxWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, DpxWindow, tab_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_selected_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_close_page);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_server_switch",
                                                 G_CALLBACK (dpx_window_on_server_switch));
 
@@ -687,12 +684,7 @@ dpx_window_class_init (DpxWindowClass *klass)
 static void
 dpx_window_init (DpxWindow *self)
 {
-  self->state_text = g_strdup ("");
   self->settings = g_settings_new (APP_ID);
-  self->log = dpx_log_new ();
-  dpx_log_set_max_entries (self->log, g_settings_get_uint (self->settings, "log-max-entries"));
-  self->options = dpx_connection_options_new_from_settings (self->settings);
-  self->session = dpx_session_new (self->log, self->options);
   self->relay = dpx_relay_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -706,32 +698,17 @@ dpx_window_init (DpxWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  dpx_log_view_set_log (self->log_view, self->log);
-  dpx_compose_set_session (self->compose, self->session);
   dpx_server_panel_set_relay (self->server_panel, self->relay);
   dpx_server_panel_bind_settings (self->server_panel, self->settings);
   dpx_relay_set_max_rate (self->relay, g_settings_get_uint (self->settings, "server-max-rate"));
 
-  dpx_url_entry_set_settings (self->url_entry, self->settings);
-
-  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_notify), self);
-  g_signal_connect (self->session, "notify::reconnect-pending",
-                    G_CALLBACK (on_session_notify), self);
-  g_signal_connect (self->session, "error", G_CALLBACK (on_session_error), self);
   dpx_window_watch_server (self);
-  dpx_window_watch_clear (self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
 
-  gtk_revealer_set_reveal_child (self->tls_revealer,
-                                 g_settings_get_boolean (self->settings,
-                                                         "accept-invalid-certificates"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.connect-to-server", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.presenter", FALSE);
-  update_state (self);
+  dpx_window_add_tab (self, NULL);
   dpx_window_update_replay_actions (self);
-
-  self->rate_source = g_timeout_add_seconds (1, rate_cb, self);
-  g_source_set_name_by_id (self->rate_source, "[duplex] rates");
 
   dpx_probe_watch (G_OBJECT (self));
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "dpx-compose.h"
+#include "dpx-connection-page.h"
 #include "dpx-log-view.h"
 #include "dpx-relay.h"
 #include "dpx-server-panel.h"
@@ -25,6 +26,12 @@ void        dpx_window_set_url                  (DpxWindow      *self,
                                                  const char     *url);
 void        dpx_window_open_url                 (DpxWindow      *self,
                                                  const char     *url);
+void        dpx_window_open_urls                (DpxWindow      *self,
+                                                 const char * const *urls);
+DpxConnectionPage *dpx_window_add_tab           (DpxWindow      *self,
+                                                 DpxConnectionOptions *options);
+DpxConnectionPage *dpx_window_get_current_page  (DpxWindow      *self);
+AdwTabView *dpx_window_get_tab_view             (DpxWindow      *self);
 void        dpx_window_set_server_enabled       (DpxWindow      *self,
                                                  gboolean        enabled);
 void        dpx_window_show_toast               (DpxWindow      *self,

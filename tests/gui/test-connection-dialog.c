@@ -31,7 +31,10 @@ static void
 test_loads_and_saves (void)
 {
   GSettings *settings = dpx_gui_test_get_settings ();
+  g_autoptr(DpxConnectionOptions) options = NULL;
+  g_autoptr(DpxConnectionOptions) defaults = NULL;
   GtkWidget *parent;
+  GtkWidget *button;
   GtkWidget *dialog;
   GtkWidget *protocols;
   GtkWidget *warning;
@@ -48,29 +51,29 @@ test_loads_and_saves (void)
   /* Shown over a window, as the window shows it. */
   parent = gtk_window_new ();
   gtk_window_present (GTK_WINDOW (parent));
-  dialog = dpx_connection_dialog_new (settings);
+  options = dpx_connection_options_new_from_settings (settings);
+  dialog = dpx_connection_dialog_new (options, settings);
   g_object_ref (dialog);
   dpx_connection_dialog_present (DPX_CONNECTION_DIALOG (dialog), GTK_WINDOW (parent));
   dpx_gui_test_wait_frames (dialog, 2);
 
-  /* Loading saves nothing back. */
-  headers = g_settings_get_value (settings, "request-headers");
-  g_assert_cmpuint (g_variant_n_children (headers), ==, 2);
+  /* Loading changes nothing. */
+  g_assert_cmpuint (g_variant_n_children (dpx_connection_options_get_request_headers (options)), ==, 2);
 
   protocols = dpx_gui_test_find (dialog, ADW_TYPE_ENTRY_ROW, NULL);
   g_assert_nonnull (protocols);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (protocols)), ==, "chat.v2, chat.v1");
   gtk_editable_set_text (GTK_EDITABLE (protocols), " mqtt ,, wamp.2.json ");
-  saved = g_settings_get_strv (settings, "subprotocols");
+  saved = g_strdupv ((char **) dpx_connection_options_get_subprotocols (options));
   g_assert_cmpuint (g_strv_length (saved), ==, 2);
   g_assert_cmpstr (saved[0], ==, "mqtt");
   g_assert_cmpstr (saved[1], ==, "wamp.2.json");
 
-  /* A header's value, edited in place, is saved at once. */
+  /* A header's value, edited in place, is kept at once, in the tab's
+   * options and not in the defaults. */
   g_assert_nonnull (find_entry (dialog, "Authorization"));
   gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, "Bearer x")), "Bearer y");
-  g_clear_pointer (&headers, g_variant_unref);
-  headers = g_settings_get_value (settings, "request-headers");
+  headers = g_variant_ref (dpx_connection_options_get_request_headers (options));
   {
     const char *name, *value;
 
@@ -78,14 +81,30 @@ test_loads_and_saves (void)
     g_assert_cmpstr (name, ==, "Authorization");
     g_assert_cmpstr (value, ==, "Bearer y");
   }
+  defaults = dpx_connection_options_new_from_settings (settings);
+  g_assert_cmpstr (dpx_connection_options_lookup_header (defaults, "Authorization"), ==, "Bearer x");
+  g_clear_object (&defaults);
+
+  /* The spin buttons and switches edit the options too. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (dpx_gui_test_find (dialog, GTK_TYPE_SPIN_BUTTON, NULL)), 25);
+  g_assert_cmpuint (dpx_connection_options_get_handshake_timeout (options), ==, 25);
+
+  /* Until made the defaults for new tabs. */
+  button = dpx_gui_test_find (dialog, GTK_TYPE_BUTTON, "save-defaults");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  defaults = dpx_connection_options_new_from_settings (settings);
+  g_assert_cmpstr (dpx_connection_options_lookup_header (defaults, "Authorization"), ==, "Bearer y");
+  g_assert_cmpuint (g_settings_get_uint (settings, "handshake-timeout"), ==, 25);
 
   /* The warning under the TLS switch follows the setting. */
   warning = dpx_gui_test_find (dialog, GTK_TYPE_BOX, "tls-warning");
   g_assert_nonnull (warning);
   g_assert_false (gtk_widget_get_visible (warning));
-  g_settings_set_boolean (settings, "accept-invalid-certificates", TRUE);
+  dpx_connection_options_set_accept_invalid_certificates (options, TRUE);
   g_assert_true (gtk_widget_get_visible (warning));
-  g_settings_set_boolean (settings, "accept-invalid-certificates", FALSE);
+  dpx_connection_options_set_accept_invalid_certificates (options, FALSE);
   g_assert_false (gtk_widget_get_visible (warning));
 
   dpx_connection_dialog_close (DPX_CONNECTION_DIALOG (dialog));

@@ -397,12 +397,11 @@ test_control_frames (DpxWindowFixture *fixture,
 {
   DpxWindow *window = fixture->window;
   DpxLogView *view = dpx_gui_test_get (window, "log-view");
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GtkLabel *title_label;
   GListModel *model;
   int row;
 
-  g_settings_set_uint (settings, "keepalive-interval", 1);
+  dpx_connection_options_set_keepalive_interval (dpx_connection_page_get_options (dpx_window_get_current_page (window)), 1);
   dpx_gui_test_connect (window, fixture->url);
   dpx_gui_test_send (window, DPX_COMPOSE_MODE_TEXT, "{\"ping\": \"not a control frame\"}");
   dpx_test_wait_until (dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, NULL) >= 0,
@@ -424,7 +423,6 @@ test_control_frames (DpxWindowFixture *fixture,
   title_label = GTK_LABEL (gtk_widget_get_template_child (dpx_gui_test_find (GTK_WIDGET (window), DPX_TYPE_DETAIL_PANE, NULL),
                                                          DPX_TYPE_DETAIL_PANE, "title_label"));
   g_assert_cmpstr (gtk_label_get_text (title_label), ==, "Received pong");
-  g_settings_reset (settings, "keepalive-interval");
 }
 
 int

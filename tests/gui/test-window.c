@@ -28,6 +28,23 @@ settings (void)
   return dpx_gui_test_get_settings ();
 }
 
+/* The selected tab's connection options. */
+static DpxConnectionOptions *
+current_options (DpxWindow *window)
+{
+  return dpx_connection_page_get_options (dpx_window_get_current_page (window));
+}
+
+static gboolean
+get_boolean (gpointer    object,
+             const char *property)
+{
+  gboolean value = FALSE;
+
+  g_object_get (object, property, &value, NULL);
+  return value;
+}
+
 static guint
 n_toasts (DpxWindow *window)
 {
@@ -468,7 +485,7 @@ test_reconnect (DpxWindowFixture *fixture,
   guint port = dpx_relay_get_port (fixture->relay);
   gint64 lost;
 
-  g_settings_set_boolean (settings (), "auto-reconnect", TRUE);
+  dpx_connection_options_set_auto_reconnect (current_options (window), TRUE);
   dpx_gui_test_connect (window, fixture->url);
 
   /* The server goes away: the window tries again after 1 s, then 2 s. */
@@ -551,7 +568,7 @@ test_toast_offers_fix (DpxWindowFixture *fixture,
   GtkWidget *title;
   GVariant *target;
 
-  g_settings_set_uint (settings (), "handshake-timeout", 3);
+  dpx_connection_options_set_handshake_timeout (current_options (window), 3);
   dpx_window_set_url (window, wrong);
   gtk_widget_activate_action (GTK_WIDGET (window), "window.toggle-connection", NULL);
   dpx_test_wait_until (dpx_session_get_state (session) == DPX_CONNECTION_STATE_CLOSED, 20000);
@@ -793,7 +810,7 @@ test_connection_settings_reopen (DpxWindowFixture *fixture,
   static const char * const switches[] = {
     "accept-invalid-certificates", "permessage-deflate", "auto-reconnect",
   };
-  GSettings *settings = dpx_gui_test_get_settings ();
+  DpxConnectionOptions *options = current_options (fixture->window);
   GtkWidget *first;
   GtkWidget *again;
 
@@ -805,14 +822,13 @@ test_connection_settings_reopen (DpxWindowFixture *fixture,
       dpx_gui_test_wait_frames (first, 2);
       close_connection_settings (first);
 
-      /* Every setting the dialog showed changes with no dialog open. */
+      /* Every option the dialog showed changes with no dialog open. */
       for (guint i = 0; i < G_N_ELEMENTS (switches); i++)
-        g_settings_set_boolean (settings, switches[i],
-                                !g_settings_get_boolean (settings, switches[i]));
-      g_settings_set_uint (settings, "handshake-timeout", 5 + round);
-      g_settings_set_uint (settings, "keepalive-interval", 7 + round);
-      g_settings_set_uint64 (settings, "max-message-size", (64 + round) * 1024);
-      g_settings_set_string (settings, "origin", round % 2 ? "http://a.test" : "");
+        g_object_set (options, switches[i], !get_boolean (options, switches[i]), NULL);
+      dpx_connection_options_set_handshake_timeout (options, 5 + round);
+      dpx_connection_options_set_keepalive_interval (options, 7 + round);
+      dpx_connection_options_set_max_message_size (options, (64 + round) * 1024);
+      dpx_connection_options_set_origin (options, round % 2 ? "http://a.test" : "");
     }
 
   /* Open again, and flip every switch through the dialog itself. */
@@ -830,11 +846,11 @@ test_connection_settings_reopen (DpxWindowFixture *fixture,
         guint changed = 0;
 
         for (guint k = 0; k < G_N_ELEMENTS (switches); k++)
-          changed += g_settings_get_boolean (settings, switches[k]);
+          changed += get_boolean (options, switches[k]);
         gtk_switch_set_active (widget, !was);
         for (guint k = 0; k < G_N_ELEMENTS (switches); k++)
-          changed -= g_settings_get_boolean (settings, switches[k]);
-        /* Exactly one setting followed the switch. */
+          changed -= get_boolean (options, switches[k]);
+        /* Exactly one option followed the switch. */
         g_assert_cmpint (ABS ((int) changed), ==, 1);
       }
   }
@@ -879,12 +895,12 @@ test_screenshots (DpxWindowFixture *fixture,
   dpx_compose_set_text (compose, "{\"type\": \"unsubscribe\", \"channel\": \"prices\"}");
   dpx_gui_test_save_screenshot (GTK_WIDGET (window), "main.png");
 
-  g_settings_set_value (settings (), "request-headers",
-                        g_variant_new_parsed ("[('Authorization', 'Bearer 7f3a…'), "
-                                              "('X-Client', 'classroom-3')]"));
-  g_settings_set_strv (settings (), "subprotocols", (const char * const[]) { "chat.v2", "chat.v1",
-                                                                            NULL });
-  g_settings_set_boolean (settings (), "accept-invalid-certificates", TRUE);
+  dpx_connection_options_set_request_headers (current_options (window),
+                                              g_variant_new_parsed ("[('Authorization', 'Bearer 7f3a…'), "
+                                                                    "('X-Client', 'classroom-3')]"));
+  dpx_connection_options_set_subprotocols (current_options (window),
+                                           (const char * const[]) { "chat.v2", "chat.v1", NULL });
+  dpx_connection_options_set_accept_invalid_certificates (current_options (window), TRUE);
   settings_dialog = dpx_window_show_connection_settings (window);
   dpx_gui_test_wait_frames (settings_dialog, 4);
   dpx_gui_test_save_screenshot (settings_dialog, "settings.png");
