@@ -530,6 +530,7 @@ dpx_profile_store_rename (DpxProfileStore  *self,
                           GError          **error)
 {
   g_autofree char *old = NULL;
+  guint position;
 
   g_return_val_if_fail (DPX_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (DPX_IS_PROFILE (profile), FALSE);
@@ -543,6 +544,9 @@ dpx_profile_store_rename (DpxProfileStore  *self,
       dpx_profile_set_name (profile, old);
       return FALSE;
     }
+  /* Lists showing the name show it again. */
+  if (g_list_store_find (self->profiles, profile, &position))
+    g_list_model_items_changed (G_LIST_MODEL (self->profiles), position, 1, 1);
   return TRUE;
 }
 
