@@ -38,6 +38,7 @@ struct _DpxProfilesPanel
   DpxProfileStore   *store;
   GtkFilterListModel *filtered;
   char              *search;
+  gboolean           setting_search;
 };
 
 G_DEFINE_FINAL_TYPE (DpxProfilesPanel, dpx_profiles_panel, GTK_TYPE_WIDGET)
@@ -160,6 +161,8 @@ update_empty (DpxProfilesPanel *self)
 static void
 on_search_changed (DpxProfilesPanel *self)
 {
+  if (self->setting_search)
+    return;
   dpx_profiles_panel_set_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
@@ -171,12 +174,20 @@ dpx_profiles_panel_set_search (DpxProfilesPanel *self,
 
   g_return_if_fail (DPX_IS_PROFILES_PANEL (self));
 
+  /* The entry says "search-changed" at once when it empties, as setting
+   * its text does first: it is set before the search is kept. */
+  if (!self->setting_search &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
+    {
+      self->setting_search = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+      self->setting_search = FALSE;
+    }
   g_free (self->search);
   self->search = g_strdup (text);
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  /* Setting the function again refilters the list. */
   filter = gtk_filter_list_model_get_filter (self->filtered);
-  gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_custom_filter_set_filter_func (GTK_CUSTOM_FILTER (filter), filter_profile, self, NULL);
   update_empty (self);
 }
 
