@@ -19,6 +19,7 @@
 #include "dpx-log-entry.h"
 #include "dpx-error.h"
 #include "dpx-parse.h"
+#include "dpx-profile-store.h"
 #include "dpx-recording.h"
 #include "dpx-replay.h"
 
@@ -33,6 +34,11 @@ typedef struct {
   guint      timeout;
   guint      reply_grace_ms;  /* replay: how long to wait for late replies */
   gboolean   connected;
+  gint64     started_us;      /* for the profile's history */
+  gint64     opened_at;       /* monotonic, when the connection opened */
+  gint64     closed_at;
+  guint64    messages_in;
+  guint64    messages_out;
 } ClientRun;
 
 typedef struct {
@@ -46,7 +52,16 @@ typedef struct {
   gboolean   deflate;
   gboolean   json;
   gboolean   quiet;
+  char      *profile_name;
+  gboolean   show_secrets;
+  /* With --profile: the profile, its store (to record the connection and
+   * the counter) and the options it was opened with. */
+  DpxProfileStore      *store;
+  DpxProfile           *profile;
 } ClientOptions;
+
+/* Options not given on the command line, so a profile's hold. */
+#define UNSET_SECONDS G_MININT
 
 static void
 add_client_options (GOptionContext *context,
@@ -70,6 +85,11 @@ add_client_options (GOptionContext *context,
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Print each message as a JSON line (time, kind, size, text or base64)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet, N_("Do not print connection events on stderr"), NULL },
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &options->profile_name,
+      N_("Connect with a saved profile’s URL, headers (secrets from the keyring) and options; "
+         "the options given here are added or win; URL may then be left out"), N_("NAME") },
+    { "show-secrets", 0, 0, G_OPTION_ARG_NONE, &options->show_secrets,
+      N_("Show secret header values in the handshake events instead of ••••"), NULL },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new ("connection", _("Connection options:"),
@@ -78,7 +98,8 @@ add_client_options (GOptionContext *context,
   g_option_group_add_entries (group, entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_add_group (context, group);
-  options->timeout = DPX_CLIENT_DEFAULT_HANDSHAKE_TIMEOUT;
+  options->timeout = UNSET_SECONDS;
+  options->keepalive = UNSET_SECONDS;
 }
 
 static void
@@ -88,16 +109,90 @@ client_options_clear (ClientOptions *options)
   g_clear_pointer (&options->protocols, g_strfreev);
   g_clear_pointer (&options->origin, g_free);
   g_clear_pointer (&options->max_message, g_free);
+  g_clear_pointer (&options->profile_name, g_free);
+  g_clear_object (&options->profile);
+  g_clear_object (&options->store);
 }
 
+/* Header values of a profile may hold variables: expanded when connecting,
+ * without counting a send (dpx-template.c). */
+static gboolean
+expand_headers (DpxConnectionOptions  *options,
+                DpxTemplate           *template,
+                GError               **error)
+{
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *name, *value;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_iter_init (&iter, dpx_connection_options_get_request_headers (options));
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
+    {
+      g_autofree char *expanded = dpx_template_preview (template, value, NULL, error);
+
+      if (expanded == NULL)
+        {
+          g_prefix_error (error, _("Header %s: "), name);
+          g_variant_builder_clear (&builder);
+          return FALSE;
+        }
+      g_variant_builder_add (&builder, "(ss)", name, expanded);
+    }
+  dpx_connection_options_set_request_headers (options, g_variant_builder_end (&builder));
+  return TRUE;
+}
+
+/* The client for @url, or with --profile for the profile's URL when @url
+ * is NULL; on an error says why and returns NULL. */
 static DpxClient *
 make_client (GOptionContext  *context,
              const char      *url,
              ClientOptions   *options)
 {
-  g_autoptr(DpxClient) client = dpx_client_new (url);
+  g_autoptr(DpxClient) client = NULL;
+  g_autoptr(DpxConnectionOptions) profile_options = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean from_profile = options->profile_name != NULL;
   guint64 size;
+
+  if (from_profile)
+    {
+      g_auto(GStrv) secret = NULL;
+
+      options->store = dpx_cli_open_profiles ();
+      if (options->store == NULL)
+        return NULL;
+      options->profile = dpx_cli_find_profile (options->store, options->profile_name);
+      if (options->profile == NULL)
+        return NULL;
+      g_object_ref (options->profile);
+      profile_options = dpx_profile_store_dup_options (options->store, options->profile, &error);
+      if (profile_options == NULL ||
+          !expand_headers (profile_options, dpx_profile_get_template (options->profile), &error))
+        {
+          fprintf (stderr, "duplex: %s\n", error->message);
+          return NULL;
+        }
+      if (url == NULL)
+        url = dpx_connection_options_get_url (profile_options);
+      if (url == NULL)
+        {
+          dpx_cli_usage_error (context, _("The profile has no URL: give one"));
+          return NULL;
+        }
+      dpx_connection_options_set_url (profile_options, url);
+      client = dpx_client_new (url);
+      if (!dpx_connection_options_apply (profile_options, client, &error))
+        {
+          fprintf (stderr, "duplex: %s\n", error->message);
+          return NULL;
+        }
+      secret = dpx_profile_dup_secret_headers (options->profile);
+      dpx_client_set_secret_headers (client, (const char * const *) secret);
+    }
+  else
+    client = dpx_client_new (url);
 
   if (!dpx_client_check_url (url, &error))
     {
@@ -119,19 +214,52 @@ make_client (GOptionContext  *context,
         }
       dpx_client_set_max_message_size (client, size);
     }
-  if (options->timeout < 0 || options->keepalive < 0)
+  if ((options->timeout < 0 && options->timeout != UNSET_SECONDS) ||
+      (options->keepalive < 0 && options->keepalive != UNSET_SECONDS))
     {
       dpx_cli_usage_error (context, _("--timeout and --keepalive take a number of seconds"));
       return NULL;
     }
-  dpx_client_set_protocols (client, (const char * const *) options->protocols);
-  dpx_client_set_origin (client, options->origin);
-  dpx_client_set_deflate (client, options->deflate);
-  dpx_client_set_accept_invalid_certificates (client, options->insecure);
+  /* What the command line says wins; what it leaves out is the profile's. */
+  if (options->timeout == UNSET_SECONDS)
+    options->timeout = from_profile ? (int) dpx_connection_options_get_handshake_timeout (profile_options)
+                                    : DPX_CLIENT_DEFAULT_HANDSHAKE_TIMEOUT;
+  if (options->keepalive == UNSET_SECONDS)
+    options->keepalive = from_profile ? (int) dpx_connection_options_get_keepalive_interval (profile_options) : 0;
+  if (!from_profile || options->protocols)
+    dpx_client_set_protocols (client, (const char * const *) options->protocols);
+  if (!from_profile || options->origin)
+    dpx_client_set_origin (client, options->origin);
+  if (!from_profile || options->deflate)
+    dpx_client_set_deflate (client, options->deflate);
+  if (!from_profile || options->insecure)
+    dpx_client_set_accept_invalid_certificates (client, options->insecure);
   dpx_client_set_tls_advice (client, _("Pass --insecure to connect anyway."));
   dpx_client_set_handshake_timeout (client, options->timeout);
   dpx_client_set_keepalive_interval (client, options->keepalive);
+  dpx_client_set_show_secrets (client, options->show_secrets);
   return g_steal_pointer (&client);
+}
+
+/* With --profile, the connection goes into its history (and the counter
+ * of the messages sent is kept). */
+static void
+record_connection (ClientOptions *options,
+                   ClientRun     *run)
+{
+  g_autoptr(DpxConnectionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 duration_ms = 0;
+
+  if (options->profile == NULL || run->client == NULL)
+    return;
+  if (run->opened_at > 0)
+    duration_ms = ((run->closed_at > 0 ? run->closed_at : g_get_monotonic_time ()) - run->opened_at) / 1000;
+  record = dpx_connection_record_new (dpx_client_get_url (run->client), run->started_us, duration_ms,
+                                      run->connected ? dpx_client_get_close_code (run->client) : 0,
+                                      run->messages_in, run->messages_out, NULL);
+  if (!dpx_profile_store_add_record (options->store, options->profile, record, &error))
+    fprintf (stderr, "duplex: %s\n", error->message);
 }
 
 static void
@@ -190,6 +318,7 @@ on_client_state (DpxClient  *client,
   if (!run->connected || dpx_client_get_state (client) != DPX_CONNECTION_STATE_CLOSED)
     return;
 
+  run->closed_at = g_get_monotonic_time ();
   code = dpx_client_get_close_code (client);
   /* A clean close ends a consumer well (1005: a close frame without a
    * code); anything else is a failure, a malformed close frame from the
@@ -232,6 +361,7 @@ on_client_message (DpxClient *client,
                    GBytes    *message,
                    ClientRun *run)
 {
+  run->messages_in++;
   if (run->remaining == 0)
     return;
   print_message (run, type, message);
@@ -265,13 +395,17 @@ on_connected (GObject      *source,
       run->status = DPX_EXIT_FAILURE;
     }
   else
-    run->connected = TRUE;
+    {
+      run->connected = TRUE;
+      run->opened_at = g_get_monotonic_time ();
+    }
   g_main_loop_quit (run->loop);
 }
 
 static gboolean
 connect_client (ClientRun *run)
 {
+  run->started_us = g_get_real_time ();
   dpx_client_connect_async (run->client, NULL, on_connected, run);
   g_main_loop_run (run->loop);
   return run->error == NULL;
@@ -333,7 +467,7 @@ dpx_cli_consume (int    argc,
   g_set_prgname ("duplex consume");
   if (!dpx_cli_parse_options (context, &argc, &argv))
     return DPX_EXIT_USAGE;
-  if (argc != 2)
+  if (argc != 2 && !(options.profile_name && argc == 1))
     {
       dpx_cli_usage_error (context, _("consume needs exactly one URL"));
       client_options_clear (&options);
@@ -346,7 +480,7 @@ dpx_cli_consume (int    argc,
       return DPX_EXIT_USAGE;
     }
 
-  client = make_client (context, argv[1], &options);
+  client = make_client (context, argc == 2 ? argv[1] : NULL, &options);
   if (client == NULL)
     {
       client_options_clear (&options);
@@ -368,6 +502,7 @@ dpx_cli_consume (int    argc,
     }
 
   status = run.status < 0 ? DPX_EXIT_OK : run.status;
+  record_connection (&options, &run);
   client_run_clear (&run);
   client_options_clear (&options);
   return status;
@@ -385,6 +520,9 @@ dpx_cli_produce (int    argc,
   ClientOptions options = { 0 };
   ClientRun run = { 0 };
   gboolean no_wait = FALSE;
+  const char *url = NULL;
+  const char *message = NULL;
+  g_autofree char *expanded = NULL;
   int status;
   GOptionEntry entries[] = {
     { "binary-file", 'f', 0, G_OPTION_ARG_FILENAME, &binary_file,
@@ -395,14 +533,25 @@ dpx_cli_produce (int    argc,
 
   context = g_option_context_new (_("URL [MESSAGE]"));
   g_option_context_set_summary (context, _("Connect to URL, send MESSAGE as text (or a file as binary), "
-                                           "print the first message that comes back, and close."));
+                                           "print the first message that comes back, and close.\n"
+                                           "With --profile, URL may be left out, and MESSAGE may hold variables: "
+                                           "{{counter}}, {{timestamp}}, {{timestamp_ms}}, {{uuid}}, {{random_int}} "
+                                           "and the profile’s own ({{NAME}}); \\{{ is a literal {{."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   add_client_options (context, &options);
   g_set_prgname ("duplex produce");
   if (!dpx_cli_parse_options (context, &argc, &argv))
     return DPX_EXIT_USAGE;
-  if (argc != (binary_file ? 2 : 3))
+  /* With a profile the URL may be left out: one argument less. */
+  if (options.profile_name && argc == (binary_file ? 1 : 2))
+    message = binary_file ? NULL : argv[1];
+  else if (argc == (binary_file ? 2 : 3))
+    {
+      url = argv[1];
+      message = binary_file ? NULL : argv[2];
+    }
+  else
     {
       dpx_cli_usage_error (context, binary_file ? _("produce --binary-file needs a URL and no MESSAGE")
                                         : _("produce needs a URL and a MESSAGE"));
@@ -422,18 +571,31 @@ dpx_cli_produce (int    argc,
           return DPX_EXIT_FAILURE;
         }
     }
-  else if (!g_utf8_validate (argv[2], -1, NULL))
+  else if (!g_utf8_validate (message, -1, NULL))
     {
       dpx_cli_usage_error (context, _("MESSAGE is not valid UTF-8; send it with --binary-file instead"));
       client_options_clear (&options);
       return DPX_EXIT_USAGE;
     }
 
-  client = make_client (context, argv[1], &options);
+  client = make_client (context, url, &options);
   if (client == NULL)
     {
       client_options_clear (&options);
       return DPX_EXIT_USAGE;
+    }
+  /* A variable that cannot be expanded stops it before connecting. */
+  if (options.profile && message)
+    {
+      g_autofree char *preview = dpx_template_preview (dpx_profile_get_template (options.profile),
+                                                       message, NULL, &error);
+
+      if (preview == NULL)
+        {
+          fprintf (stderr, _("duplex: %s; nothing was sent\n"), error->message);
+          client_options_clear (&options);
+          return DPX_EXIT_USAGE;
+        }
     }
 
   client_run_init (&run, client, &options);
@@ -441,8 +603,17 @@ dpx_cli_produce (int    argc,
 
   if (connect_client (&run))
     {
-      gboolean sent = binary ? dpx_client_send_binary (client, binary, &error)
-                             : dpx_client_send_text (client, argv[2], -1, &error);
+      gboolean sent;
+
+      /* Expanded now, counting the send. */
+      if (options.profile && message)
+        message = expanded = dpx_template_expand (dpx_profile_get_template (options.profile),
+                                                  message, NULL, &error);
+      sent = message == NULL && error ? FALSE
+           : binary ? dpx_client_send_binary (client, binary, &error)
+                    : dpx_client_send_text (client, message, -1, &error);
+      if (sent)
+        run.messages_out++;
 
       if (!sent)
         {
@@ -464,6 +635,7 @@ dpx_cli_produce (int    argc,
       fprintf (stderr, "duplex: %s\n", _("The connection closed before a reply arrived"));
       status = DPX_EXIT_FAILURE;
     }
+  record_connection (&options, &run);
   client_run_clear (&run);
   client_options_clear (&options);
   return status;
@@ -605,7 +777,7 @@ dpx_cli_replay (int    argc,
   g_set_prgname ("duplex replay");
   if (!dpx_cli_parse_options (context, &argc, &argv))
     return DPX_EXIT_USAGE;
-  if (argc != 3)
+  if (argc != 3 && !(options.profile_name && argc == 2))
     {
       dpx_cli_usage_error (context, _("replay needs a saved log and a URL"));
       client_options_clear (&options);
@@ -645,7 +817,7 @@ dpx_cli_replay (int    argc,
       return DPX_EXIT_FAILURE;
     }
 
-  client = make_client (context, argv[2], &options);
+  client = make_client (context, argc == 3 ? argv[2] : NULL, &options);
   if (client == NULL)
     {
       client_options_clear (&options);
@@ -682,6 +854,8 @@ dpx_cli_replay (int    argc,
   g_signal_handlers_disconnect_by_data (replay, &replay_run);
   dpx_replay_stop (replay);
   status = run.status < 0 ? DPX_EXIT_OK : run.status;
+  run.messages_out = replay_run.sent;
+  record_connection (&options, &run);
   client_run_clear (&run);
   client_options_clear (&options);
   return status;

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "dpx-cli.h"
+#include "dpx-profile-store.h"
 
 G_BEGIN_DECLS
 
@@ -29,5 +30,11 @@ int      dpx_cli_replay        (int               argc,
                                 char            **argv);
 int      dpx_cli_mock          (int               argc,
                                 char            **argv);
+int      dpx_cli_profile       (int               argc,
+                                char            **argv);
+
+DpxProfileStore *dpx_cli_open_profiles (void);
+DpxProfile      *dpx_cli_find_profile  (DpxProfileStore  *store,
+                                        const char       *name);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ static const Command commands[] = {
   { "produce", dpx_cli_produce, N_("Send one message to a WebSocket URL and print the reply") },
   { "replay",  dpx_cli_replay,  N_("Send the messages of a saved log again, with their timing") },
   { "mock",    dpx_cli_mock,    N_("Serve a saved log: play its received messages to each client") },
+  { "profile", dpx_cli_profile, N_("List, show, save, export and import saved connections (profiles)") },
   { "bench", dpx_bench_run, N_("Measure a broadcast server with many subscribers") },
 };
 

@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-scheme-probe.h"
+#include "dpx-secret-store.h"
 #include "dpx-client.h"
 #include "dpx-client-handshake-private.h"
 #include "dpx-client-input-stream.h"
@@ -92,6 +93,8 @@ struct _DpxClient
   guint64                  max_message_size;
   guint                    handshake_timeout;
   guint                    keepalive_interval;
+  GStrv                    secret_headers;   /* marked secret, beyond the credentials */
+  gboolean                 show_secrets;
   gboolean                 deflate;
   gboolean                 accept_invalid_certificates;
 
@@ -1057,12 +1060,50 @@ on_conn_closed (SoupWebsocketConnection *conn,
   set_state (self, DPX_CONNECTION_STATE_CLOSED);
 }
 
+/* Secret values stay out of the log unless a person asked for them: the
+ * credentials and cookies, either way, and the headers marked secret. */
+static gboolean
+is_secret_header (DpxClient  *self,
+                  const char *name)
+{
+  if (self->show_secrets)
+    return FALSE;
+  if (dpx_secret_store_is_secret_header (name) || g_ascii_strcasecmp (name, "Set-Cookie") == 0)
+    return TRUE;
+  for (guint i = 0; self->secret_headers && self->secret_headers[i]; i++)
+    if (g_ascii_strcasecmp (name, self->secret_headers[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+append_header_line (DpxClient  *self,
+                    GString    *text,
+                    const char *line)
+{
+  const char *colon = strchr (line, ':');
+  g_autofree char *name = colon ? g_strndup (line, colon - line) : NULL;
+
+  if (name && is_secret_header (self, g_strstrip (name)))
+    g_string_append_printf (text, "\n%s: %s", name, DPX_SECRET_MASK);
+  else
+    g_string_append_printf (text, "\n%s", line);
+}
+
+typedef struct {
+  DpxClient *self;
+  GString   *text;
+} DescribeHeaders;
+
 static void
 describe_headers (const char *name,
                   const char *value,
                   gpointer    user_data)
 {
-  g_string_append_printf (user_data, "\n%s: %s", name, value);
+  DescribeHeaders *describe = user_data;
+
+  g_string_append_printf (describe->text, "\n%s: %s", name,
+                          is_secret_header (describe->self, name) ? DPX_SECRET_MASK : value);
 }
 
 static gboolean
@@ -1125,7 +1166,8 @@ open_connection (DpxClient *self,
   response = g_string_new (NULL);
   g_string_append_printf (response, _("Handshake response: HTTP %u %s"),
                           self->status, self->reason_phrase ? self->reason_phrase : "");
-  soup_message_headers_foreach (self->response_headers, describe_headers, response);
+  soup_message_headers_foreach (self->response_headers, describe_headers,
+                                &(DescribeHeaders) { self, response });
   emit_event (self, DPX_ENTRY_KIND_INFO, "%s", response->str);
 
   emit_event (self, DPX_ENTRY_KIND_OPEN, _("Connected to %s (subprotocol: %s; extensions: %s)"),
@@ -1228,7 +1270,8 @@ handle_response_head (DpxClient *self)
       response = g_string_new (NULL);
       g_string_append_printf (response, _("Handshake response: HTTP %u %s"),
                               self->status, self->reason_phrase ? self->reason_phrase : "");
-      soup_message_headers_foreach (self->response_headers, describe_headers, response);
+      soup_message_headers_foreach (self->response_headers, describe_headers,
+                                    &(DescribeHeaders) { self, response });
       emit_event (self, DPX_ENTRY_KIND_INFO, "%s", response->str);
       read_refusal_body (self);
       return;
@@ -1351,7 +1394,7 @@ on_request_written (GObject      *source,
   text = g_string_new (NULL);
   g_string_append_printf (text, _("Handshake request: %s"), lines[0]);
   for (guint i = 1; lines[i] && *lines[i]; i++)
-    g_string_append_printf (text, "\n%s", lines[i]);
+    append_header_line (self, text, lines[i]);
   emit_event (self, DPX_ENTRY_KIND_INFO, "%s", text->str);
 
   self->response_head = g_string_new (NULL);
@@ -1729,14 +1772,12 @@ valid_token (const char *s)
   return TRUE;
 }
 
+/* Whether HTTP allows @name and @value as a request header. */
 gboolean
-dpx_client_add_header (DpxClient   *self,
-                       const char  *name,
-                       const char  *value,
-                       GError     **error)
+dpx_client_check_header (const char  *name,
+                         const char  *value,
+                         GError     **error)
 {
-  g_return_val_if_fail (DPX_IS_CLIENT (self), FALSE);
-
   if (!valid_token (name))
     {
       g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_HEADER,
@@ -1749,6 +1790,19 @@ dpx_client_add_header (DpxClient   *self,
                    _("The value of header “%s” must be a single line"), name);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+dpx_client_add_header (DpxClient   *self,
+                       const char  *name,
+                       const char  *value,
+                       GError     **error)
+{
+  g_return_val_if_fail (DPX_IS_CLIENT (self), FALSE);
+
+  if (!dpx_client_check_header (name, value, error))
+    return FALSE;
   soup_message_headers_append (self->extra_headers, name, value);
   return TRUE;
 }
@@ -1864,6 +1918,31 @@ dpx_client_set_max_message_size (DpxClient *self,
 
   /* A connection keeps the limit its guard was built with. */
   self->max_message_size = max_message_size;
+}
+
+/**
+ * dpx_client_set_secret_headers:
+ * @names: (nullable): headers whose values the log masks, beyond
+ *   Authorization, Cookie, Proxy-Authorization and Set-Cookie
+ */
+void
+dpx_client_set_secret_headers (DpxClient          *self,
+                               const char * const *names)
+{
+  g_return_if_fail (DPX_IS_CLIENT (self));
+
+  g_strfreev (self->secret_headers);
+  self->secret_headers = g_strdupv ((char **) names);
+}
+
+/* Whether the handshake's events show secret header values as they are. */
+void
+dpx_client_set_show_secrets (DpxClient *self,
+                             gboolean   show)
+{
+  g_return_if_fail (DPX_IS_CLIENT (self));
+
+  self->show_secrets = !!show;
 }
 
 void
@@ -1994,6 +2073,7 @@ dpx_client_finalize (GObject *object)
 
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->extra_headers, soup_message_headers_unref);
+  g_clear_pointer (&self->secret_headers, g_strfreev);
   g_clear_pointer (&self->protocols, g_strfreev);
   g_clear_pointer (&self->origin, g_free);
   g_clear_pointer (&self->tls_advice, g_free);

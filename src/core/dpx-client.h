@@ -21,6 +21,9 @@ G_DECLARE_FINAL_TYPE (DpxClient, dpx_client, DPX, CLIENT, GObject)
 
 gboolean            dpx_client_check_url              (const char          *url,
                                                        GError             **error);
+gboolean            dpx_client_check_header           (const char          *name,
+                                                       const char          *value,
+                                                       GError             **error);
 
 DpxClient          *dpx_client_new                    (const char          *url);
 const char         *dpx_client_get_url                (DpxClient           *self);
@@ -54,6 +57,10 @@ void                dpx_client_set_max_message_size   (DpxClient           *self
                                                        guint64              max_message_size);
 void                dpx_client_set_keepalive_interval (DpxClient           *self,
                                                        guint                seconds);
+void                dpx_client_set_secret_headers     (DpxClient           *self,
+                                                       const char * const  *names);
+void                dpx_client_set_show_secrets       (DpxClient           *self,
+                                                       gboolean             show);
 
 void                dpx_client_connect_async          (DpxClient           *self,
                                                        GCancellable        *cancellable,

@@ -28,6 +28,8 @@ typedef enum {
   DPX_ERROR_INVALID_FILE,
   DPX_ERROR_FAILED,
   DPX_ERROR_WRONG_SCHEME,
+  DPX_ERROR_INVALID_TEMPLATE,
+  DPX_ERROR_KEYRING,
 } DpxError;
 
 GQuark dpx_error_quark (void);

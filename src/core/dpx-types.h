@@ -39,6 +39,14 @@ typedef enum {
   DPX_ENTRY_KIND_PONG,
 } DpxEntryKind;
 
+/* How a saved message is written and sent: text, text that must be JSON,
+ * or bytes. */
+typedef enum {
+  DPX_MESSAGE_MODE_TEXT,
+  DPX_MESSAGE_MODE_JSON,
+  DPX_MESSAGE_MODE_BINARY,
+} DpxMessageMode;
+
 /* Close codes the relay sends on its own, documented in README.md. */
 #define DPX_CLOSE_GOING_AWAY     1001
 #define DPX_CLOSE_INVALID_DATA   1007

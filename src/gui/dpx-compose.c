@@ -57,6 +57,7 @@ struct _DpxCompose
 
   /* owned */
   DpxSession           *session;
+  DpxTemplate          *template;   /* variables of the tab or its profile */
   DpxSentHistory    *history;
   GBytes               *file_bytes;
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -161,6 +162,25 @@ parse_binary (DpxCompose  *self,
   return dpx_parse_hex (text, error);
 }
 
+/* One line of at most 200 characters, line ends as ↵, as the log shows. */
+static char *
+preview_line (const char *text)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = text; *p && n < 200; p = g_utf8_next_char (p), n++)
+    {
+      if (*p == '\n')
+        g_string_append (line, "↵");
+      else
+        g_string_append_unichar (line, g_utf8_get_char (p));
+    }
+  if (g_utf8_strlen (text, -1) > 200)
+    g_string_append (line, "…");
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
 static void
 validate (DpxCompose *self)
 {
@@ -175,6 +195,29 @@ validate (DpxCompose *self)
     }
 
   text = dpx_compose_dup_text (self);
+  /* Variables: an error shows before sending, and what will go out is
+   * previewed (without counting a send). */
+  if (self->template && self->mode != DPX_COMPOSE_MODE_BINARY && dpx_template_uses_variables (text))
+    {
+      g_autofree char *preview = dpx_template_preview (self->template, text, NULL, &error);
+      g_autofree char *line = NULL;
+
+      if (preview == NULL)
+        {
+          set_message (self, error->message, TRUE);
+          return;
+        }
+      if (self->mode == DPX_COMPOSE_MODE_JSON && !dpx_parse_json_message (preview, &error))
+        {
+          set_message (self, error->message, TRUE);
+          return;
+        }
+      line = preview_line (preview);
+      g_free (preview);
+      preview = g_strdup_printf (_("Sends: %s"), line);
+      set_message (self, preview, FALSE);
+      return;
+    }
   switch (self->mode)
     {
     case DPX_COMPOSE_MODE_JSON:
@@ -539,12 +582,29 @@ send_current (DpxCompose  *self,
               GError     **error)
 {
   g_autofree char *text = dpx_compose_dup_text (self);
+  g_autofree char *written = NULL;
   DpxComposeMode mode = self->mode;
 
   if (self->session == NULL)
     {
       g_set_error_literal (error, DPX_ERROR, DPX_ERROR_NOT_OPEN, _("Not connected"));
       return FALSE;
+    }
+  /* Variables are expanded for each send, repeated ones too; the history
+   * keeps what was written. */
+  if (self->template && mode != DPX_COMPOSE_MODE_BINARY)
+    {
+      g_autofree char *preview = dpx_template_preview (self->template, text, NULL, error);
+
+      if (preview == NULL ||
+          (mode == DPX_COMPOSE_MODE_JSON && !dpx_parse_json_message (preview, error)))
+        return FALSE;
+      if (dpx_session_get_state (self->session) != DPX_CONNECTION_STATE_OPEN)
+        return dpx_session_send_text (self->session, preview, error);
+      written = g_steal_pointer (&text);
+      text = dpx_template_expand (self->template, written, NULL, error);
+      if (text == NULL)
+        return FALSE;
     }
 
   switch (mode)
@@ -573,7 +633,7 @@ send_current (DpxCompose  *self,
     }
 
   if (remember && self->file_bytes == NULL)
-    dpx_sent_history_push (self->history, mode, text);
+    dpx_sent_history_push (self->history, mode, written ? written : text);
   return TRUE;
 }
 
@@ -848,6 +908,42 @@ on_session_state (DpxSession *session,
 }
 
 
+/**
+ * dpx_compose_set_template:
+ * @template: (nullable): the variables text and JSON messages are expanded
+ *   with when sent, or %NULL to send them as written
+ */
+void
+dpx_compose_set_template (DpxCompose  *self,
+                          DpxTemplate *template)
+{
+  g_return_if_fail (DPX_IS_COMPOSE (self));
+  g_return_if_fail (template == NULL || DPX_IS_TEMPLATE (template));
+
+  if (g_set_object (&self->template, template))
+    validate (self);
+}
+
+/**
+ * dpx_compose_dup_payload:
+ *
+ * Returns: (transfer full) (nullable): what the box holds as bytes (text
+ *   as written, binary parsed), or %NULL with @error set
+ */
+GBytes *
+dpx_compose_dup_payload (DpxCompose  *self,
+                         GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (DPX_IS_COMPOSE (self), NULL);
+
+  text = dpx_compose_dup_text (self);
+  if (self->mode == DPX_COMPOSE_MODE_BINARY)
+    return parse_binary (self, text, error);
+  return g_bytes_new (text, strlen (text));
+}
+
 void
 dpx_compose_set_session (DpxCompose *self,
                          DpxSession *session)
@@ -894,6 +990,7 @@ dpx_compose_dispose (GObject *object)
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_object (&self->template);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_COMPOSE);
   /* Children not bound to a field are left by the template: unparent them. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)

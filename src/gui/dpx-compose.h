@@ -9,6 +9,7 @@
 #include "dpx-gui-enums.h"
 #include "dpx-gui-types.h"
 #include "dpx-session.h"
+#include "dpx-template.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,10 @@ G_DECLARE_FINAL_TYPE (DpxCompose, dpx_compose, DPX, COMPOSE, GtkWidget)
 
 void               dpx_compose_set_session    (DpxCompose        *self,
                                                DpxSession        *session);
+void               dpx_compose_set_template   (DpxCompose        *self,
+                                               DpxTemplate       *template);
+GBytes            *dpx_compose_dup_payload    (DpxCompose        *self,
+                                               GError           **error);
 DpxComposeMode     dpx_compose_get_mode       (DpxCompose        *self);
 void               dpx_compose_set_mode       (DpxCompose        *self,
                                                DpxComposeMode     mode);

@@ -19,9 +19,12 @@
 #include <glib/gi18n.h>
 
 #include "dpx-close-code.h"
+#include "dpx-parse.h"
+#include "dpx-profiles-panel.h"
 #include "dpx-connection-page.h"
 #include "dpx-recording.h"
 #include "dpx-replay.h"
+#include "dpx-session-recorder.h"
 #include "dpx-window.h"
 
 struct _DpxConnectionPage
@@ -36,10 +39,13 @@ struct _DpxConnectionPage
   GtkSpinner           *connect_spinner;
   GtkLabel             *connect_label;
   GtkRevealer          *tls_revealer;
+  GtkWidget            *content_box;  /* the log and compose box, and the profiles */
   GtkPaned             *main_paned;
   DpxLogView           *log_view;
   DpxReplayBar         *replay_bar;
   DpxCompose           *compose;
+  GtkToggleButton      *profiles_button;
+  DpxProfilesPanel     *profiles_panel;
 
   /* owned */
   DpxConnectionOptions *options;
@@ -49,6 +55,8 @@ struct _DpxConnectionPage
   char                 *title;
   char                 *state_text;
   char                 *pending_url;  /* to connect to once the old connection closed */
+  DpxTemplate          *template;     /* the tab's variables, or its profile's */
+  DpxSessionRecorder   *recorder;     /* with a profile: its history */
 
   guint                 rate_source;
   guint64               last_in;
@@ -724,9 +732,11 @@ dpx_connection_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_CONNECTION_PAGE);
 
+  g_clear_object (&self->recorder);
   g_clear_object (&self->session);
   g_clear_object (&self->log);
   g_clear_object (&self->options);
+  g_clear_object (&self->template);
 
   G_OBJECT_CLASS (dpx_connection_page_parent_class)->dispose (object);
 }
@@ -822,6 +832,7 @@ dpx_connection_page_class_init (DpxConnectionPageClass *klass)
   g_type_ensure (DPX_TYPE_COMPOSE);
   g_type_ensure (DPX_TYPE_REPLAY_BAR);
   g_type_ensure (DPX_TYPE_URL_ENTRY);
+  g_type_ensure (DPX_TYPE_PROFILES_PANEL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -833,10 +844,13 @@ dpx_connection_page_class_init (DpxConnectionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, connect_spinner);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, connect_label);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, tls_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, main_paned);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, log_view);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, replay_bar);
   gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, compose);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, profiles_button);
+  gtk_widget_class_bind_template_child (widget_class, DpxConnectionPage, profiles_panel);
   gtk_widget_class_bind_template_callback (widget_class, on_url_error);
   gtk_widget_class_bind_template_callback (widget_class, on_url_activate);
 }
@@ -855,6 +869,7 @@ dpx_connection_page_init (DpxConnectionPage *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_log_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->log_view), keys);
+  dpx_profiles_panel_install_shortcuts (self->profiles_panel, GTK_WIDGET (self));
 }
 
 /**
@@ -885,6 +900,8 @@ dpx_connection_page_new (DpxConnectionOptions *options,
 
   dpx_log_view_set_log (self->log_view, self->log);
   dpx_compose_set_session (self->compose, self->session);
+  self->template = dpx_template_new ();
+  dpx_compose_set_template (self->compose, self->template);
   if (dpx_connection_options_get_url (options))
     dpx_url_entry_set_url (self->url_entry, dpx_connection_options_get_url (options));
 
@@ -900,4 +917,108 @@ dpx_connection_page_new (DpxConnectionOptions *options,
   self->rate_source = g_timeout_add_seconds (1, rate_cb, self);
   g_source_set_name_by_id (self->rate_source, "[duplex] rates");
   return self;
+}
+
+/* Profiles ---------------------------------------------------------------- */
+
+/**
+ * dpx_connection_page_get_template:
+ *
+ * Returns: (transfer none): the variables messages are expanded with: the
+ *   tab's own, or its profile's
+ */
+DpxTemplate *
+dpx_connection_page_get_template (DpxConnectionPage *self)
+{
+  g_return_val_if_fail (DPX_IS_CONNECTION_PAGE (self), NULL);
+  return self->template;
+}
+
+/**
+ * dpx_connection_page_get_profile:
+ *
+ * Returns: (transfer none) (nullable): the profile the tab was opened with
+ */
+DpxProfile *
+dpx_connection_page_get_profile (DpxConnectionPage *self)
+{
+  g_return_val_if_fail (DPX_IS_CONNECTION_PAGE (self), NULL);
+  return self->recorder ? dpx_session_recorder_get_profile (self->recorder) : NULL;
+}
+
+/**
+ * dpx_connection_page_set_profile:
+ *
+ * The tab works for @profile: its variables and counter, its secret
+ * headers masked in the log, and each connection in its history (the log
+ * saved with it).
+ */
+void
+dpx_connection_page_set_profile (DpxConnectionPage *self,
+                                 DpxProfileStore   *store,
+                                 DpxProfile        *profile)
+{
+  g_auto(GStrv) secret = NULL;
+
+  g_return_if_fail (DPX_IS_CONNECTION_PAGE (self));
+  g_return_if_fail (DPX_IS_PROFILE_STORE (store));
+  g_return_if_fail (DPX_IS_PROFILE (profile));
+
+  g_set_object (&self->template, dpx_profile_get_template (profile));
+  dpx_compose_set_template (self->compose, self->template);
+  secret = dpx_profile_dup_secret_headers (profile);
+  dpx_client_set_secret_headers (dpx_session_get_client (self->session), (const char * const *) secret);
+  g_clear_object (&self->recorder);
+  self->recorder = dpx_session_recorder_new (self->session, self->log, store, profile, NULL);
+  dpx_profiles_panel_select (self->profiles_panel, profile);
+}
+
+/**
+ * dpx_connection_page_get_profiles_panel:
+ *
+ * Returns: (transfer none): the profiles beside the log
+ */
+DpxProfilesPanel *
+dpx_connection_page_get_profiles_panel (DpxConnectionPage *self)
+{
+  g_return_val_if_fail (DPX_IS_CONNECTION_PAGE (self), NULL);
+  return self->profiles_panel;
+}
+
+/* Shows or hides the profiles beside the log. */
+void
+dpx_connection_page_show_profiles (DpxConnectionPage *self,
+                                   gboolean           show)
+{
+  g_return_if_fail (DPX_IS_CONNECTION_PAGE (self));
+  gtk_toggle_button_set_active (self->profiles_button, show);
+}
+
+/**
+ * dpx_connection_page_send_saved:
+ *
+ * Sends a saved message: text and JSON with the variables expanded (JSON
+ * checked), binary as it is.
+ */
+gboolean
+dpx_connection_page_send_saved (DpxConnectionPage  *self,
+                                DpxSavedMessage    *message,
+                                GError            **error)
+{
+  g_autofree char *preview = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (DPX_IS_CONNECTION_PAGE (self), FALSE);
+  g_return_val_if_fail (DPX_IS_SAVED_MESSAGE (message), FALSE);
+
+  if (dpx_saved_message_get_mode (message) == DPX_MESSAGE_MODE_BINARY)
+    return dpx_session_send_binary (self->session, dpx_saved_message_get_payload (message), error);
+  preview = dpx_template_preview (self->template, dpx_saved_message_get_text (message), NULL, error);
+  if (preview == NULL ||
+      (dpx_saved_message_get_mode (message) == DPX_MESSAGE_MODE_JSON && !dpx_parse_json_message (preview, error)))
+    return FALSE;
+  if (dpx_session_get_state (self->session) != DPX_CONNECTION_STATE_OPEN)
+    return dpx_session_send_text (self->session, preview, error);
+  text = dpx_template_expand (self->template, dpx_saved_message_get_text (message), NULL, error);
+  return text && dpx_session_send_text (self->session, text, error);
 }

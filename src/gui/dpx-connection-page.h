@@ -9,6 +9,7 @@
 #include "dpx-compose.h"
 #include "dpx-connection-options.h"
 #include "dpx-log-view.h"
+#include "dpx-profile-store.h"
 #include "dpx-recording.h"
 #include "dpx-replay-bar.h"
 #include "dpx-session.h"
@@ -45,5 +46,17 @@ void                  dpx_connection_page_start_replay     (DpxConnectionPage   
                                                             DpxDirection          direction);
 DpxRecording         *dpx_connection_page_snapshot         (DpxConnectionPage    *self);
 void                  dpx_connection_page_stop_replay      (DpxConnectionPage    *self);
+DpxTemplate          *dpx_connection_page_get_template     (DpxConnectionPage    *self);
+DpxProfile           *dpx_connection_page_get_profile      (DpxConnectionPage    *self);
+void                  dpx_connection_page_set_profile      (DpxConnectionPage    *self,
+                                                            DpxProfileStore      *store,
+                                                            DpxProfile           *profile);
+gboolean              dpx_connection_page_send_saved       (DpxConnectionPage    *self,
+                                                            DpxSavedMessage      *message,
+                                                            GError              **error);
+typedef struct _DpxProfilesPanel DpxProfilesPanel;
+DpxProfilesPanel     *dpx_connection_page_get_profiles_panel (DpxConnectionPage  *self);
+void                  dpx_connection_page_show_profiles    (DpxConnectionPage    *self,
+                                                            gboolean              show);
 
 G_END_DECLS
