@@ -361,13 +361,12 @@ test_ping_round_trip (Fixture       *fixture,
   g_autoptr(DpxLogEntry) imported = NULL;
   g_autofree char *json = NULL;
 
-  g_settings_set_boolean (fixture->settings, "permessage-deflate", deflate);
+  dpx_connection_options_set_permessage_deflate (fixture->options, deflate);
   dpx_relay_set_deflate (fixture->relay, deflate);
   g_assert_false (dpx_session_send_ping (fixture->session, abc, &error));
   g_assert_error (error, DPX_ERROR, DPX_ERROR_NOT_OPEN);
   g_clear_error (&error);
   connect_session (fixture);
-  g_settings_reset (fixture->settings, "permessage-deflate");
   g_assert_true (deflate == (dpx_client_get_extensions (dpx_session_get_client (fixture->session)) &&
                              strstr (dpx_client_get_extensions (dpx_session_get_client (fixture->session)),
                                      "permessage-deflate")));

@@ -425,7 +425,6 @@ test_control_frames (DpxWindowFixture *fixture,
                                                          DPX_TYPE_DETAIL_PANE, "title_label"));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (title_label), "Received pong · keepalive · "));
   g_assert_true (g_str_has_suffix (gtk_label_get_text (title_label), " ms"));
-  g_settings_reset (settings, "keepalive-interval");
 }
 
 /* Row actions ------------------------------------------------------------- */
