@@ -459,9 +459,8 @@ test_keepalive_marked (Fixture       *fixture,
   g_autoptr(DpxLogEntry) pong = NULL;
   g_autofree char *json = NULL;
 
-  g_settings_set_uint (fixture->settings, "keepalive-interval", 1);
+  dpx_connection_options_set_keepalive_interval (fixture->options, 1);
   connect_session (fixture);
-  g_settings_reset (fixture->settings, "keepalive-interval");
   dpx_test_wait_until (find_entry (fixture->log, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_PONG, "") >= 0,
                        10000);
   ping = get_entry (fixture->log, find_entry (fixture->log, DPX_DIRECTION_SENT,
