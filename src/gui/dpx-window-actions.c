@@ -317,7 +317,7 @@ connect_to_server_action (GtkWidget  *widget,
   for (guint i = 0; i < n; i++)
     {
       AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
-      DpxSession *session = dpx_connection_page_get_session (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab)));
+      DpxSession *session = dpx_connection_page_get_session (dpx_window_page_of (tab));
       DpxConnectionState state = dpx_session_get_state (session);
 
       if ((state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING) &&
@@ -386,8 +386,9 @@ clear_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
-  gtk_widget_activate_action (GTK_WIDGET (dpx_connection_page_get_log_view (DPX_WINDOW (widget)->current)),
-                              "logview.clear", NULL);
+  DpxLogView *view = dpx_connection_page_get_log_view (DPX_WINDOW (widget)->current);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.clear", NULL);
 }
 
 /* Tabs -------------------------------------------------------------------- */
