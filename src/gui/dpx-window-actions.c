@@ -411,23 +411,21 @@ close_tab_action (GtkWidget  *widget,
   dpx_window_close_current_tab (DPX_WINDOW (widget));
 }
 
-/* The next or previous tab, round from the last to the first. */
+/* The next or previous tab, stopping at the ends as the tab view's own
+ * Ctrl+Page Up and Down do (they take the keys while the focus is in a
+ * tab, before a text view's own use of them; these are for the rest of
+ * the window). */
 static void
 switch_tab_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
   DpxWindow *self = DPX_WINDOW (widget);
-  gboolean next = g_str_equal (action_name, "window.next-tab");
 
-  if ((next && !adw_tab_view_select_next_page (self->tab_view)) ||
-      (!next && !adw_tab_view_select_previous_page (self->tab_view)))
-    {
-      guint n = adw_tab_view_get_n_pages (self->tab_view);
-
-      adw_tab_view_set_selected_page (self->tab_view,
-                                      adw_tab_view_get_nth_page (self->tab_view, next ? 0 : n - 1));
-    }
+  if (g_str_equal (action_name, "window.next-tab"))
+    adw_tab_view_select_next_page (self->tab_view);
+  else
+    adw_tab_view_select_previous_page (self->tab_view);
 }
 
 /* Clearing the log -------------------------------------------------------- */
