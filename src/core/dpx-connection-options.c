@@ -328,14 +328,22 @@ dpx_connection_options_load_settings (DpxConnectionOptions *self,
   dpx_connection_options_set_subprotocols (self, (const char * const *) protocols);
   dpx_connection_options_set_origin (self, origin);
   dpx_connection_options_set_permessage_deflate (self,
-                                                 g_settings_get_boolean (settings, "permessage-deflate"));
+                                                 g_settings_get_boolean (settings,
+                                                                         "permessage-deflate"));
   dpx_connection_options_set_accept_invalid_certificates (self,
                                                           g_settings_get_boolean (settings,
-                                                                                  "accept-invalid-certificates"));
-  dpx_connection_options_set_handshake_timeout (self, g_settings_get_uint (settings, "handshake-timeout"));
-  dpx_connection_options_set_max_message_size (self, g_settings_get_uint64 (settings, "max-message-size"));
-  dpx_connection_options_set_keepalive_interval (self, g_settings_get_uint (settings, "keepalive-interval"));
-  dpx_connection_options_set_auto_reconnect (self, g_settings_get_boolean (settings, "auto-reconnect"));
+                                                                                  "accept-"
+                                                                                  "invalid-"
+                                                                                  "certificates"));
+  dpx_connection_options_set_handshake_timeout (self,
+                                                g_settings_get_uint (settings, "handshake-timeout"));
+  dpx_connection_options_set_max_message_size (self,
+                                               g_settings_get_uint64 (settings, "max-message-size"));
+  dpx_connection_options_set_keepalive_interval (self,
+                                                 g_settings_get_uint (settings,
+                                                                      "keepalive-interval"));
+  dpx_connection_options_set_auto_reconnect (self,
+                                             g_settings_get_boolean (settings, "auto-reconnect"));
   g_object_thaw_notify (G_OBJECT (self));
 }
 

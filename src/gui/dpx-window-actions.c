@@ -317,7 +317,7 @@ connect_to_server_action (GtkWidget  *widget,
   for (guint i = 0; i < n; i++)
     {
       AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
-      DpxSession *session = dpx_connection_page_get_session (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab)));
+      DpxSession *session = dpx_connection_page_get_session (dpx_window_page_of (tab));
       DpxConnectionState state = dpx_session_get_state (session);
 
       if ((state == DPX_CONNECTION_STATE_OPEN || state == DPX_CONNECTION_STATE_CONNECTING) &&
@@ -386,8 +386,9 @@ clear_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
-  gtk_widget_activate_action (GTK_WIDGET (dpx_connection_page_get_log_view (DPX_WINDOW (widget)->current)),
-                              "logview.clear", NULL);
+  DpxLogView *view = dpx_connection_page_get_log_view (DPX_WINDOW (widget)->current);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "logview.clear", NULL);
 }
 
 /* Tabs -------------------------------------------------------------------- */
@@ -410,23 +411,21 @@ close_tab_action (GtkWidget  *widget,
   dpx_window_close_current_tab (DPX_WINDOW (widget));
 }
 
-/* The next or previous tab, round from the last to the first. */
+/* The next or previous tab, stopping at the ends as the tab view's own
+ * Ctrl+Page Up and Down do (they take the keys while the focus is in a
+ * tab, before a text view's own use of them; these are for the rest of
+ * the window). */
 static void
 switch_tab_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
   DpxWindow *self = DPX_WINDOW (widget);
-  gboolean next = g_str_equal (action_name, "window.next-tab");
 
-  if ((next && !adw_tab_view_select_next_page (self->tab_view)) ||
-      (!next && !adw_tab_view_select_previous_page (self->tab_view)))
-    {
-      guint n = adw_tab_view_get_n_pages (self->tab_view);
-
-      adw_tab_view_set_selected_page (self->tab_view,
-                                      adw_tab_view_get_nth_page (self->tab_view, next ? 0 : n - 1));
-    }
+  if (g_str_equal (action_name, "window.next-tab"))
+    adw_tab_view_select_next_page (self->tab_view);
+  else
+    adw_tab_view_select_previous_page (self->tab_view);
 }
 
 /* Clearing the log -------------------------------------------------------- */

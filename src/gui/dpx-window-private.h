@@ -77,6 +77,7 @@ GtkWindow *dpx_window_open_presenter (DpxWindow     *self);
 /* dpx-window.c */
 void dpx_window_toggle_connection   (DpxWindow      *self);
 void dpx_window_close_current_tab   (DpxWindow      *self);
+DpxConnectionPage *dpx_window_page_of (AdwTabPage   *tab);
 void dpx_window_show_lasting_toast  (DpxWindow      *self,
                                      const char     *text);
 

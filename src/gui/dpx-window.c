@@ -167,7 +167,7 @@ static void
 on_selected_page (DpxWindow *self)
 {
   AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
-  DpxConnectionPage *page = selected ? DPX_CONNECTION_PAGE (adw_tab_page_get_child (selected)) : NULL;
+  DpxConnectionPage *page = selected ? dpx_window_page_of (selected) : NULL;
   static const int followed[] = {
     PROP_SESSION, PROP_LOG, PROP_LOG_VIEW, PROP_COMPOSE, PROP_URL_ERROR, PROP_CONNECT_LABEL,
     PROP_STATE_TEXT, PROP_CURRENT_PAGE,
@@ -189,6 +189,13 @@ on_selected_page (DpxWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (followed); i++)
     g_object_notify_by_pspec (G_OBJECT (self), properties[followed[i]]);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The page a tab holds. */
+DpxConnectionPage *
+dpx_window_page_of (AdwTabPage *tab)
+{
+  return DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab));
 }
 
 /* A connecting tab shows a spinner in its title. */
@@ -273,7 +280,7 @@ static gboolean
 on_close_page (DpxWindow  *self,
                AdwTabPage *tab)
 {
-  DpxConnectionPage *page = DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab));
+  DpxConnectionPage *page = dpx_window_page_of (tab);
   GtkWidget *dialog;
   const char *url;
 
@@ -293,7 +300,8 @@ on_close_page (DpxWindow  *self,
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Close the Tab?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   /* Translators: %s is a WebSocket URL */
-                                  _("The connection to %s is in use. Closing the tab disconnects it."),
+                                  _("The connection to %s is in use. "
+                                    "Closing the tab disconnects it."),
                                   url ? url : "");
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -383,7 +391,7 @@ on_settings_changed (GSettings  *settings,
         {
           AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
 
-          dpx_log_set_max_entries (dpx_connection_page_get_log (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab))),
+          dpx_log_set_max_entries (dpx_connection_page_get_log (dpx_window_page_of (tab)),
                                    g_settings_get_uint (settings, key));
         }
     }
@@ -417,7 +425,7 @@ count_other_clients (DpxWindow *self)
   for (guint i = 0; i < n_pages && n > 0; i++)
     {
       AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
-      DpxSession *session = dpx_connection_page_get_session (DPX_CONNECTION_PAGE (adw_tab_page_get_child (tab)));
+      DpxSession *session = dpx_connection_page_get_session (dpx_window_page_of (tab));
 
       if (dpx_session_get_state (session) == DPX_CONNECTION_STATE_OPEN &&
           g_strcmp0 (dpx_session_get_url (session), url) == 0)

@@ -193,12 +193,17 @@ test_tabs_send_own_headers (DpxWindowFixture *fixture,
   g_assert_nonnull (strstr (tab_title (window, 0), "Open"));
   g_assert_true (g_str_has_prefix (tab_title (window, 1), host));
 
-  /* Ctrl+PgDn from the last tab comes round to the first, Ctrl+PgUp back. */
+  /* Ctrl+PgUp and Ctrl+PgDn move between tabs, stopping at the ends. */
   dpx_gui_test_press (GTK_WIDGET (window), "<Control>Page_Down");
+  g_assert_true (dpx_window_get_current_page (window) == two);
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>Page_Up");
   g_assert_true (dpx_window_get_current_page (window) == one);
   g_assert_true (dpx_gui_test_get (window, "log") == dpx_connection_page_get_log (one));
   dpx_gui_test_press (GTK_WIDGET (window), "<Control>Page_Up");
+  g_assert_true (dpx_window_get_current_page (window) == one);
+  dpx_gui_test_press (GTK_WIDGET (window), "<Control>Page_Down");
   g_assert_true (dpx_window_get_current_page (window) == two);
+  g_assert_true (dpx_gui_test_get (window, "compose") == dpx_connection_page_get_compose (two));
   dpx_gui_test_press (GTK_WIDGET (window), "<Control>Page_Up");
   g_assert_true (dpx_window_get_current_page (window) == one);
 
