@@ -1,6 +1,10 @@
 /* dpx-guard-input-stream.c: holds the peer to the protocol and a size limit, below libsoup
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why one long file: the protocol rules, the inflater that counts
+ * compressed messages, the UTF-8 check and the relay's fast path all act on
+ * the same frame as it goes by, in one pass over the socket's bytes.
  */
 #define G_LOG_DOMAIN "Duplex-Relay"
 

@@ -1,6 +1,10 @@
 /* dpx-relay-peer.c: one client connected to the broadcast relay
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why one long file: the client's queue, its flow control, its rate limit
+ * and its close all judge the same counters, from its guard's reads and its
+ * output stream's writes.
  */
 #define G_LOG_DOMAIN "Duplex-Relay"
 
