@@ -62,7 +62,11 @@ def run(argv, timeout=60, **kwargs):
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kwargs)
     except subprocess.TimeoutExpired as error:
-        return subprocess.CompletedProcess(argv, -1, error.stdout or '', f'timed out after {timeout} s')
+        # The output caught so far comes as bytes, even with text=True.
+        out = error.stdout or b''
+        if isinstance(out, bytes):
+            out = out.decode(errors='replace')
+        return subprocess.CompletedProcess(argv, -1, out, f'timed out after {timeout} s')
 
 
 def start(argv, **kwargs):
@@ -196,10 +200,17 @@ for i in $(seq 1 120); do
   if xwininfo -root -tree 2>/dev/null | grep -q '"Duplex"'; then break; fi
   sleep 0.5
 done
-xwininfo -root -tree | grep '"Duplex"' || { kill -INT $app; exit 3; }
-sleep 3
-xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng >"$2"
-kill -INT $app
+xwininfo -root -tree | grep '"Duplex"' || { kill $app; exit 3; }
+# Drawn in software on a busy machine, the first frame can take a while: a
+# screenshot of a window not drawn yet is all black, and compresses to a
+# few kilobytes.
+for i in $(seq 1 30); do
+  sleep 1
+  xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng >"$2"
+  [ "$(stat -c %s "$2")" -gt 10000 ] && break
+done
+# SIGTERM: a background job of a script ignores SIGINT.
+kill $app
 wait $app
 exit 0
 '''

@@ -488,7 +488,10 @@ confirm_close (DpxWindow *self)
   if (n == 0 || self->close_confirmed)
     return FALSE;
 
-  dialog = close_dialog_new (self, _("Close the Window?"));
+  /* The 1.5 API is used behind the version check above: the build's
+   * ADW_VERSION_MAX_ALLOWED (the version required) would warn about it. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = GTK_WIDGET (close_dialog_new (self, _("Close the Window?")));
   close_dialog_format_body (CLOSE_DIALOG (dialog),
                             ngettext ("%u client is connected to this window’s local server. "
                                       "Closing the window stops the server and disconnects it.",
@@ -504,6 +507,7 @@ confirm_close (DpxWindow *self)
   close_dialog_set_close_response (CLOSE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
   close_dialog_present (dialog, self);
+  G_GNUC_END_IGNORE_DEPRECATIONS
   return TRUE;
 }
 

@@ -639,6 +639,8 @@ test_clear_undo (DpxWindowFixture *fixture,
 /* The close confirmation: an AdwAlertDialog inside the window where
  * libadwaita has it (1.5), else an AdwMessageDialog transient for it. */
 #if ADW_CHECK_VERSION (1, 5, 0)
+/* Newer than the libadwaita required, behind the version check. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 typedef AdwAlertDialog CloseDialog;
 
 static CloseDialog *
@@ -649,7 +651,11 @@ find_dialog_for (GtkWindow *parent)
   return ADW_IS_ALERT_DIALOG (dialog) ? ADW_ALERT_DIALOG (dialog) : NULL;
 }
 
-#define close_dialog_get_body adw_alert_dialog_get_body
+static const char *
+close_dialog_get_body (CloseDialog *dialog)
+{
+  return adw_alert_dialog_get_body (dialog);
+}
 
 /* As its button does: the response, then the dialog goes. */
 static void
@@ -659,6 +665,7 @@ close_dialog_respond (CloseDialog *dialog,
   g_signal_emit_by_name (dialog, "response", response);
   adw_dialog_force_close (ADW_DIALOG (dialog));
 }
+G_GNUC_END_IGNORE_DEPRECATIONS
 #else
 typedef AdwMessageDialog CloseDialog;
 
