@@ -123,8 +123,34 @@ page_state (DpxConnectionPage *page)
   return dpx_session_get_state (dpx_connection_page_get_session (page));
 }
 
-/* The message dialog shown over @window, or NULL. */
-static AdwMessageDialog *
+/* The close question: an AdwAlertDialog inside the window where
+ * libadwaita has it (1.5), else an AdwMessageDialog transient for it. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+/* Newer than the libadwaita required, behind the version check. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+typedef AdwAlertDialog CloseDialog;
+
+static CloseDialog *
+find_message_dialog (DpxWindow *window)
+{
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  return ADW_IS_ALERT_DIALOG (dialog) ? ADW_ALERT_DIALOG (dialog) : NULL;
+}
+
+/* Answers @dialog as its button would, which also closes it. */
+static void
+respond (CloseDialog *dialog,
+         const char  *response)
+{
+  g_signal_emit_by_name (dialog, "response", response);
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+typedef AdwMessageDialog CloseDialog;
+
+static CloseDialog *
 find_message_dialog (DpxWindow *window)
 {
   g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
@@ -138,12 +164,13 @@ find_message_dialog (DpxWindow *window)
 
 /* Answers @dialog as its button would, which also closes it. */
 static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
+respond (CloseDialog *dialog,
+         const char  *response)
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_close (GTK_WINDOW (dialog));
 }
+#endif
 
 /* Two tabs, each with its own extra header, reach the server each with
  * its own header only; the tab keys move between them and close one,
@@ -159,7 +186,7 @@ test_tabs_send_own_headers (DpxWindowFixture *fixture,
   g_autofree char *host = g_strdup (hs->base + strlen ("ws://"));
   DpxConnectionPage *one = dpx_window_get_current_page (window);
   DpxConnectionPage *two;
-  AdwMessageDialog *dialog;
+  CloseDialog *dialog;
   SoupMessageHeaders *seen;
 
   g_assert_cmpuint (n_tabs (window), ==, 1);
