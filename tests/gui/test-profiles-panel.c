@@ -150,6 +150,7 @@ test_variables_saved_messages (DpxWindowFixture *fixture,
   GtkWidget *row;
 
   dpx_connection_options_set_url (dpx_profile_get_options (profile), fixture->url);
+  dpx_connection_options_add_header (dpx_profile_get_options (profile), "X-Trace", "n{{counter}}-{{user}}");
   g_assert_true (dpx_template_set_variable (dpx_profile_get_template (profile), "user", "ada", NULL));
   g_assert_true (dpx_profile_store_add (store, profile, &error));
   g_assert_no_error (error);
@@ -166,6 +167,8 @@ test_variables_saved_messages (DpxWindowFixture *fixture,
   g_assert_no_error (error);
   peer = dpx_test_peer_new (conn);
   dpx_gui_test_connect (window, fixture->url);
+  /* Header values are expanded when connecting. */
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "X-Trace: n1-ada");
 
   /* The compose box previews, then sends with the variables expanded. */
   compose = dpx_connection_page_get_compose (page);
