@@ -5,12 +5,14 @@
  * The property names are the settings keys, which hold the defaults a new
  * tab starts from.
  *
+ * Over 600 lines: a getter and a setter for each of the ten options, each
+ * setter notifying only on a real change, as the dialog's bindings need.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-ConnectionOptions"
 
 #include "config.h"
-
 
 #include "dpx-client.h"
 #include "dpx-connection-options.h"

@@ -104,8 +104,8 @@ is_file_argument (const char *arg)
          g_str_has_suffix (arg, ".jsonl") || g_str_has_suffix (arg, ".ndjson");
 }
 
-/* `duplex URL` opens a window connected to URL; `duplex FILE...` opens each
- * saved log in a window of its own. */
+/* `duplex URL...` connects to each URL in a tab of its own; `duplex
+ * FILE...` opens each saved log in a window of its own. */
 static int
 dpx_application_command_line (GApplication            *application,
                               GApplicationCommandLine *command_line)
@@ -134,11 +134,9 @@ dpx_application_command_line (GApplication            *application,
     {
       GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
-      /* The URLs open together, one tab each, in a window of their own
-       * unless the one open has nothing in it yet. */
-      if (window == NULL || files->len > 0 ||
-          dpx_session_get_state (dpx_window_get_session (DPX_WINDOW (window))) != DPX_CONNECTION_STATE_DISCONNECTED ||
-          adw_tab_view_get_n_pages (dpx_window_get_tab_view (DPX_WINDOW (window))) > 1)
+      /* The URLs open together, one tab each, in the window in front (its
+       * tabs in use are kept), as a browser opens links. */
+      if (window == NULL || files->len > 0 || !DPX_IS_WINDOW (window))
         window = dpx_application_new_window (self);
       dpx_window_open_urls (DPX_WINDOW (window), (const char * const *) urls->pdata);
       gtk_window_present (window);

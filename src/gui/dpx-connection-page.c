@@ -6,6 +6,10 @@
  * (the local server, the toasts, the actions, which act on the current
  * page).
  *
+ * Over 600 lines: this is everything one connection shows and does (the
+ * state in five cases, moving to a new URL, the log's Tab key, replay) and
+ * splitting it would spread one tab's state over several files.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-ConnectionPage"
