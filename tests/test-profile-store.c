@@ -442,6 +442,7 @@ test_damaged (Fixture       *fixture,
 typedef struct {
   char *authorization;
   char *api_key;
+  char *trace;
 } Seen;
 
 static void
@@ -456,6 +457,8 @@ on_websocket (SoupServer              *server,
 
   g_free (seen->authorization);
   g_free (seen->api_key);
+  g_free (seen->trace);
+  seen->trace = g_strdup (soup_message_headers_get_one (headers, "X-Trace"));
   seen->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   seen->api_key = g_strdup (soup_message_headers_get_one (headers, "X-Api-Key"));
 }
@@ -481,6 +484,14 @@ on_connected (GObject      *source,
 }
 
 static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 connect_and_log (DpxConnectionOptions *options,
                  DpxProfile           *profile,
                  gboolean              show_secrets,
@@ -495,6 +506,7 @@ connect_and_log (DpxConnectionOptions *options,
   g_assert_true (dpx_connection_options_apply (options, client, &error));
   dpx_client_set_secret_headers (client, (const char * const *) secret);
   dpx_client_set_show_secrets (client, show_secrets);
+  dpx_client_set_header_template (client, dpx_profile_get_template (profile));
   g_signal_connect (client, "event", G_CALLBACK (on_event), events);
   dpx_client_connect_async (client, NULL, on_connected, &done);
   dpx_test_wait_until (done && seen->authorization != NULL, 10000);
@@ -514,7 +526,7 @@ test_secret_sent_log_masked (Fixture       *fixture,
   g_autoptr(DpxProfile) profile = NULL;
   g_autofree char *url = NULL;
   GSList *uris;
-  Seen seen = { NULL, NULL };
+  Seen seen = { NULL, NULL, NULL };
 
   soup_server_add_websocket_handler (server, "/ws", NULL, NULL, on_websocket, &seen, NULL);
   g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -533,7 +545,10 @@ test_secret_sent_log_masked (Fixture       *fixture,
   g_assert_cmpstr (seen.api_key, ==, SECRET_KEY);
   g_assert_nonnull (strstr (events->str, "Authorization: " DPX_SECRET_MASK "\n"));
   g_assert_nonnull (strstr (events->str, "X-Api-Key: " DPX_SECRET_MASK "\n"));
-  g_assert_nonnull (strstr (events->str, "X-Trace: trace-{{counter}}\n"));
+  /* Header variables are expanded at connect, no send counted. */
+  g_assert_cmpstr (seen.trace, ==, "trace-1");
+  g_assert_nonnull (strstr (events->str, "X-Trace: trace-1\n"));
+  g_assert_cmpuint (dpx_template_get_counter (dpx_profile_get_template (profile)), ==, 0);
   g_assert_null (strstr (events->str, "s3cret"));
   g_assert_null (strstr (events->str, SECRET_KEY));
 
@@ -546,6 +561,22 @@ test_secret_sent_log_masked (Fixture       *fixture,
 
   g_free (seen.authorization);
   g_free (seen.api_key);
+  g_free (seen.trace);
+
+  /* An unknown variable in a header fails the connection, naming it. */
+  dpx_connection_options_add_header (options, "X-Bad", "{{nope}}");
+  {
+    g_autoptr(DpxClient) client = dpx_client_new (url);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_assert_true (dpx_connection_options_apply (options, client, &error));
+    dpx_client_set_header_template (client, dpx_profile_get_template (profile));
+    dpx_client_connect_async (client, NULL, on_result, &result);
+    dpx_test_wait_until (result != NULL, 10000);
+    g_assert_false (dpx_client_connect_finish (client, result, &error));
+    g_assert_error (error, DPX_ERROR, DPX_ERROR_INVALID_TEMPLATE);
+    g_assert_nonnull (strstr (error->message, "Header X-Bad: Unknown variable “nope”"));
+  }
 }
 
 int

@@ -106,7 +106,7 @@ profile_show (DpxProfileStore *store,
     }
   for (guint i = 0; variables[i]; i++)
     printf (_("Variable: %s = %s\n"), variables[i], dpx_template_get_variable (template, variables[i]));
-  printf (_("Messages sent: %" G_GUINT64_FORMAT "\n"), dpx_template_get_counter (template));
+  printf (_("Messages sent: %llu\n"), (unsigned long long) dpx_template_get_counter (template));
   for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
     {
       g_autoptr(DpxSavedMessage) message = g_list_model_get_item (messages, i);
@@ -123,10 +123,11 @@ profile_show (DpxProfileStore *store,
       g_autofree char *when = g_date_time_format (at, "%Y-%m-%d %H:%M:%S");
       guint code = dpx_connection_record_get_close_code (record);
 
-      printf (_("Connection: %s, %.1f s, close %u (%s), %" G_GUINT64_FORMAT " in, %" G_GUINT64_FORMAT " out%s%s\n"),
+      printf (_("Connection: %s, %.1f s, close %u (%s), %llu in, %llu out%s%s\n"),
               when, dpx_connection_record_get_duration_ms (record) / 1000.0, code,
               code ? dpx_close_code_describe (code) : _("none"),
-              dpx_connection_record_get_messages_in (record), dpx_connection_record_get_messages_out (record),
+              (unsigned long long) dpx_connection_record_get_messages_in (record),
+              (unsigned long long) dpx_connection_record_get_messages_out (record),
               dpx_connection_record_get_log_path (record) ? _(", log: ") : "",
               dpx_connection_record_get_log_path (record) ? dpx_connection_record_get_log_path (record) : "");
     }

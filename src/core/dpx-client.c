@@ -25,6 +25,7 @@
 
 #include "dpx-scheme-probe.h"
 #include "dpx-secret-store.h"
+#include "dpx-template.h"
 #include "dpx-client.h"
 #include "dpx-client-handshake-private.h"
 #include "dpx-client-input-stream.h"
@@ -94,6 +95,7 @@ struct _DpxClient
   guint                    handshake_timeout;
   guint                    keepalive_interval;
   GStrv                    secret_headers;   /* marked secret, beyond the credentials */
+  DpxTemplate             *header_template;  /* variables in header values */
   gboolean                 show_secrets;
   gboolean                 deflate;
   gboolean                 accept_invalid_certificates;
@@ -1095,6 +1097,9 @@ typedef struct {
   GString   *text;
 } DescribeHeaders;
 
+static SoupMessageHeaders *expand_headers (DpxClient  *self,
+                                           GError    **error);
+
 static void
 describe_headers (const char *name,
                   const char *value,
@@ -1537,6 +1542,7 @@ dpx_client_connect_async (DpxClient           *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
   g_autofree char *address = NULL;
   gboolean secure;
   int port;
@@ -1565,6 +1571,19 @@ dpx_client_connect_async (DpxClient           *self,
       return;
     }
 
+  /* Variables in header values, expanded now without counting a send. */
+  if (self->header_template)
+    {
+      headers = expand_headers (self, &error);
+      if (headers == NULL)
+        {
+          self->error_message = g_strdup (error->message);
+          emit_event (self, DPX_ENTRY_KIND_ERROR, "%s", error->message);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
   /* Percent-escapes stay as the user wrote them, as a browser sends them. */
   self->uri = g_uri_parse (self->url, SOUP_HTTP_URI_FLAGS, NULL);
   secure = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "wss") == 0;
@@ -1572,7 +1591,7 @@ dpx_client_connect_async (DpxClient           *self,
   self->key = dpx_handshake_new_key ();
   self->request = dpx_handshake_build_request (self->uri, self->key, self->origin,
                                                (const char * const *) self->protocols,
-                                               self->deflate, self->extra_headers,
+                                               self->deflate, headers ? headers : self->extra_headers,
                                                "Duplex/" PACKAGE_VERSION);
 
   /* An http(s) address, so the system proxy settings for the web apply. */
@@ -1935,6 +1954,60 @@ dpx_client_set_secret_headers (DpxClient          *self,
   self->secret_headers = g_strdupv ((char **) names);
 }
 
+/**
+ * dpx_client_set_header_template:
+ * @template: (nullable): variables expanded in the header values at each
+ *   connect (dpx_template_preview(): no send is counted), or %NULL
+ */
+void
+dpx_client_set_header_template (DpxClient   *self,
+                                DpxTemplate *template)
+{
+  g_return_if_fail (DPX_IS_CLIENT (self));
+  g_return_if_fail (template == NULL || DPX_IS_TEMPLATE (template));
+
+  g_set_object (&self->header_template, template);
+}
+
+typedef struct {
+  DpxTemplate        *template;
+  SoupMessageHeaders *expanded;
+  GError             *error;
+} ExpandHeaders;
+
+static void
+expand_header (const char *name,
+               const char *value,
+               gpointer    user_data)
+{
+  ExpandHeaders *expand = user_data;
+  g_autofree char *expanded = NULL;
+
+  if (expand->error)
+    return;
+  expanded = dpx_template_preview (expand->template, value, NULL, &expand->error);
+  if (expanded == NULL)
+    g_prefix_error (&expand->error, _("Header %s: "), name);
+  else
+    soup_message_headers_append (expand->expanded, name, expanded);
+}
+
+static SoupMessageHeaders *
+expand_headers (DpxClient  *self,
+                GError    **error)
+{
+  ExpandHeaders expand = { self->header_template, soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST), NULL };
+
+  soup_message_headers_foreach (self->extra_headers, expand_header, &expand);
+  if (expand.error)
+    {
+      soup_message_headers_unref (expand.expanded);
+      g_propagate_error (error, expand.error);
+      return NULL;
+    }
+  return expand.expanded;
+}
+
 /* Whether the handshake's events show secret header values as they are. */
 void
 dpx_client_set_show_secrets (DpxClient *self,
@@ -2074,6 +2147,7 @@ dpx_client_finalize (GObject *object)
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->extra_headers, soup_message_headers_unref);
   g_clear_pointer (&self->secret_headers, g_strfreev);
+  g_clear_object (&self->header_template);
   g_clear_pointer (&self->protocols, g_strfreev);
   g_clear_pointer (&self->origin, g_free);
   g_clear_pointer (&self->tls_advice, g_free);

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "dpx-error.h"
+#include "dpx-template.h"
 #include "dpx-types.h"
 
 G_BEGIN_DECLS
@@ -61,6 +62,8 @@ void                dpx_client_set_secret_headers     (DpxClient           *self
                                                        const char * const  *names);
 void                dpx_client_set_show_secrets       (DpxClient           *self,
                                                        gboolean             show);
+void                dpx_client_set_header_template    (DpxClient           *self,
+                                                       DpxTemplate         *template);
 
 void                dpx_client_connect_async          (DpxClient           *self,
                                                        GCancellable        *cancellable,

@@ -162,9 +162,9 @@ parse_profiles (const char  *contents,
   if (json_node_get_int (node) > DPX_PROFILES_VERSION)
     {
       g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                   _("%s is version %" G_GINT64_FORMAT " of the profiles format; this Duplex reads "
+                   _("%s is version %lld of the profiles format; this Duplex reads "
                      "version %d: it was written by a newer Duplex"),
-                   display_name, json_node_get_int (node), DPX_PROFILES_VERSION);
+                   display_name, (long long) json_node_get_int (node), DPX_PROFILES_VERSION);
       return NULL;
     }
   node = json_object_get_member (root, "profiles");

@@ -664,8 +664,8 @@ get_int (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, member);
 
   if (!is_kind (node, G_TYPE_INT64) || json_node_get_int (node) < min || json_node_get_int (node) > max)
-    return invalid (error, _("%s: “%s” must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                    where, member, min, max);
+    return invalid (error, _("%s: “%s” must be a whole number from %lld to %lld"),
+                    where, member, (long long) min, (long long) max);
   *out = json_node_get_int (node);
   return TRUE;
 }

@@ -357,9 +357,9 @@ expand (DpxTemplate  *self,
       if (close == NULL)
         {
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_TEMPLATE,
-                       _("“{{” at character %" G_GSIZE_FORMAT " is not closed with “}}” "
+                       _("“{{” at character %lu is not closed with “}}” "
                          "(write “\\{{” for a literal “{{”)"),
-                       char_position (text, open));
+                       (gulong) char_position (text, open));
           if (error_offset)
             *error_offset = open - text;
           return FALSE;
@@ -376,9 +376,9 @@ expand (DpxTemplate  *self,
           g_autofree char *written = g_strndup (open, close + 2 - open);
 
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_TEMPLATE,
-                       _("“%s” at character %" G_GSIZE_FORMAT " is not a variable "
+                       _("“%s” at character %lu is not a variable "
                          "(write “\\{{” for a literal “{{”)"),
-                       written, char_position (text, open));
+                       written, (gulong) char_position (text, open));
           if (error_offset)
             *error_offset = open - text;
           return FALSE;
@@ -403,8 +403,8 @@ expand (DpxTemplate  *self,
       else
         {
           g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_TEMPLATE,
-                       _("Unknown variable “%s” at character %" G_GSIZE_FORMAT),
-                       name, char_position (text, open));
+                       _("Unknown variable “%s” at character %lu"),
+                       name, (gulong) char_position (text, open));
           if (error_offset)
             *error_offset = open - text;
           return FALSE;

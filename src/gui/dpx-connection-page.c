@@ -902,6 +902,7 @@ dpx_connection_page_new (DpxConnectionOptions *options,
   dpx_compose_set_session (self->compose, self->session);
   self->template = dpx_template_new ();
   dpx_compose_set_template (self->compose, self->template);
+  dpx_client_set_header_template (dpx_session_get_client (self->session), self->template);
   if (dpx_connection_options_get_url (options))
     dpx_url_entry_set_url (self->url_entry, dpx_connection_options_get_url (options));
 
@@ -966,6 +967,7 @@ dpx_connection_page_set_profile (DpxConnectionPage *self,
 
   g_set_object (&self->template, dpx_profile_get_template (profile));
   dpx_compose_set_template (self->compose, self->template);
+  dpx_client_set_header_template (dpx_session_get_client (self->session), self->template);
   secret = dpx_profile_dup_secret_headers (profile);
   dpx_client_set_secret_headers (dpx_session_get_client (self->session), (const char * const *) secret);
   g_clear_object (&self->recorder);

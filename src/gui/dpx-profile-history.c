@@ -47,10 +47,10 @@ create_row (gpointer item,
                                  : g_strdup (_("no close code"));
 
   /* Translators: a past connection: how long, how it closed, messages in and out */
-  subtitle = g_strdup_printf (_("%.1f s · %s · %" G_GUINT64_FORMAT " in, %" G_GUINT64_FORMAT " out"),
+  subtitle = g_strdup_printf (_("%.1f s · %s · %llu in, %llu out"),
                               dpx_connection_record_get_duration_ms (record) / 1000.0, closed,
-                              dpx_connection_record_get_messages_in (record),
-                              dpx_connection_record_get_messages_out (record));
+                              (unsigned long long) dpx_connection_record_get_messages_in (record),
+                              (unsigned long long) dpx_connection_record_get_messages_out (record));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), when);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

@@ -627,7 +627,7 @@ import_action (GtkWidget  *widget,
   choose_file (DPX_PROFILES_PANEL (widget), TRUE, NULL);
 }
 
-/* Alt+1 to Alt+9 on the tab send the selected profile's saved messages. */
+/* Ctrl+1 to Ctrl+9 on the tab send the selected profile's saved messages. */
 static gboolean
 send_shortcut (GtkWidget *widget,
                GVariant  *args,
@@ -650,7 +650,7 @@ dpx_profiles_panel_install_shortcuts (DpxProfilesPanel *self,
   controller = gtk_shortcut_controller_new ();
   for (guint i = 0; i < 9; i++)
     {
-      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_1 + i, GDK_ALT_MASK),
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_1 + i, GDK_CONTROL_MASK),
                                                 gtk_callback_action_new (send_shortcut, self, NULL));
 
       gtk_shortcut_set_arguments (shortcut, g_variant_new_uint32 (i));

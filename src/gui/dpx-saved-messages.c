@@ -2,7 +2,7 @@
  *
  * The saved messages of one profile in their order. A click (or Enter) on a
  * row sends it through the tab the widget is in, its variables expanded;
- * Alt+1 to Alt+9 send the first nine (dpx_saved_messages_send(), bound by
+ * Ctrl+1 to Ctrl+9 send the first nine (dpx_saved_messages_send(), bound by
  * the profiles panel on the page). Each row moves up or down or goes; "+"
  * saves what the compose box holds, with its mode. The actions:
  * saved.send(u), saved.move-up(u), saved.move-down(u), saved.delete(u),
@@ -121,7 +121,7 @@ create_row (gpointer item,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   if (position < 9)
     {
-      g_autofree char *tip = g_strdup_printf (_("Send (Alt+%u)"), position + 1);
+      g_autofree char *tip = g_strdup_printf (_("Send (Ctrl+%u)"), position + 1);
 
       gtk_widget_set_tooltip_text (row, tip);
     }

@@ -130,7 +130,7 @@ test_save_current_secret (DpxWindowFixture *fixture,
 }
 
 /* A profile opened in a tab: variables expand in what reaches the relay,
- * a saved message goes with one click and with Alt+1, and the connection
+ * a saved message goes with one click and with Ctrl+1, and the connection
  * lands in the history with its log. */
 static void
 test_variables_saved_messages (DpxWindowFixture *fixture,
@@ -150,6 +150,7 @@ test_variables_saved_messages (DpxWindowFixture *fixture,
   GtkWidget *row;
 
   dpx_connection_options_set_url (dpx_profile_get_options (profile), fixture->url);
+  dpx_connection_options_add_header (dpx_profile_get_options (profile), "X-Trace", "n{{counter}}-{{user}}");
   g_assert_true (dpx_template_set_variable (dpx_profile_get_template (profile), "user", "ada", NULL));
   g_assert_true (dpx_profile_store_add (store, profile, &error));
   g_assert_no_error (error);
@@ -166,6 +167,8 @@ test_variables_saved_messages (DpxWindowFixture *fixture,
   g_assert_no_error (error);
   peer = dpx_test_peer_new (conn);
   dpx_gui_test_connect (window, fixture->url);
+  /* Header values are expanded when connecting. */
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "X-Trace: n1-ada");
 
   /* The compose box previews, then sends with the variables expanded. */
   compose = dpx_connection_page_get_compose (page);
@@ -204,8 +207,8 @@ test_variables_saved_messages (DpxWindowFixture *fixture,
   g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
   dpx_test_wait_until (peer_received (peer, "{\"hello\": \"#2\"}"), 10000);
 
-  /* And Alt+1, from anywhere in the tab. */
-  dpx_gui_test_press (GTK_WIDGET (page), "<Alt>1");
+  /* And Ctrl+1, from anywhere in the tab (Alt+1 is the tab view's). */
+  dpx_gui_test_press (GTK_WIDGET (page), "<Control>1");
   dpx_test_wait_until (peer_received (peer, "{\"hello\": \"#3\"}"), 10000);
 
   if (g_getenv ("DUPLEX_SCREENSHOT_DIR"))
