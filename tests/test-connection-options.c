@@ -69,14 +69,34 @@ test_settings_round_trip (void)
   dpx_connection_options_set_keepalive_interval (options, 0);
   dpx_connection_options_save_settings (options, settings);
   origin = g_settings_get_string (settings, "origin");
+  g_assert_cmpuint (g_variant_n_children (g_settings_get_value (settings, "request-headers")), >, 0);
   g_assert_cmpstr (origin, ==, "");
   g_assert_cmpuint (g_settings_get_uint (settings, "keepalive-interval"), ==, 0);
 
   reloaded = dpx_connection_options_new_from_settings (settings);
   g_assert_null (dpx_connection_options_get_url (reloaded));
   g_assert_false (dpx_connection_options_equal (reloaded, options));
+  /* All but the URL and the secret Authorization value. */
+  g_assert_null (dpx_connection_options_lookup_header (reloaded, "Authorization"));
+  g_assert_cmpstr (dpx_connection_options_lookup_header (reloaded, "X-Tab"), ==, "one");
   dpx_connection_options_set_url (reloaded, "ws://127.0.0.1:1/");
+  dpx_connection_options_set_request_headers (options, dpx_connection_options_get_request_headers (reloaded));
   g_assert_true (dpx_connection_options_equal (reloaded, options));
+
+  /* A secret value never becomes a default: the settings are a plain
+   * file; it stays with this connection only. */
+  dpx_connection_options_add_header (options, "Authorization", "Bearer s3cret");
+  dpx_connection_options_add_header (options, "cookie", "session=abc");
+  dpx_connection_options_save_settings (options, settings);
+  {
+    g_autoptr(GVariant) saved = g_settings_get_value (settings, "request-headers");
+    g_autofree char *text = g_variant_print (saved, FALSE);
+
+    g_assert_null (strstr (text, "s3cret"));
+    g_assert_null (strstr (text, "session=abc"));
+    g_assert_nonnull (strstr (text, "X-Tab"));
+  }
+  g_assert_cmpstr (dpx_connection_options_lookup_header (options, "Authorization"), ==, "Bearer s3cret");
 
   g_settings_reset (settings, "request-headers");
   g_settings_reset (settings, "subprotocols");

@@ -16,6 +16,7 @@
 
 #include "dpx-client.h"
 #include "dpx-connection-options.h"
+#include "dpx-secret-store.h"
 
 struct _DpxConnectionOptions
 {
@@ -351,8 +352,8 @@ dpx_connection_options_load_settings (DpxConnectionOptions *self,
  * dpx_connection_options_save_settings:
  * @settings: the application's settings
  *
- * Makes every option but the URL the default in @settings, for the
- * connections opened from now on.
+ * Makes every option but the URL and secret header values the default in
+ * @settings, for the connections opened from now on.
  */
 void
 dpx_connection_options_save_settings (DpxConnectionOptions *self,
@@ -361,8 +362,21 @@ dpx_connection_options_save_settings (DpxConnectionOptions *self,
   g_return_if_fail (DPX_IS_CONNECTION_OPTIONS (self));
   g_return_if_fail (G_IS_SETTINGS (settings));
 
-  /* Not g_settings_delay(): that would leave the caller's object delayed. */
-  g_settings_set_value (settings, "request-headers", self->request_headers);
+  /* Secret values (Authorization, Cookie, ...) belong in the keyring with
+   * a profile, never in the settings file: they are not made defaults. */
+  {
+    GVariantBuilder headers;
+    GVariantIter iter;
+    const char *name, *value;
+
+    g_variant_builder_init (&headers, G_VARIANT_TYPE ("a(ss)"));
+    g_variant_iter_init (&iter, self->request_headers);
+    while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
+      if (!dpx_secret_store_is_secret_header (name))
+        g_variant_builder_add (&headers, "(ss)", name, value);
+    /* Not g_settings_delay(): that would leave the caller's object delayed. */
+    g_settings_set_value (settings, "request-headers", g_variant_builder_end (&headers));
+  }
   g_settings_set_strv (settings, "subprotocols", (const char * const *) self->subprotocols);
   g_settings_set_string (settings, "origin", self->origin);
   g_settings_set_boolean (settings, "permessage-deflate", self->permessage_deflate);
