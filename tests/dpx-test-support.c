@@ -247,6 +247,22 @@ dpx_test_server_spawn_full (const char * const *extra_args,
                             guint               max_files,
                             gboolean            capture_stderr)
 {
+  return dpx_test_server_spawn_command ("serve", extra_args, max_files, capture_stderr);
+}
+
+/**
+ * dpx_test_server_spawn_command:
+ * @command: "serve", or another command that prints its URL first, such as
+ *   "mock"
+ *
+ * Starts `duplex COMMAND --port 0 EXTRA_ARGS...` and waits for its URL.
+ */
+DpxTestServer *
+dpx_test_server_spawn_command (const char         *command,
+                               const char * const *extra_args,
+                               guint               max_files,
+                               gboolean            capture_stderr)
+{
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -256,7 +272,7 @@ dpx_test_server_spawn_full (const char * const *extra_args,
   char *line;
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("DUPLEX"));
-  g_ptr_array_add (argv, (gpointer) "serve");
+  g_ptr_array_add (argv, (gpointer) command);
   g_ptr_array_add (argv, (gpointer) "--port");
   g_ptr_array_add (argv, (gpointer) "0");
   for (guint i = 0; extra_args && extra_args[i]; i++)

@@ -103,6 +103,10 @@ DpxTestServer *dpx_test_server_spawn     (const char * const *extra_args);
 DpxTestServer *dpx_test_server_spawn_full (const char * const *extra_args,
                                            guint               max_files,
                                            gboolean            capture_stderr);
+DpxTestServer *dpx_test_server_spawn_command (const char         *command,
+                                              const char * const *extra_args,
+                                              guint               max_files,
+                                              gboolean            capture_stderr);
 gsize          dpx_test_server_rss_kib   (DpxTestServer      *server,
                                           gboolean            peak);
 int            dpx_test_server_stop      (DpxTestServer      *server);

@@ -47,6 +47,7 @@ dpx_cli_mock (int    argc,
   gboolean wait = FALSE;
   int port = DPX_RELAY_DEFAULT_PORT;
   double speed = 1.0;
+  double handshake_timeout = DPX_MOCK_DEFAULT_HANDSHAKE_TIMEOUT_MS / 1000.0;
   guint sigint, sigterm;
   GOptionEntry entries[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &host,
@@ -56,6 +57,9 @@ dpx_cli_mock (int    argc,
       N_("Play at this many times the recorded pace (default 1)"), N_("X") },
     { "wait", 0, 0, G_OPTION_ARG_NONE, &wait,
       N_("Before each reply, wait for the client to send what the recording sent (exactly)"), NULL },
+    { "handshake-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &handshake_timeout,
+      N_("Close connections that have not finished the WebSocket handshake after this long (default 10)"),
+      N_("SECONDS") },
     { "rules", 0, 0, G_OPTION_ARG_FILENAME, &rules,
       N_("How to match the client’s messages, from a rules file (see docs/mock-rules.md)"), N_("FILE") },
     { NULL }
@@ -86,6 +90,12 @@ dpx_cli_mock (int    argc,
       return DPX_EXIT_USAGE;
     }
 
+  if (!(handshake_timeout >= 0.001 && handshake_timeout <= 86400))
+    {
+      dpx_cli_usage_error (context, _("Timeouts must be between 0.001 and 86400 seconds"));
+      return DPX_EXIT_USAGE;
+    }
+
   file = g_file_new_for_commandline_arg (argv[1]);
   recording = dpx_recording_load (file, NULL, &error);
   if (recording == NULL)
@@ -97,16 +107,22 @@ dpx_cli_mock (int    argc,
   if (rules)
     {
       g_autoptr(GFile) rules_file = g_file_new_for_commandline_arg (rules);
+      g_autoptr(DpxMockRules) loaded = dpx_mock_rules_load (rules_file, &error);
 
-      if (!dpx_mock_load_rules (mock, rules_file, &error))
+      if (loaded == NULL || !dpx_mock_set_rules (mock, loaded, &error))
         {
           fprintf (stderr, "duplex: %s\n", error->message);
           return DPX_EXIT_FAILURE;
         }
     }
   else if (wait)
-    dpx_mock_set_rules (mock, DPX_MOCK_MATCH_EXACT, NULL, DPX_MOCK_DEFAULT_WAIT_TIMEOUT, NULL);
+    {
+      g_autoptr(DpxMockRules) exact = dpx_mock_rules_new ();
+
+      dpx_mock_set_rules (mock, exact, NULL);
+    }
   dpx_mock_set_speed (mock, speed);
+  dpx_mock_set_handshake_timeout (mock, (guint) (handshake_timeout * 1000 + 0.5));
   if (host)
     dpx_mock_set_host (mock, host);
   dpx_mock_set_port (mock, port);

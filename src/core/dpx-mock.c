@@ -25,11 +25,18 @@
 
 #include "dpx-error.h"
 #include "dpx-format.h"
+#include "dpx-guard-input-stream.h"
+#include "dpx-guarded-io-stream.h"
 #include "dpx-json-check.h"
 #include "dpx-mock.h"
+#include "dpx-types.h"
 
-/* The largest message a client may send the mock. */
+/* The largest message a client may send the mock, counted over all its
+ * fragments by the guard under libsoup (libsoup counts single frames). */
 #define MAX_INCOMING (16 * 1024 * 1024)
+/* How long a closing client has to answer the close before its socket is
+ * shut under it. */
+#define CLOSE_GRACE_MS 2000
 #define PREVIEW_CHARS 60
 
 typedef struct {
@@ -42,6 +49,10 @@ typedef struct {
 typedef struct {
   DpxMock                 *mock;
   SoupWebsocketConnection *conn;
+  GSocket                 *socket;
+  DpxGuardInputStream     *guard;
+  guint                    violation_idle;
+  guint                    close_timeout;
   guint                    id;
   guint                    step;
   guint                    matched;      /* requests of the step matched */
@@ -67,6 +78,8 @@ struct _DpxMock
 
   SoupServer    *server;
   GPtrArray     *clients;
+  guint          upgrading;
+  guint          handshake_timeout_ms;
   guint          next_id;
   guint          n_replies;
 };
@@ -199,6 +212,9 @@ on_reply_due (gpointer data)
   gboolean text = dpx_log_entry_get_kind (step->reply) == DPX_ENTRY_KIND_TEXT;
 
   client->reply_source = 0;
+  /* Closing (the client's close, or ours): no more replies. */
+  if (soup_websocket_connection_get_state (client->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return G_SOURCE_REMOVE;
   soup_websocket_connection_send_message (client->conn,
                                           text ? SOUP_WEBSOCKET_DATA_TEXT : SOUP_WEBSOCKET_DATA_BINARY,
                                           payload);
@@ -208,6 +224,32 @@ on_reply_due (gpointer data)
   client->matched = 0;
   advance (client);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+force_close_cb (gpointer data)
+{
+  Client *client = data;
+
+  client->close_timeout = 0;
+  /* Closing the stream under libsoup would leave it polling a dead
+   * descriptor; a shutdown makes its next read see the end. */
+  g_socket_shutdown (client->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_client (Client     *client,
+              gushort     code,
+              const char *reason)
+{
+  if (client->close_timeout != 0)
+    return;
+  g_clear_handle_id (&client->reply_source, g_source_remove);
+  g_clear_handle_id (&client->wait_source, g_source_remove);
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (client->conn, code, reason);
+  client->close_timeout = g_timeout_add (CLOSE_GRACE_MS, force_close_cb, client);
 }
 
 static gboolean
@@ -221,7 +263,7 @@ on_wait_timeout (gpointer data)
   emit_event (client->mock, client,
               _("gave up after %u s waiting for “%s”; closing with 1008"),
               client->mock->wait_timeout, want);
-  soup_websocket_connection_close (client->conn, 1008, "Timed out waiting for the next request");
+  close_client (client, 1008, "Timed out waiting for the next request");
   return G_SOURCE_REMOVE;
 }
 
@@ -297,8 +339,12 @@ client_free (Client *client)
 {
   g_clear_handle_id (&client->reply_source, g_source_remove);
   g_clear_handle_id (&client->wait_source, g_source_remove);
+  g_clear_handle_id (&client->violation_idle, g_source_remove);
+  g_clear_handle_id (&client->close_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_data (client->conn, client);
   g_clear_object (&client->conn);
+  g_clear_object (&client->socket);
+  g_clear_object (&client->guard);
   g_free (client);
 }
 
@@ -312,26 +358,231 @@ on_client_closed (SoupWebsocketConnection *conn,
   g_ptr_array_remove (self->clients, client);
 }
 
-static void
-on_websocket (SoupServer              *server,
-              SoupServerMessage       *msg,
-              const char              *path,
-              SoupWebsocketConnection *conn,
-              gpointer                 user_data)
+/* Runs from an idle: the guard reports from inside libsoup's read, and
+ * closing there would re-enter it. */
+static gboolean
+violation_idle_cb (gpointer data)
 {
-  DpxMock *self = user_data;
+  Client *client = data;
+  guint code = dpx_guard_input_stream_get_violation_code (client->guard);
+
+  client->violation_idle = 0;
+  if (code != 0)
+    {
+      /* Nothing after a breach of the protocol can be trusted. */
+      emit_event (client->mock, client, _("broke the protocol (%s); closing with %u"),
+                  dpx_guard_input_stream_get_problem (client->guard), code);
+      close_client (client, code, dpx_guard_input_stream_get_wire_problem (client->guard));
+      dpx_guard_input_stream_end (client->guard);
+    }
+  else
+    {
+      emit_event (client->mock, client, _("sent a message over %s; closing with %u"),
+                  "16 MiB", DPX_CLOSE_TOO_BIG);
+      close_client (client, DPX_CLOSE_TOO_BIG, "Message too big for this mock");
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_violation (DpxGuardViolation violation,
+              guint64           size,
+              gpointer          user_data)
+{
+  Client *client = user_data;
+
+  if (client->violation_idle == 0 && client->close_timeout == 0)
+    client->violation_idle = g_idle_add (violation_idle_cb, client);
+}
+
+static void
+add_client (DpxMock           *self,
+            SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GIOStream) base = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  GInputStream *input;
   Client *client = g_new0 (Client, 1);
 
   client->mock = self;
-  client->conn = g_object_ref (conn);
   client->id = ++self->next_id;
+  client->socket = g_object_ref (soup_server_message_get_socket (msg));
+  base = soup_server_message_steal_connection (msg);
+
+  /* The same guard as the relay's, under libsoup: whole messages bounded
+   * over their fragments, and the protocol held to before libsoup sees it. */
+  input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), MAX_INCOMING, FALSE);
+  client->guard = DPX_GUARD_INPUT_STREAM (input);
+  dpx_guard_input_stream_set_peer_is_client (client->guard, TRUE);
+  dpx_guard_input_stream_set_violation_func (client->guard, on_violation, client);
+  dpx_guard_input_stream_set_socket (client->guard, client->socket);
+  stream = dpx_guarded_io_stream_new (base, input, g_io_stream_get_output_stream (base));
+  client->conn = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+                                                SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                                soup_message_headers_get_one (request_headers, "Origin"),
+                                                soup_message_headers_get_one (response_headers,
+                                                                              "Sec-WebSocket-Protocol"),
+                                                NULL);
+  soup_websocket_connection_set_max_incoming_payload_size (client->conn, MAX_INCOMING);
+
   client->base_us = client->last_us = g_get_monotonic_time ();
-  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING);
-  g_signal_connect (conn, "message", G_CALLBACK (on_client_message), client);
-  g_signal_connect (conn, "closed", G_CALLBACK (on_client_closed), client);
+  g_signal_connect (client->conn, "message", G_CALLBACK (on_client_message), client);
+  g_signal_connect (client->conn, "closed", G_CALLBACK (on_client_closed), client);
   g_ptr_array_add (self->clients, client);
   emit_event (self, client, _("connected"));
   advance (client);
+}
+
+/* Counts a handshake in flight until its 101 is written or its request
+ * goes, whichever comes first, so the client limit holds between the two. */
+typedef struct {
+  GWeakRef mock;
+} Upgrade;
+
+static void
+upgrade_free (Upgrade *upgrade)
+{
+  g_autoptr(DpxMock) self = g_weak_ref_get (&upgrade->mock);
+
+  if (self != NULL)
+    self->upgrading--;
+  g_weak_ref_clear (&upgrade->mock);
+  g_free (upgrade);
+}
+
+/* A connection has the handshake timeout to send a whole upgrade request
+ * and get its 101; one that trickles or says nothing is shut. */
+typedef struct {
+  GSocket *socket;
+  guint    source;
+} Deadline;
+
+static void
+deadline_free (Deadline *deadline)
+{
+  g_clear_handle_id (&deadline->source, g_source_remove);
+  g_clear_object (&deadline->socket);
+  g_free (deadline);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Deadline *deadline = data;
+
+  deadline->source = 0;
+  g_debug ("a client did not finish its handshake in time: closing it");
+  /* A shutdown, not a close: libsoup still polls the descriptor, and now
+   * sees its end and lets the connection go. */
+  g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    DpxMock           *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Deadline *deadline;
+
+  if (socket == NULL)
+    return;
+  deadline = g_new0 (Deadline, 1);
+  deadline->socket = g_object_ref (socket);
+  deadline->source = g_timeout_add (self->handshake_timeout_ms, deadline_cb, deadline);
+  /* Goes with the request: a finished request, or its 101, ends it. */
+  g_object_set_data_full (G_OBJECT (msg), "dpx-mock-deadline", deadline, (GDestroyNotify) deadline_free);
+}
+
+static void
+on_upgrade_written (SoupServerMessage *msg,
+                    DpxMock           *self)
+{
+  g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
+  g_object_set_data (G_OBJECT (msg), "dpx-mock-deadline", NULL);
+  g_object_set_data (G_OBJECT (msg), "dpx-mock-upgrade", NULL);
+  if (self->server == NULL)
+    {
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      if (stream != NULL)
+        g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+  add_client (self, msg);
+}
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *body)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  DpxMock *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *offered = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
+  g_auto(GStrv) protocols = NULL;
+  g_autoptr(GError) error = NULL;
+  Upgrade *upgrade;
+
+  if (!soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                    "This is a Duplex mock: connect to it with a WebSocket client.\n");
+      return;
+    }
+  if (self->clients->len + self->upgrading >= DPX_MOCK_MAX_CLIENTS)
+    {
+      g_autofree char *body = g_strdup_printf ("The mock is full: it serves at most %u clients.\n",
+                                               DPX_MOCK_MAX_CLIENTS);
+
+      respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, body);
+      return;
+    }
+
+  /* Like the relay: agree to the first subprotocol offered, since some
+   * clients fail when none is chosen. */
+  if (offered != NULL)
+    {
+      GSList *list = soup_header_parse_list (offered);
+
+      if (list != NULL)
+        {
+          protocols = g_new0 (char *, 2);
+          protocols[0] = g_strdup (list->data);
+        }
+      soup_header_free_list (list);
+    }
+
+  if (!soup_websocket_server_check_handshake (msg, NULL, protocols, NULL, &error))
+    {
+      g_autofree char *body = g_strdup_printf ("Bad WebSocket handshake: %s\n", error->message);
+
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, body);
+      return;
+    }
+  if (!soup_websocket_server_process_handshake (msg, NULL, protocols, NULL, NULL))
+    return;
+
+  upgrade = g_new0 (Upgrade, 1);
+  g_weak_ref_init (&upgrade->mock, self);
+  self->upgrading++;
+  g_object_set_data_full (G_OBJECT (msg), "dpx-mock-upgrade", upgrade, (GDestroyNotify) upgrade_free);
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
 }
 
 /* Set-up ---------------------------------------------------------------- */
@@ -394,127 +645,37 @@ dpx_mock_new (DpxRecording *recording)
 
 /**
  * dpx_mock_set_rules:
- * @member_or_pattern: the member for %DPX_MOCK_MATCH_MEMBER, the pattern
- *   for %DPX_MOCK_MATCH_REGEX, else %NULL
- * @wait_timeout: seconds a reply waits for its request, 0 for ever
+ * @rules: how replies wait for their requests; copied, so later changes
+ *   to @rules do not reach a running mock
+ *
+ * Returns: %FALSE, with what is wrong, if @rules are incomplete
  */
 gboolean
 dpx_mock_set_rules (DpxMock       *self,
-                    DpxMockMatch   match,
-                    const char    *member_or_pattern,
-                    guint          wait_timeout,
+                    DpxMockRules  *rules,
                     GError       **error)
 {
   g_autoptr(GRegex) regex = NULL;
+  DpxMockMatch match;
 
   g_return_val_if_fail (DPX_IS_MOCK (self), FALSE);
+  g_return_val_if_fail (DPX_IS_MOCK_RULES (rules), FALSE);
 
-  if ((match == DPX_MOCK_MATCH_MEMBER || match == DPX_MOCK_MATCH_REGEX) &&
-      (member_or_pattern == NULL || *member_or_pattern == '\0'))
-    {
-      g_set_error_literal (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
-                           match == DPX_MOCK_MATCH_MEMBER ? _("matching by member needs the member’s name")
-                                                          : _("matching by pattern needs a pattern"));
-      return FALSE;
-    }
+  if (!dpx_mock_rules_check (rules, error))
+    return FALSE;
+  match = dpx_mock_rules_get_match (rules);
+  /* Checked above, so it compiles. PCRE2's match limit (ten million steps
+   * by default) bounds what a client's message can cost a bad pattern. */
   if (match == DPX_MOCK_MATCH_REGEX &&
-      !(regex = g_regex_new (member_or_pattern, G_REGEX_OPTIMIZE, 0, error)))
+      !(regex = g_regex_new (dpx_mock_rules_get_pattern (rules), G_REGEX_OPTIMIZE, 0, error)))
     return FALSE;
 
   self->match = match;
   g_free (self->member);
-  self->member = match == DPX_MOCK_MATCH_MEMBER ? g_strdup (member_or_pattern) : NULL;
+  self->member = match == DPX_MOCK_MATCH_MEMBER ? g_strdup (dpx_mock_rules_get_member (rules)) : NULL;
   g_clear_pointer (&self->regex, g_regex_unref);
   self->regex = g_steal_pointer (&regex);
-  self->wait_timeout = wait_timeout;
-  return TRUE;
-}
-
-/**
- * dpx_mock_load_rules:
- *
- * Reads a rules file (docs/mock-rules.md): a JSON object with "match"
- * ("none", "exact", "member" or "regex"), "member" or "pattern" as the
- * match needs, and "timeout" in seconds. Anything else is refused.
- */
-gboolean
-dpx_mock_load_rules (DpxMock  *self,
-                     GFile    *file,
-                     GError  **error)
-{
-  static const char * const matches[] = { "none", "exact", "member", "regex" };
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = g_file_get_parse_name (file);
-  g_autoptr(GList) members = NULL;
-  JsonObject *object;
-  const char *data;
-  gsize size;
-  DpxMockMatch match = DPX_MOCK_MATCH_EXACT;
-  const char *argument = NULL;
-  gint64 timeout = DPX_MOCK_DEFAULT_WAIT_TIMEOUT;
-
-  g_return_val_if_fail (DPX_IS_MOCK (self), FALSE);
-
-#define FAIL(...) G_STMT_START { \
-    g_autofree char *_why = g_strdup_printf (__VA_ARGS__); \
-    g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE, "“%s”: %s", name, _why); \
-    return FALSE; } G_STMT_END
-
-  if (!(bytes = g_file_load_bytes (file, NULL, NULL, &local_error)))
-    FAIL ("%s", local_error->message);
-  data = g_bytes_get_data (bytes, &size);
-  if (size > 64 * 1024)
-    FAIL ("%s", _("a rules file is a few lines, not this long"));
-  if (!dpx_json_check (data, size, &local_error) ||
-      !json_parser_load_from_data (parser, data, size, &local_error))
-    FAIL ("%s", local_error->message);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    FAIL ("%s", _("expected a JSON object"));
-  object = json_node_get_object (json_parser_get_root (parser));
-
-  members = json_object_get_members (object);
-  for (GList *l = members; l; l = l->next)
-    {
-      const char *key = l->data;
-      JsonNode *node = json_object_get_member (object, key);
-      gboolean is_string = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-
-      if (g_str_equal (key, "match"))
-        {
-          guint i;
-
-          for (i = 0; is_string && i < G_N_ELEMENTS (matches); i++)
-            if (g_str_equal (json_node_get_string (node), matches[i]))
-              break;
-          if (!is_string || i == G_N_ELEMENTS (matches))
-            FAIL ("%s", _("“match” is one of \"none\", \"exact\", \"member\", \"regex\""));
-          match = i;
-        }
-      else if (g_str_equal (key, "member") || g_str_equal (key, "pattern"))
-        {
-          if (!is_string)
-            FAIL (_("“%s” is a string"), key);
-          argument = json_node_get_string (node);
-        }
-      else if (g_str_equal (key, "timeout"))
-        {
-          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-              json_node_get_int (node) < 0 || json_node_get_int (node) > 86400)
-            FAIL ("%s", _("“timeout” is a whole number of seconds, 0 to 86400 (0 waits for ever)"));
-          timeout = json_node_get_int (node);
-        }
-      else
-        FAIL (_("unknown member “%s”"), key);
-    }
-  if ((match == DPX_MOCK_MATCH_MEMBER && !json_object_has_member (object, "member")) ||
-      (match == DPX_MOCK_MATCH_REGEX && !json_object_has_member (object, "pattern")))
-    FAIL ("%s", match == DPX_MOCK_MATCH_MEMBER ? _("\"match\": \"member\" needs \"member\"")
-                                               : _("\"match\": \"regex\" needs \"pattern\""));
-  if (!dpx_mock_set_rules (self, match, argument, (guint) timeout, &local_error))
-    FAIL ("%s", local_error->message);
-#undef FAIL
+  self->wait_timeout = dpx_mock_rules_get_timeout (rules);
   return TRUE;
 }
 
@@ -525,6 +686,16 @@ dpx_mock_set_speed (DpxMock *self,
   g_return_if_fail (DPX_IS_MOCK (self));
   g_return_if_fail (speed > 0);
   self->speed = speed;
+}
+
+/* How long a connection has to finish its WebSocket handshake. */
+void
+dpx_mock_set_handshake_timeout (DpxMock *self,
+                                guint    timeout_ms)
+{
+  g_return_if_fail (DPX_IS_MOCK (self));
+  g_return_if_fail (timeout_ms > 0);
+  self->handshake_timeout_ms = timeout_ms;
 }
 
 void
@@ -580,7 +751,8 @@ dpx_mock_start (DpxMock  *self,
     }
   socket_address = g_inet_socket_address_new (address, self->port);
   self->server = soup_server_new ("server-header", "Duplex-mock/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_websocket_handler (self->server, NULL, NULL, NULL, on_websocket, self, NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started), self);
   if (!soup_server_listen (self->server, socket_address, 0, &local_error))
     {
       g_clear_object (&self->server);
@@ -676,6 +848,7 @@ dpx_mock_init (DpxMock *self)
   self->match = DPX_MOCK_MATCH_NONE;
   self->wait_timeout = DPX_MOCK_DEFAULT_WAIT_TIMEOUT;
   self->speed = 1.0;
+  self->handshake_timeout_ms = DPX_MOCK_DEFAULT_HANDSHAKE_TIMEOUT_MS;
   self->host = g_strdup ("127.0.0.1");
   self->port = 4000;
 }

@@ -6,36 +6,27 @@
 
 #include <gio/gio.h>
 
+#include "dpx-mock-rules.h"
 #include "dpx-recording.h"
 
 G_BEGIN_DECLS
 
 #define DPX_TYPE_MOCK (dpx_mock_get_type ())
 
+/* Clients served at once; more are answered 503. */
+#define DPX_MOCK_MAX_CLIENTS 256
+#define DPX_MOCK_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000
+
 G_DECLARE_FINAL_TYPE (DpxMock, dpx_mock, DPX, MOCK, GObject)
 
-/* How a client's message is matched with the recorded one the next reply
- * waits for (docs/mock-rules.md). */
-typedef enum {
-  DPX_MOCK_MATCH_NONE,     /* no waiting: replies go by the recording's clock */
-  DPX_MOCK_MATCH_EXACT,    /* the same bytes */
-  DPX_MOCK_MATCH_MEMBER,   /* the same value of one member of a JSON object */
-  DPX_MOCK_MATCH_REGEX,    /* the same text matched by a pattern (its first group) */
-} DpxMockMatch;
-
-#define DPX_MOCK_DEFAULT_WAIT_TIMEOUT 30
-
 DpxMock   *dpx_mock_new             (DpxRecording  *recording);
-gboolean   dpx_mock_load_rules      (DpxMock       *self,
-                                     GFile         *file,
-                                     GError       **error);
 gboolean   dpx_mock_set_rules       (DpxMock       *self,
-                                     DpxMockMatch   match,
-                                     const char    *member_or_pattern,
-                                     guint          wait_timeout,
+                                     DpxMockRules  *rules,
                                      GError       **error);
 void       dpx_mock_set_speed       (DpxMock       *self,
                                      double         speed);
+void       dpx_mock_set_handshake_timeout (DpxMock  *self,
+                                     guint          timeout_ms);
 void       dpx_mock_set_host        (DpxMock       *self,
                                      const char    *host);
 void       dpx_mock_set_port        (DpxMock       *self,

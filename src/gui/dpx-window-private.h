@@ -49,6 +49,7 @@ struct _DpxWindow
 #endif
   DpxReplay            *replay;
   DpxMock              *mock;
+  DpxMockRules         *mock_rules;     /* made when first needed */
 
   /* borrowed: the open connection settings, one at a time */
   GtkWidget            *connection_dialog;

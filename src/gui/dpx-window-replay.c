@@ -17,8 +17,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "dpx-mock-rules-dialog.h"
 #include "dpx-recording.h"
 #include "dpx-window-private.h"
 
@@ -164,6 +167,55 @@ on_mock_event (DpxMock    *mock,
 }
 
 static void
+on_mock_rules_changed (DpxMockRules *rules,
+                       GParamSpec   *pspec,
+                       DpxWindow    *self)
+{
+  g_autofree char *json = NULL;
+
+  /* Kept as they are typed, but only once they are whole: an unfinished
+   * pattern must not replace the last good rules for the next start. */
+  if (!dpx_mock_rules_check (rules, NULL))
+    return;
+  json = dpx_mock_rules_to_json (rules);
+  g_settings_set_string (self->settings, "mock-rules", json);
+}
+
+/* The rules the window's mocks use, as last edited (a bad saved value
+ * gives the default: wait for the same bytes). */
+static DpxMockRules *
+window_mock_rules (DpxWindow *self)
+{
+  if (self->mock_rules == NULL)
+    {
+      g_autofree char *json = g_settings_get_string (self->settings, "mock-rules");
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), strlen (json));
+      g_autoptr(GError) error = NULL;
+
+      self->mock_rules = dpx_mock_rules_new_from_bytes (bytes, &error);
+      if (self->mock_rules == NULL)
+        {
+          g_warning ("The saved mock rules are not valid, using the defaults: %s", error->message);
+          self->mock_rules = dpx_mock_rules_new ();
+        }
+      g_signal_connect (self->mock_rules, "notify", G_CALLBACK (on_mock_rules_changed), self);
+    }
+  return self->mock_rules;
+}
+
+static void
+mock_rules_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  DpxWindow *self = DPX_WINDOW (widget);
+  DpxMockRulesDialog *dialog = dpx_mock_rules_dialog_new (window_mock_rules (self));
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 stop_mock (DpxWindow *self)
 {
   if (self->mock == NULL)
@@ -200,8 +252,16 @@ serve_mock_action (GtkWidget  *widget,
     }
 
   self->mock = dpx_mock_new (recording);
-  /* Each reply waits for its request, as a server would. */
-  dpx_mock_set_rules (self->mock, DPX_MOCK_MATCH_EXACT, NULL, DPX_MOCK_DEFAULT_WAIT_TIMEOUT, NULL);
+  if (!dpx_mock_set_rules (self->mock, window_mock_rules (self), &error))
+    {
+      /* Translators: %s says what is missing from the rules */
+      g_autofree char *problem = g_strdup_printf (_("The mock’s rules are not complete: %s"), error->message);
+
+      g_clear_object (&self->mock);
+      dpx_window_show_toast (self, problem);
+      gtk_widget_activate_action (GTK_WIDGET (self), "window.mock-rules", NULL);
+      return;
+    }
   dpx_mock_set_port (self->mock, g_settings_get_uint (self->settings, "server-port"));
   g_signal_connect (self->mock, "event", G_CALLBACK (on_mock_event), self);
   if (!dpx_mock_start (self->mock, &error))
@@ -237,6 +297,9 @@ dpx_window_replay_dispose (DpxWindow *self)
 {
   stop_replay (self);
   stop_mock (self);
+  if (self->mock_rules)
+    g_signal_handlers_disconnect_by_data (self->mock_rules, self);
+  g_clear_object (&self->mock_rules);
 }
 
 void
@@ -246,4 +309,5 @@ dpx_window_class_add_replay_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.replay-received", NULL, replay_received_action);
   gtk_widget_class_install_action (widget_class, "window.serve-mock", NULL, serve_mock_action);
   gtk_widget_class_install_action (widget_class, "window.stop-mock", NULL, stop_mock_action);
+  gtk_widget_class_install_action (widget_class, "window.mock-rules", NULL, mock_rules_action);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dpx-gui-test.h"
+#include "dpx-mock-rules-dialog.h"
 #include "dpx-replay-bar.h"
 
 /* An imported conversation: opened at 0, three messages 300 ms apart. */
@@ -170,6 +171,89 @@ test_serve_mock (DpxWindowFixture *fixture,
   g_settings_reset (settings, "server-port");
 }
 
+
+static DpxMockRulesDialog *
+find_rules_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (DPX_IS_MOCK_RULES_DIALOG (toplevel))
+        return DPX_MOCK_RULES_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* Rules edited in the window are kept, and the next mock uses them: a
+ * request that differs from the recorded one except in its "id" gets the
+ * recorded reply; one with another id is reported and waits. */
+static void
+test_serve_mock_rules (DpxWindowFixture *fixture,
+                       gconstpointer     data)
+{
+  DpxWindow *window = fixture->window;
+  DpxLog *log = dpx_gui_test_get (window, "log");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpxTestPeer) peer = NULL;
+  g_autoptr(GBytes) request = g_bytes_new_static ("{\"id\": 7, \"op\": \"add\", \"a\": 1}", 30);
+  g_autoptr(GBytes) reply = g_bytes_new_static ("{\"id\": 7, \"sum\": 3}", 20);
+  g_autofree char *toast = NULL;
+  g_autofree char *kept = NULL;
+  gint64 t0 = g_get_real_time () - 60 * G_USEC_PER_SEC;
+  DpxMockRulesDialog *dialog;
+  DpxMockRules *rules;
+  DpxLogEntry *entry;
+
+  entry = dpx_log_entry_new (t0, "ws://recorded/", DPX_DIRECTION_SENT, DPX_ENTRY_KIND_TEXT, request);
+  dpx_log_append (log, entry);
+  g_object_unref (entry);
+  entry = dpx_log_entry_new (t0 + 1000, "ws://recorded/", DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, reply);
+  dpx_log_append (log, entry);
+  g_object_unref (entry);
+  dpx_log_flush (log);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.mock-rules", NULL);
+  dialog = find_rules_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  rules = dpx_mock_rules_dialog_get_rules (dialog);
+  dpx_mock_rules_set_match (rules, DPX_MOCK_MATCH_MEMBER);
+  /* Incomplete: the mock refuses to start and says why. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_set_uint (settings, "server-port", 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.serve-mock", NULL);
+  toast = dpx_gui_test_dup_string (window, "last-toast");
+  g_assert_nonnull (strstr (toast, "needs the member’s name"));
+  g_assert_nonnull ((dialog = find_rules_dialog ()));
+  dpx_mock_rules_set_member (dpx_mock_rules_dialog_get_rules (dialog), "id");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Kept for the next start, as a rules file's text. */
+  kept = g_settings_get_string (settings, "mock-rules");
+  g_assert_nonnull (strstr (kept, "\"member\" : \"id\""));
+
+  g_clear_pointer (&toast, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.serve-mock", NULL);
+  toast = dpx_gui_test_dup_string (window, "last-toast");
+  g_assert_nonnull (strstr (toast, "ws://127.0.0.1:"));
+
+  peer = dpx_test_peer_new (dpx_test_connect (strstr (toast, "ws://127.0.0.1:"), &error));
+  g_assert_no_error (error);
+  soup_websocket_connection_send_text (peer->conn, "{\"id\": 8, \"op\": \"add\", \"a\": 1}");
+  dpx_gui_test_wait_row (window, DPX_DIRECTION_EVENT, DPX_ENTRY_KIND_INFO, "does not match");
+  g_assert_cmpuint (peer->messages->len, ==, 0);
+  soup_websocket_connection_send_text (peer->conn, "{\"op\": \"subtract\", \"id\": 7}");
+  dpx_test_wait_until (peer->messages->len == 1, 5000);
+  g_assert_true (g_bytes_equal (peer->messages->pdata[0], reply));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "window.stop-mock", NULL);
+  g_settings_reset (settings, "server-port");
+  g_settings_reset (settings, "mock-rules");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,6 +263,7 @@ main (int    argc,
   DPX_WINDOW_TEST_ADD ("/replay-bar/replay-pause-stop", test_replay_pause_stop);
   DPX_WINDOW_TEST_ADD ("/replay-bar/replay-received", test_replay_received);
   DPX_WINDOW_TEST_ADD ("/replay-bar/serve-mock", test_serve_mock);
+  DPX_WINDOW_TEST_ADD ("/replay-bar/serve-mock-rules", test_serve_mock_rules);
 
   return g_test_run ();
 }

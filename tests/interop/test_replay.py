@@ -201,7 +201,7 @@ def mock_rules(t):
     bad_rules = t.write_file("bad.json", b'{"match": "member"}')
     refused = t.duplex("duplex mock bad rules", "mock", path, "--port", "0", "--rules", bad_rules)
     t.finish(refused, expected_status=1)
-    t.check(any("needs \"member\"" in line for line in refused.stderr), "bad rules are refused plainly",
+    t.check(any("bad.json" in line and "needs the member’s name" in line for line in refused.stderr), "bad rules are refused plainly",
             refused.stderr)
 
 
