@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "dpx-gui-test.h"
 #include "dpx-detail-pane.h"
 #include "dpx-log-row.h"
@@ -640,6 +642,22 @@ test_edit_and_send (DpxWindowFixture *fixture,
   g_assert_cmpstr (hex, ==, "ca fe");
 }
 
+/* The file chooser that is open, or NULL. */
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
 static void
 on_text_read (GObject      *source,
               GAsyncResult *result,
@@ -664,7 +682,7 @@ read_clipboard (GtkWidget *widget)
 }
 
 /* Copy as text, hex and base64: the payload in each form, on the
- * clipboard. */
+ * clipboard. Save Payload: the bytes in the file chosen. */
 static void
 test_copy (DpxWindowFixture *fixture,
            gconstpointer     data)
@@ -700,6 +718,35 @@ test_copy (DpxWindowFixture *fixture,
   text = read_clipboard (list);
   g_assert_cmpstr (text, ==, "aMOpbGxv");
   g_free (text);
+
+  /* Save Payload: a file chooser, and the bytes written as they are. */
+  dpx_log_view_select (view, dpx_gui_test_find_row (window, DPX_DIRECTION_RECEIVED,
+                                                    DPX_ENTRY_KIND_BINARY, NULL));
+  {
+    g_autofree char *dir = g_dir_make_tmp ("duplex-save-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "payload.bin", NULL);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    GtkWidget *chooser = NULL;
+
+    dpx_gui_test_press (list, "<Shift><Control>s");
+    dpx_test_wait_until ((chooser = find_file_chooser ()) != NULL, 5000);
+    dpx_gui_test_wait_frames (chooser, 3);
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+      g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "payload.bin");
+    }
+    gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    dpx_test_wait_until (g_file_test (path, G_FILE_TEST_EXISTS) &&
+                         g_file_get_contents (path, &contents, &length, NULL) && length == 4, 5000);
+    g_assert_cmpmem (contents, length, "\x00\xff\x10\x41", 4);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
 }
 
 int
