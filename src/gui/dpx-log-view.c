@@ -113,6 +113,7 @@ enum {
   SIGNAL_CLEARED,
   SIGNAL_SEND_AGAIN,
   SIGNAL_EDIT,
+  SIGNAL_SAVE_MESSAGE,
   N_SIGNALS
 };
 
@@ -511,6 +512,7 @@ update_row_actions (DpxLogView *self)
 
   gtk_widget_action_set_enabled (widget, "log.send-again", message);
   gtk_widget_action_set_enabled (widget, "log.edit", message);
+  gtk_widget_action_set_enabled (widget, "log.save-message", message);
   gtk_widget_action_set_enabled (widget, "log.copy-text", entry != NULL);
   gtk_widget_action_set_enabled (widget, "log.copy-hex", entry != NULL);
   gtk_widget_action_set_enabled (widget, "log.copy-base64", entry != NULL);
@@ -572,6 +574,18 @@ edit_action (GtkWidget  *widget,
 
   if (entry && dpx_session_can_send_again (entry))
     g_signal_emit (self, signals[SIGNAL_EDIT], 0, entry);
+}
+
+static void
+save_message_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  DpxLogView *self = DPX_LOG_VIEW (widget);
+  DpxLogEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+
+  if (entry && dpx_session_can_send_again (entry))
+    g_signal_emit (self, signals[SIGNAL_SAVE_MESSAGE], 0, entry);
 }
 
 /* The payload as it is (text not in UTF-8 made valid), as hex spaced as
@@ -1078,6 +1092,16 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
     g_signal_new ("edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, DPX_TYPE_LOG_ENTRY);
 
+  /**
+   * DpxLogView::save-message:
+   * @entry: a text or binary message, sent or received
+   *
+   * The user asked to keep the message among the profile's saved ones.
+   */
+  signals[SIGNAL_SAVE_MESSAGE] =
+    g_signal_new ("save-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, DPX_TYPE_LOG_ENTRY);
+
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (DPX_TYPE_DETAIL_PANE);
 
@@ -1106,6 +1130,7 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   gtk_widget_class_install_action (widget_class, "logview.show-all", NULL, show_all_action);
   gtk_widget_class_install_action (widget_class, "log.send-again", NULL, send_again_action);
   gtk_widget_class_install_action (widget_class, "log.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "log.save-message", NULL, save_message_action);
   gtk_widget_class_install_action (widget_class, "log.copy-text", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "log.copy-hex", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "log.copy-base64", NULL, copy_action);

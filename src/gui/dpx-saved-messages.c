@@ -21,6 +21,7 @@
 
 #include "dpx-connection-page.h"
 #include "dpx-format.h"
+#include "dpx-json-check.h"
 #include "dpx-saved-messages.h"
 #include "dpx-window.h"
 
@@ -318,6 +319,68 @@ delete_action (GtkWidget  *widget,
     return;
   dpx_profile_remove_saved_message (self->profile, position);
   save_profile (self);
+}
+
+/**
+ * dpx_saved_messages_save_entry:
+ * @entry: a text or binary message from the log
+ *
+ * Adds @entry's payload to the profile's saved messages, byte for byte:
+ * binary as binary, text as JSON when it is a JSON object or array, else
+ * as text.
+ */
+gboolean
+dpx_saved_messages_save_entry (DpxSavedMessages  *self,
+                               DpxLogEntry       *entry,
+                               GError           **error)
+{
+  g_autoptr(DpxSavedMessage) message = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  GBytes *payload;
+  gsize size;
+  const char *data;
+
+  g_return_val_if_fail (DPX_IS_SAVED_MESSAGES (self), FALSE);
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (entry), FALSE);
+
+  if (self->profile == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("Choose a profile first"));
+      return FALSE;
+    }
+  payload = dpx_log_entry_get_payload (entry);
+  data = g_bytes_get_data (payload, &size);
+  if (dpx_log_entry_get_kind (entry) == DPX_ENTRY_KIND_BINARY)
+    {
+      /* Translators: the name of a binary message saved from the log; %s is its size */
+      g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+
+      name = g_strdup_printf (_("Binary, %s"), size_text);
+      message = dpx_saved_message_new_binary (name, payload);
+    }
+  else
+    {
+      gboolean json;
+
+      if (memchr (data, '\0', size) != NULL || !g_utf8_validate_len (data, size, NULL))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The message is not valid UTF-8 text"));
+          return FALSE;
+        }
+      text = g_strndup (data, size);
+      json = (text[0] == '{' || text[0] == '[') && dpx_json_check (data, size, NULL);
+      name = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, strcspn (text, "\n")), 40));
+      if (*g_strstrip (name) == '\0')
+        {
+          g_free (name);
+          name = g_strdup (_("Message"));
+        }
+      message = dpx_saved_message_new_text (name, json ? DPX_MESSAGE_MODE_JSON : DPX_MESSAGE_MODE_TEXT, text);
+    }
+  dpx_profile_add_saved_message (self->profile, message);
+  return dpx_profile_store_save_profile (self->store, self->profile, error);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dpx-log-entry.h"
 #include "dpx-profile-store.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,9 @@ void        dpx_saved_messages_set_profile      (DpxSavedMessages *self,
 DpxProfile *dpx_saved_messages_get_profile      (DpxSavedMessages *self);
 gboolean    dpx_saved_messages_send             (DpxSavedMessages *self,
                                                  guint             position);
+gboolean    dpx_saved_messages_save_entry       (DpxSavedMessages *self,
+                                                 DpxLogEntry      *entry,
+                                                 GError          **error);
 gboolean    dpx_saved_messages_save_compose     (DpxSavedMessages *self,
                                                  GError          **error);
 GtkWidget  *dpx_saved_messages_get_row          (DpxSavedMessages *self,

@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "dpx-connection-dialog.h"
+#include "dpx-profiles-panel.h"
+#include "dpx-saved-messages.h"
 #include "dpx-window-private.h"
 
 /* Import and export ------------------------------------------------------- */
@@ -503,6 +505,23 @@ on_log_edit (DpxLogView  *log_view,
                             dpx_log_entry_get_kind (entry), dpx_log_entry_get_payload (entry));
 }
 
+/* Save to the profile's messages: into the saved messages of the profile
+ * selected in the row's tab. */
+static void
+on_log_save_message (DpxLogView  *log_view,
+                     DpxLogEntry *entry,
+                     DpxWindow   *self)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (log_view), DPX_TYPE_CONNECTION_PAGE);
+  DpxProfilesPanel *panel = dpx_connection_page_get_profiles_panel (DPX_CONNECTION_PAGE (page));
+  g_autoptr(GError) error = NULL;
+
+  if (!dpx_saved_messages_save_entry (dpx_profiles_panel_get_saved_messages (panel), entry, &error))
+    dpx_window_show_toast (self, error->message);
+  else
+    dpx_window_show_toast (self, _("Saved to the profile’s messages"));
+}
+
 /* The log view's signals, connected in one place. */
 void
 dpx_window_watch_clear (DpxWindow         *self,
@@ -513,6 +532,7 @@ dpx_window_watch_clear (DpxWindow         *self,
   g_signal_connect_object (log_view, "cleared", G_CALLBACK (on_log_cleared), self, 0);
   g_signal_connect_object (log_view, "send-again", G_CALLBACK (on_log_send_again), self, 0);
   g_signal_connect_object (log_view, "edit", G_CALLBACK (on_log_edit), self, 0);
+  g_signal_connect_object (log_view, "save-message", G_CALLBACK (on_log_save_message), self, 0);
 }
 
 static void

@@ -211,6 +211,21 @@ test_variables_saved_messages (DpxWindowFixture *fixture,
   dpx_gui_test_press (GTK_WIDGET (page), "<Control>1");
   dpx_test_wait_until (peer_received (peer, "{\"hello\": \"#3\"}"), 10000);
 
+  /* From the log: a received row is saved too, as it came, text kept text. */
+  {
+    DpxLogView *view = dpx_connection_page_get_log_view (page);
+    g_autoptr(DpxSavedMessage) message = NULL;
+    int row_index;
+
+    row_index = dpx_gui_test_wait_row (window, DPX_DIRECTION_RECEIVED, DPX_ENTRY_KIND_TEXT, "n=1 u=ada");
+    dpx_log_view_select (view, row_index);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "log.save-message", NULL));
+    g_assert_cmpuint (g_list_model_get_n_items (dpx_profile_get_saved_messages (profile)), ==, 2);
+    message = g_list_model_get_item (dpx_profile_get_saved_messages (profile), 1);
+    g_assert_cmpint (dpx_saved_message_get_mode (message), ==, DPX_MESSAGE_MODE_TEXT);
+    g_assert_cmpstr (dpx_saved_message_get_text (message), ==, "n=1 u=ada");
+  }
+
   if (g_getenv ("DUPLEX_SCREENSHOT_DIR"))
     {
       g_autoptr(DpxSavedMessage) ping = dpx_saved_message_new_text ("ping", DPX_MESSAGE_MODE_TEXT,
