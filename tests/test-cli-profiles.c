@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "dpx-secret-store.h"
 #include "dpx-test-support.h"
 
 typedef struct {
@@ -284,5 +285,11 @@ main (int    argc,
 
   g_test_add_func ("/cli-profiles/headless", test_profiles_headless);
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    /* libsecret's shared service, freed for the leak checker. */
+    dpx_secret_store_disconnect ();
+    return status;
+  }
 }

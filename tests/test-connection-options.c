@@ -69,7 +69,11 @@ test_settings_round_trip (void)
   dpx_connection_options_set_keepalive_interval (options, 0);
   dpx_connection_options_save_settings (options, settings);
   origin = g_settings_get_string (settings, "origin");
-  g_assert_cmpuint (g_variant_n_children (g_settings_get_value (settings, "request-headers")), >, 0);
+  {
+    g_autoptr(GVariant) saved = g_settings_get_value (settings, "request-headers");
+
+    g_assert_cmpuint (g_variant_n_children (saved), >, 0);
+  }
   g_assert_cmpstr (origin, ==, "");
   g_assert_cmpuint (g_settings_get_uint (settings, "keepalive-interval"), ==, 0);
 

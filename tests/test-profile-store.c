@@ -14,6 +14,7 @@
 
 #include "dpx-error.h"
 #include "dpx-profile-store.h"
+#include "dpx-secret-store.h"
 #include "dpx-test-support.h"
 
 #define SECRET_TOKEN "Bearer s3cret-7f1e"
@@ -595,5 +596,11 @@ main (int    argc,
   ADD ("/profile-store/secret-sent-log-masked", test_secret_sent_log_masked);
 #undef ADD
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    /* libsecret's shared service, freed for the leak checker. */
+    dpx_secret_store_disconnect ();
+    return status;
+  }
 }

@@ -136,5 +136,11 @@ main (int    argc,
   g_test_add_func ("/secret-store/save-lookup", test_save_lookup);
   g_test_add_func ("/secret-store/copy-delete-profile", test_copy_delete_profile);
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    /* libsecret's shared service, freed for the leak checker. */
+    dpx_secret_store_disconnect ();
+    return status;
+  }
 }

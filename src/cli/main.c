@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "dpx-cli.h"
+#include "dpx-secret-store.h"
 #include "dpx-util.h"
 
 static gboolean
@@ -59,7 +60,12 @@ main (int    argc,
 
   /* The headless modes never touch GTK, so they work without a display. */
   if (dpx_cli_handles (argc, argv))
-    return dpx_cli_run (argc, argv);
+    {
+      int status = dpx_cli_run (argc, argv);
+
+      dpx_secret_store_disconnect ();
+      return status;
+    }
 
   if (!have_display ())
     {

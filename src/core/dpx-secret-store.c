@@ -80,6 +80,19 @@ dpx_secret_store_is_secret_header (const char *name)
   return FALSE;
 }
 
+/**
+ * dpx_secret_store_disconnect:
+ *
+ * Lets go of libsecret's shared connection to the Secret Service, and the
+ * D-Bus messages it keeps, before the process ends; a later call to the
+ * store connects again.
+ */
+void
+dpx_secret_store_disconnect (void)
+{
+  secret_service_disconnect ();
+}
+
 static gboolean
 keyring_failed (GError  *error,
                 GError **out)

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DpxSecretStore, dpx_secret_store, DPX, SECRET_STORE, GObject)
 
 gboolean        dpx_secret_store_is_secret_header (const char      *name);
+void            dpx_secret_store_disconnect       (void);
 
 DpxSecretStore *dpx_secret_store_new              (void);
 gboolean        dpx_secret_store_save             (DpxSecretStore  *self,

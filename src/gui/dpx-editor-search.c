@@ -323,13 +323,17 @@ on_buffer_changed (DpxEditorSearch *self)
 }
 
 /* Lets go of the view and its buffer; the view may be gone already (the
- * weak pointer is then NULL), its buffer is still the context's. */
+ * weak pointer is then NULL), and so may its buffer. */
 static void
 detach_view (DpxEditorSearch *self)
 {
   if (self->context)
     {
-      g_signal_handlers_disconnect_by_data (gtk_source_search_context_get_buffer (self->context), self);
+      /* GtkSourceView 5.10 and later keep the buffer weakly: it may be gone. */
+      GtkSourceBuffer *buffer = gtk_source_search_context_get_buffer (self->context);
+
+      if (buffer)
+        g_signal_handlers_disconnect_by_data (buffer, self);
       g_signal_handlers_disconnect_by_data (self->context, self);
       g_clear_object (&self->context);
     }
