@@ -437,6 +437,16 @@ test_damaged (Fixture       *fixture,
   assert_damaged (fixture, "{\"format\":\"duplex-profiles\",\"version\":1,\"profiles\":[{\"id\":\"a\",\"name\":\"A\","
                   "\"variables\":{\"counter\":\"1\"}}]}",
                   "“counter” is a built-in variable");
+
+  /* A hostile export: 200 000 nested arrays would overflow json-glib's
+   * recursion; refused before it reads them. */
+  {
+    g_autoptr(GString) deep = g_string_new ("{\"format\":\"duplex-profiles\",\"version\":1,\"profiles\":");
+
+    for (guint i = 0; i < 200000; i++)
+      g_string_append_c (deep, '[');
+    assert_damaged (fixture, deep->str, "is not valid JSON");
+  }
 }
 
 /* A secret from the keyring reaches the server, and the log masks it. */

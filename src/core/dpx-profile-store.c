@@ -27,6 +27,7 @@
 #include <glib/gstdio.h>
 
 #include "dpx-error.h"
+#include "dpx-json-check.h"
 #include "dpx-profile-store.h"
 
 struct _DpxProfileStore
@@ -135,7 +136,16 @@ parse_profiles (const char  *contents,
   JsonNode *node;
   JsonArray *array;
 
-  if (!json_parser_load_from_data (parser, contents, length, &local_error))
+  /* An export can come from anyone: bounded before json-glib, which
+   * recurses without a limit, reads it. */
+  if (length > DPX_PROFILE_STORE_MAX_FILE_SIZE)
+    {
+      g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
+                   _("%s is too big for a profiles file (over 16 MiB)"), display_name);
+      return NULL;
+    }
+  if (!dpx_json_check (contents, length, &local_error) ||
+      !json_parser_load_from_data (parser, contents, length, &local_error))
     {
       g_set_error (error, DPX_ERROR, DPX_ERROR_INVALID_FILE,
                    _("%s is not valid JSON: %s"), display_name, local_error->message);

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest profiles file or export read. */
+#define DPX_PROFILE_STORE_MAX_FILE_SIZE (16 * 1024 * 1024)
+
 #define DPX_TYPE_PROFILE_STORE (dpx_profile_store_get_type ())
 
 /* The "format" and "version" of the file (docs/profiles.md). */
