@@ -101,9 +101,12 @@ def relay_command(name, duplex):
 class Relay:
     """One relay process; its first stdout line is its URL."""
 
-    def __init__(self, name, duplex):
+    def __init__(self, name, duplex, cpu=None):
         self.name = name
-        self.proc = subprocess.Popen(relay_command(name, duplex),
+        # Pinned, the relay has one core to itself (all its threads), the
+        # bench the other: no relay wins or loses by where the scheduler put it.
+        pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+        self.proc = subprocess.Popen(relay_command(name, duplex), preexec_fn=pin,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL,
                                      stdin=subprocess.DEVNULL, text=True)
@@ -131,8 +134,8 @@ class Relay:
                 self.proc.wait()
 
 
-def run_bench(duplex, relay, clients, messages, size):
-    cmd = [duplex, "bench", relay.url, "--clients", str(clients),
+def run_bench(duplex, relay, clients, messages, size, cpu=None):
+    cmd = ([] if cpu is None else ["taskset", "-c", str(cpu)]) + [duplex, "bench", relay.url, "--clients", str(clients),
            "--messages", str(messages), "--size", str(size),
            "--server-pid", str(relay.proc.pid), "--timeout", "120"]
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -397,6 +400,12 @@ def main():
     parser.add_argument("--scenarios", help="comma-separated CLIENTSxMESSAGESxSIZE, e.g. "
                         "100x1000x64 (default: all of " +
                         ",".join(f"{c}x{m}x{z}" for c, m, z in SCENARIOS) + ")")
+    parser.add_argument("--no-pin", dest="pin", action="store_false",
+                        help="let the scheduler place the relays and the bench (by default, "
+                        "with two cores or more, every relay runs on CPU 1 and the bench on CPU 0)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="multiply each scenario's message count, so a run lasts long "
+                        "enough for the scheduler's noise to even out")
     parser.add_argument("--no-write", action="store_true",
                         help="print the results instead of updating docs/PERFORMANCE.md "
                         "(and keep the raw lines out of bench/results)")
@@ -421,6 +430,10 @@ def main():
         priority = "nice -10"
     except PermissionError:
         priority = "normal priority"
+    if args.pin:
+        priority += "; every relay pinned to CPU 1, the bench to CPU 0"
+    if args.scale != 1:
+        priority += f"; message counts x{args.scale}"
 
     started = datetime.datetime.utcnow()
     t0 = time.monotonic()
@@ -433,17 +446,21 @@ def main():
     scenarios = SCENARIOS
     if args.scenarios:
         scenarios = [tuple(int(x) for x in spec.split("x")) for spec in args.scenarios.split(",")]
+    scenarios = [(c, m * args.scale, z) for c, m, z in scenarios]
+    if (os.cpu_count() or 1) < 2:
+        args.pin = False
+    relay_cpu, bench_cpu = (1, 0) if args.pin else (None, None)
     for scenario in scenarios:
         clients, messages, size = scenario
         log(f"== {scenario_name(*scenario)}")
-        running = {name: Relay(name, duplex) for name in relays}
+        running = {name: Relay(name, duplex, relay_cpu) for name in relays}
         runs = {name: [] for name in relays}
         try:
             for rep in range(args.repeats):
                 # Turns rotate so no relay always runs first or last.
                 order = relays[rep % len(relays):] + relays[:rep % len(relays)]
                 for name in order:
-                    result = run_bench(duplex, running[name], clients, messages, size)
+                    result = run_bench(duplex, running[name], clients, messages, size, bench_cpu)
                     result["relay"] = name
                     result["repeat"] = rep
                     raw.write(json.dumps(result) + "\n")
