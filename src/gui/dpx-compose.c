@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "dpx-file-chooser.h"
 #include "dpx-close-popover.h"
 #include "dpx-sent-history.h"
 #include "dpx-compose.h"
@@ -60,11 +61,7 @@ struct _DpxCompose
   DpxTemplate          *template;   /* variables of the tab or its profile */
   DpxSentHistory    *history;
   GBytes               *file_bytes;
-#if GTK_CHECK_VERSION (4, 10, 0)
-  GCancellable         *chooser;       /* the open GtkFileDialog's */
-#else
-  GtkFileChooserNative *chooser;
-#endif
+  GCancellable         *chooser;       /* the open file chooser's */
 
   DpxComposeMode        mode;
   DpxBinaryEncoding     encoding;
@@ -469,18 +466,13 @@ on_file_loaded (GObject      *source,
   dpx_compose_set_file_bytes (self, name, bytes);
 }
 
-/* GtkFileDialog (GTK 4.10) where GTK has it: GtkFileChooserNative is
- * deprecated since 4.10. */
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* newer than GDK_VERSION_MAX_ALLOWED: guarded */
-
 static void
 on_file_chosen (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(DpxCompose) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
 
   if (file)
     g_file_load_contents_async (file, NULL, on_file_loaded, g_object_ref (self));
@@ -489,50 +481,13 @@ on_file_chosen (GObject      *source,
 static void
 on_file_clicked (DpxCompose *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-
   if (self->chooser)
     g_cancellable_cancel (self->chooser);
   g_clear_object (&self->chooser);
   self->chooser = g_cancellable_new ();
-  gtk_file_dialog_set_title (dialog, _("Send a File"));
-  gtk_file_dialog_set_accept_label (dialog, _("_Open"));
-  gtk_file_dialog_open (dialog, GTK_WINDOW (root), self->chooser, on_file_chosen, g_object_ref (self));
+  dpx_file_chooser_open_async (GTK_WIDGET (self), _("Send a File"), _("_Open"), NULL,
+                               self->chooser, on_file_chosen, g_object_ref (self));
 }
-
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-
-static void
-on_file_response (GtkNativeDialog *dialog,
-                  int              response,
-                  DpxCompose      *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (file)
-    g_file_load_contents_async (file, NULL, on_file_loaded, g_object_ref (self));
-  g_clear_object (&self->chooser);
-}
-
-static void
-on_file_clicked (DpxCompose *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Send a File"), GTK_WINDOW (root),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_file_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-#endif
 
 static void
 on_file_clear (DpxCompose *self)
@@ -981,11 +936,7 @@ dpx_compose_dispose (GObject *object)
 
   g_clear_handle_id (&self->repeat_source, g_source_remove);
   if (self->chooser)
-#if GTK_CHECK_VERSION (4, 10, 0)
     g_cancellable_cancel (self->chooser);
-#else
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-#endif
   g_clear_object (&self->chooser);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);

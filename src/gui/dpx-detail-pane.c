@@ -27,6 +27,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "dpx-file-chooser.h"
 #include "dpx-detail-pane.h"
 #include "dpx-editor-search.h"
 #include "dpx-format.h"
@@ -68,11 +69,7 @@ struct _DpxDetailPane
 
   /* owned */
   DpxLogEntry          *entry;
-#if GTK_CHECK_VERSION (4, 10, 0)
-  GCancellable         *chooser;       /* the open GtkFileDialog's */
-#else
-  GtkFileChooserNative *chooser;
-#endif
+  GCancellable         *chooser;       /* the open file chooser's */
   GCancellable         *cancellable;
   char                 *pending;       /* text still to go into the buffer */
   gsize                 pending_at;
@@ -601,18 +598,13 @@ on_payload_saved (GObject      *source,
   toast (self, text);
 }
 
-/* GtkFileDialog (GTK 4.10) where GTK has it: GtkFileChooserNative is
- * deprecated since 4.10. */
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* newer than GDK_VERSION_MAX_ALLOWED: guarded */
-
 static void
 on_save_chosen (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(DpxDetailPane) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
 
   if (file && self->entry)
     g_file_replace_contents_bytes_async (file, dpx_log_entry_get_payload (self->entry),
@@ -626,8 +618,6 @@ save_payload_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   DpxDetailPane *self = DPX_DETAIL_PANE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  g_autoptr(GtkFileDialog) dialog = NULL;
 
   if (self->entry == NULL)
     return;
@@ -636,58 +626,10 @@ save_payload_action (GtkWidget  *widget,
     g_cancellable_cancel (self->chooser);
   g_clear_object (&self->chooser);
   self->chooser = g_cancellable_new ();
-  dialog = gtk_file_dialog_new ();
-  gtk_file_dialog_set_title (dialog, _("Save Payload"));
-  gtk_file_dialog_set_accept_label (dialog, _("_Save"));
-  gtk_file_dialog_set_initial_name (dialog,
-                                    dpx_log_entry_get_kind (self->entry) == DPX_ENTRY_KIND_BINARY
-                                    ? "message.bin" : "message.txt");
-  gtk_file_dialog_save (dialog, GTK_WINDOW (root), self->chooser, on_save_chosen, g_object_ref (self));
+  dpx_file_chooser_save_async (widget, _("Save Payload"), _("_Save"),
+                               dpx_format_entry_is_hex (self->entry) ? "message.bin" : "message.txt",
+                               NULL, self->chooser, on_save_chosen, g_object_ref (self));
 }
-
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-
-static void
-on_save_response (GtkNativeDialog *dialog,
-                  int              response,
-                  DpxDetailPane   *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && self->entry)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (file)
-    g_file_replace_contents_bytes_async (file, dpx_log_entry_get_payload (self->entry),
-                                         NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                         on_payload_saved, g_object_ref (self));
-  g_clear_object (&self->chooser);
-}
-
-static void
-save_payload_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
-{
-  DpxDetailPane *self = DPX_DETAIL_PANE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (self->entry == NULL)
-    return;
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Save Payload"), GTK_WINDOW (root),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
-                                     dpx_format_entry_is_hex (self->entry)
-                                     ? "message.bin" : "message.txt");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-#endif
 
 static void
 show_all_action (GtkWidget  *widget,
@@ -712,11 +654,7 @@ dpx_detail_pane_dispose (GObject *object)
   DpxDetailPane *self = DPX_DETAIL_PANE (object);
 
   if (self->chooser)
-#if GTK_CHECK_VERSION (4, 10, 0)
     g_cancellable_cancel (self->chooser);
-#else
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-#endif
   g_clear_object (&self->chooser);
   stop_loading (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_DETAIL_PANE);

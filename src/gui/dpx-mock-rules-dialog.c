@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-file-chooser.h"
 #include "dpx-mock-rules-dialog.h"
 
 struct _DpxMockRulesDialog
@@ -199,32 +200,15 @@ rules_filter (void)
 }
 
 static void
-chosen (DpxMockRulesDialog *self,
-        GFile              *file,
-        gboolean            saving)
-{
-  if (file == NULL)
-    return;
-  if (saving)
-    dpx_mock_rules_dialog_save_file (self, file, NULL);
-  else
-    dpx_mock_rules_dialog_open_file (self, file, NULL);
-}
-
-/* GtkFileDialog (GTK 4.10) where GTK has it: GtkFileChooserNative is
- * deprecated since 4.10. */
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* newer than GDK_VERSION_MAX_ALLOWED: guarded */
-
-static void
 on_open_chosen (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(DpxMockRulesDialog) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
 
-  chosen (self, file, FALSE);
+  if (file)
+    dpx_mock_rules_dialog_open_file (self, file, NULL);
 }
 
 static void
@@ -233,69 +217,30 @@ on_save_chosen (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(DpxMockRulesDialog) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
 
-  chosen (self, file, TRUE);
+  if (file)
+    dpx_mock_rules_dialog_save_file (self, file, NULL);
 }
 
 static void
 choose_file (DpxMockRulesDialog *self,
              gboolean            saving)
 {
-  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr(GtkFileFilter) filter = rules_filter ();
 
   if (self->chooser)
     g_cancellable_cancel (self->chooser);
   g_clear_object (&self->chooser);
   self->chooser = g_cancellable_new ();
-  gtk_file_dialog_set_title (dialog, saving ? _("Save Mock Rules") : _("Open Mock Rules"));
-  gtk_file_dialog_set_default_filter (dialog, filter);
   if (saving)
-    {
-      gtk_file_dialog_set_initial_name (dialog, "mock-rules.json");
-      gtk_file_dialog_save (dialog, GTK_WINDOW (self), self->chooser, on_save_chosen, g_object_ref (self));
-    }
+    dpx_file_chooser_save_async (GTK_WIDGET (self), _("Save Mock Rules"), _("_Save"),
+                                 "mock-rules.json", filter, self->chooser,
+                                 on_save_chosen, g_object_ref (self));
   else
-    gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->chooser, on_open_chosen, g_object_ref (self));
+    dpx_file_chooser_open_async (GTK_WIDGET (self), _("Open Mock Rules"), _("_Open"), filter,
+                                 self->chooser, on_open_chosen, g_object_ref (self));
 }
-
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-
-static void
-on_chooser_response (GtkNativeDialog    *chooser,
-                     int                 response,
-                     DpxMockRulesDialog *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  chosen (self, file, gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) == GTK_FILE_CHOOSER_ACTION_SAVE);
-  g_object_unref (chooser);
-}
-
-static void
-choose_file (DpxMockRulesDialog *self,
-             gboolean            saving)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = rules_filter ();
-
-  chooser = gtk_file_chooser_native_new (saving ? _("Save Mock Rules") : _("Open Mock Rules"),
-                                         GTK_WINDOW (self),
-                                         saving ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         saving ? _("_Save") : _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  if (saving)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "mock-rules.json");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-#endif
 
 static void
 open_action (GtkWidget  *widget,

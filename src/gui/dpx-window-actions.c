@@ -15,6 +15,7 @@
 #include "dpx-connection-dialog.h"
 #include "dpx-profiles-panel.h"
 #include "dpx-saved-messages.h"
+#include "dpx-file-chooser.h"
 #include "dpx-window-private.h"
 
 /* Import and export ------------------------------------------------------- */
@@ -111,18 +112,13 @@ dpx_window_open_file (DpxWindow *self,
   dpx_log_import_async (dpx_window_get_log (self), file, NULL, on_opened, g_object_ref (self));
 }
 
-/* GtkFileDialog (GTK 4.10) where GTK has it: GtkFileChooserNative is
- * deprecated since 4.10. */
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* newer than GDK_VERSION_MAX_ALLOWED: guarded */
-
 static void
 on_export_chosen (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(DpxWindow) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
 
   if (file)
     dpx_window_export_to_file (self, file);
@@ -134,7 +130,7 @@ on_import_chosen (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(DpxWindow) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
 
   if (file)
     dpx_window_import_from_file (self, file);
@@ -144,99 +140,28 @@ static void
 show_chooser (DpxWindow            *self,
               GtkFileChooserAction  action)
 {
-  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
-  gboolean saving = action == GTK_FILE_CHOOSER_ACTION_SAVE;
 
   if (self->chooser)
     g_cancellable_cancel (self->chooser);
   g_clear_object (&self->chooser);
   self->chooser = g_cancellable_new ();
-  gtk_file_dialog_set_title (dialog, saving ? _("Export Log") : _("Import Log"));
-  gtk_file_dialog_set_accept_label (dialog, saving ? _("_Export") : _("_Import"));
   gtk_file_filter_set_name (filter, _("JSON Lines"));
   gtk_file_filter_add_pattern (filter, "*.jsonl");
   gtk_file_filter_add_pattern (filter, "*.ndjson");
   gtk_file_filter_add_mime_type (filter, "application/jsonl");
-  g_list_store_append (filters, filter);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  g_list_store_append (filters, all);
-  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-  gtk_file_dialog_set_default_filter (dialog, filter);
-  if (saving)
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
       g_autofree char *name = g_date_time_format (now, "duplex-%Y%m%d-%H%M%S.jsonl");
 
-      gtk_file_dialog_set_initial_name (dialog, name);
-      gtk_file_dialog_save (dialog, GTK_WINDOW (self), self->chooser, on_export_chosen,
-                            g_object_ref (self));
+      dpx_file_chooser_save_async (GTK_WIDGET (self), _("Export Log"), _("_Export"), name, filter,
+                                   self->chooser, on_export_chosen, g_object_ref (self));
     }
   else
-    gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->chooser, on_import_chosen,
-                          g_object_ref (self));
+    dpx_file_chooser_open_async (GTK_WIDGET (self), _("Import Log"), _("_Import"), filter,
+                                 self->chooser, on_import_chosen, g_object_ref (self));
 }
-
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-
-static void
-on_chooser_response (GtkNativeDialog *dialog,
-                     int              response,
-                     DpxWindow       *self)
-{
-  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
-  gboolean saving = gtk_file_chooser_get_action (chooser) == GTK_FILE_CHOOSER_ACTION_SAVE;
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (chooser);
-  if (file)
-    {
-      if (saving)
-        dpx_window_export_to_file (self, file);
-      else
-        dpx_window_import_from_file (self, file);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-show_chooser (DpxWindow            *self,
-              GtkFileChooserAction  action)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  gboolean saving = action == GTK_FILE_CHOOSER_ACTION_SAVE;
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (saving ? _("Export Log") : _("Import Log"),
-                                               GTK_WINDOW (self), action,
-                                               saving ? _("_Export") : _("_Import"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("JSON Lines"));
-  gtk_file_filter_add_pattern (filter, "*.jsonl");
-  gtk_file_filter_add_pattern (filter, "*.ndjson");
-  gtk_file_filter_add_mime_type (filter, "application/jsonl");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  if (saving)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *name = g_date_time_format (now, "duplex-%Y%m%d-%H%M%S.jsonl");
-
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-    }
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-#endif
 
 /* The chooser, if one is open, goes with the window. */
 void
@@ -250,11 +175,7 @@ dpx_window_actions_dispose (DpxWindow *self)
       self->connection_dialog = NULL;
     }
   if (self->chooser)
-#if GTK_CHECK_VERSION (4, 10, 0)
     g_cancellable_cancel (self->chooser);
-#else
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-#endif
   g_clear_object (&self->chooser);
 }
 

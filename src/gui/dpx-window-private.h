@@ -33,11 +33,7 @@ struct _DpxWindow
   GSettings            *settings;
   DpxLog               *server_log;  /* the local server's own events */
   DpxRelay             *relay;
-#if GTK_CHECK_VERSION (4, 10, 0)
-  GCancellable         *chooser;       /* the open GtkFileDialog's */
-#else
-  GtkFileChooserNative *chooser;
-#endif
+  GCancellable         *chooser;       /* the open file chooser's */
   DpxMock              *mock;
   DpxMockRules         *mock_rules;     /* made when first needed */
   DpxSession           *mock_session;   /* where the mock's events are logged */

@@ -213,6 +213,26 @@ dpx_gui_test_wait_frames (GtkWidget *widget,
   g_assert_cmpint (gdk_frame_clock_get_frame_counter (clock), >=, target);
 }
 
+/* Runs the main loop until it has had nothing to do for @quiet_ms (or
+ * @timeout_ms passed): what a widget loads in the background, such as a file
+ * chooser's folder, has arrived, as it has before a person clicks on. */
+void
+dpx_gui_test_wait_quiet (guint quiet_ms,
+                         guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000 * dpx_test_timeout_scale ();
+  gint64 quiet_since = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < deadline &&
+         g_get_monotonic_time () - quiet_since < (gint64) quiet_ms * 1000)
+    {
+      if (g_main_context_iteration (NULL, FALSE))
+        quiet_since = g_get_monotonic_time ();
+      else
+        g_usleep (1000);
+    }
+}
+
 DpxWindow *
 dpx_gui_test_new_window (void)
 {

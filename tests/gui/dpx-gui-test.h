@@ -41,6 +41,8 @@ void            dpx_gui_test_press           (GtkWidget        *widget,
 
 void            dpx_gui_test_wait_frames     (GtkWidget        *widget,
                                               guint             n);
+void            dpx_gui_test_wait_quiet      (guint             quiet_ms,
+                                              guint             timeout_ms);
 DpxWindow      *dpx_gui_test_new_window      (void);
 void            dpx_gui_test_close_window    (DpxWindow        *window);
 GtkWidget      *dpx_gui_test_new_toplevel    (GtkWidget        *child);

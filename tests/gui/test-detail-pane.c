@@ -320,8 +320,11 @@ test_selection_changes_while_formatting (void)
   dpx_detail_pane_set_entry (pane, big);
   dpx_detail_pane_set_entry (pane, small);
   wait_shown (pane);
-  /* The first one's thread may finish later still. */
-  dpx_gui_test_wait_frames (toplevel, 10);
+  /* The first one's thread may finish later still (seconds on a loaded
+   * machine): what it brings must not replace what is shown. Its task holds
+   * the pane until then. */
+  dpx_test_wait_until (G_OBJECT (pane)->ref_count == 2, 20000);
+  dpx_gui_test_wait_frames (toplevel, 2);
   shown = dup_text (pane);
   g_assert_cmpstr (shown, ==, "hello");
   g_assert_cmpstr (title (pane), ==, "Sent text");
