@@ -213,6 +213,23 @@ dpx_gui_test_wait_frames (GtkWidget *widget,
   g_assert_cmpint (gdk_frame_clock_get_frame_counter (clock), >=, target);
 }
 
+/* The file chooser on screen (GtkFileDialog and GtkFileChooserNative show
+ * one when there is no portal), or NULL. */
+GtkWidget *
+dpx_gui_test_find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
 /* Runs the main loop until it has had nothing to do for @quiet_ms (or
  * @timeout_ms passed): what a widget loads in the background, such as a file
  * chooser's folder, has arrived, as it has before a person clicks on. */

@@ -41,6 +41,7 @@ void            dpx_gui_test_press           (GtkWidget        *widget,
 
 void            dpx_gui_test_wait_frames     (GtkWidget        *widget,
                                               guint             n);
+GtkWidget      *dpx_gui_test_find_file_chooser (void);
 void            dpx_gui_test_wait_quiet      (guint             quiet_ms,
                                               guint             timeout_ms);
 DpxWindow      *dpx_gui_test_new_window      (void);

@@ -30,28 +30,12 @@ on_chosen (GObject      *source,
   answer->done = TRUE;
 }
 
-/* The chooser on screen, or NULL. */
-static GtkWidget *
-find_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (toplevel))
-        return toplevel;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 wait_for_chooser (void)
 {
   GtkWidget *chooser = NULL;
 
-  dpx_test_wait_until ((chooser = find_chooser ()) != NULL, 5000);
+  dpx_test_wait_until ((chooser = dpx_gui_test_find_file_chooser ()) != NULL, 5000);
   dpx_gui_test_wait_frames (chooser, 2);
   return chooser;
 }
@@ -116,7 +100,7 @@ test_save_accepted (void)
   g_assert_nonnull (answer.file);
   path = g_file_get_path (answer.file);
   g_assert_cmpstr (path, ==, expected);
-  dpx_test_wait_until (find_chooser () == NULL, 5000);
+  dpx_test_wait_until (dpx_gui_test_find_file_chooser () == NULL, 5000);
 
   g_object_unref (answer.file);
   g_rmdir (dir);
@@ -140,7 +124,7 @@ test_open_dismissed (void)
   g_assert_null (answer.file);
   g_assert_error (answer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&answer.error);
-  dpx_test_wait_until (find_chooser () == NULL, 5000);
+  dpx_test_wait_until (dpx_gui_test_find_file_chooser () == NULL, 5000);
   dpx_gui_test_destroy_toplevel (toplevel);
 }
 
@@ -164,7 +148,7 @@ test_cancelled (void)
   g_assert_null (answer.file);
   g_assert_error (answer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&answer.error);
-  dpx_test_wait_until (find_chooser () == NULL, 5000);
+  dpx_test_wait_until (dpx_gui_test_find_file_chooser () == NULL, 5000);
 
   g_cancellable_cancel (early);
   dpx_file_chooser_save_async (toplevel, "Save", "_Save", "x.txt", NULL, early, on_chosen, &never);
@@ -172,7 +156,7 @@ test_cancelled (void)
   g_assert_error (never.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&never.error);
   dpx_gui_test_wait_frames (toplevel, 3);
-  g_assert_null (find_chooser ());
+  g_assert_null (dpx_gui_test_find_file_chooser ());
   dpx_gui_test_destroy_toplevel (toplevel);
 }
 

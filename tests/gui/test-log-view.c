@@ -642,22 +642,6 @@ test_edit_and_send (DpxWindowFixture *fixture,
   g_assert_cmpstr (hex, ==, "ca fe");
 }
 
-/* The file chooser that is open, or NULL. */
-static GtkWidget *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (toplevel))
-        return toplevel;
-    }
-  return NULL;
-}
-
 static void
 on_text_read (GObject      *source,
               GAsyncResult *result,
@@ -730,7 +714,7 @@ test_copy (DpxWindowFixture *fixture,
     GtkWidget *chooser = NULL;
 
     dpx_gui_test_press (list, "<Shift><Control>s");
-    dpx_test_wait_until ((chooser = find_file_chooser ()) != NULL, 5000);
+    dpx_test_wait_until ((chooser = dpx_gui_test_find_file_chooser ()) != NULL, 5000);
     dpx_gui_test_wait_frames (chooser, 3);
     /* Its first folder shown before it goes to another (GTK 4.18's path
      * bar, see test-file-chooser.c). */
