@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-alert-dialog.h"
 #include "dpx-close-code.h"
 #include "dpx-probe.h"
 #include "dpx-window-private.h"
@@ -261,34 +262,11 @@ dpx_window_get_tab_view (DpxWindow *self)
   return self->tab_view;
 }
 
-/* AdwAlertDialog (1.5) where libadwaita has it: AdwMessageDialog, a window
- * of its own, is deprecated since 1.6. */
-#if ADW_CHECK_VERSION (1, 5, 0)
-typedef AdwAlertDialog CloseDialog;
-#define CLOSE_DIALOG(d) ADW_ALERT_DIALOG (d)
-#define close_dialog_new(self, heading) adw_alert_dialog_new ((heading), NULL)
-#define close_dialog_format_body adw_alert_dialog_format_body
-#define close_dialog_add_responses adw_alert_dialog_add_responses
-#define close_dialog_set_response_appearance adw_alert_dialog_set_response_appearance
-#define close_dialog_set_default_response adw_alert_dialog_set_default_response
-#define close_dialog_set_close_response adw_alert_dialog_set_close_response
-#define close_dialog_present(d, self) adw_dialog_present (ADW_DIALOG (d), GTK_WIDGET (self))
-#else
-typedef AdwMessageDialog CloseDialog;
-#define CLOSE_DIALOG(d) ADW_MESSAGE_DIALOG (d)
-#define close_dialog_new(self, heading) adw_message_dialog_new (GTK_WINDOW (self), (heading), NULL)
-#define close_dialog_format_body adw_message_dialog_format_body
-#define close_dialog_add_responses adw_message_dialog_add_responses
-#define close_dialog_set_response_appearance adw_message_dialog_set_response_appearance
-#define close_dialog_set_default_response adw_message_dialog_set_default_response
-#define close_dialog_set_close_response adw_message_dialog_set_close_response
-#define close_dialog_present(d, self) gtk_window_present (GTK_WINDOW (d))
-#endif
 
 static void
-on_close_tab_response (CloseDialog *dialog,
-                       const char  *response,
-                       AdwTabPage  *tab)
+on_close_tab_response (DpxAlertDialog *dialog,
+                       const char     *response,
+                       AdwTabPage     *tab)
 {
   AdwTabView *view = g_object_get_data (G_OBJECT (dialog), "dpx-tab-view");
 
@@ -321,26 +299,25 @@ on_close_page (DpxWindow  *self,
     }
 
   url = dpx_session_get_url (dpx_connection_page_get_session (page));
-  /* The 1.5 API is used behind the version check above: the build's
-   * ADW_VERSION_MAX_ALLOWED (the version required) would warn about it. */
+  /* See dpx-alert-dialog.h. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = GTK_WIDGET (close_dialog_new (self, _("Close the Tab?")));
-  close_dialog_format_body (CLOSE_DIALOG (dialog),
-                            /* Translators: %s is a WebSocket URL */
-                            _("The connection to %s is in use. "
-                              "Closing the tab disconnects it."),
-                            url ? url : "");
-  close_dialog_add_responses (CLOSE_DIALOG (dialog),
-                              "cancel", _("_Cancel"),
-                              "close", _("_Close Tab"),
-                              NULL);
-  close_dialog_set_response_appearance (CLOSE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
-  close_dialog_set_default_response (CLOSE_DIALOG (dialog), "cancel");
-  close_dialog_set_close_response (CLOSE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (dpx_alert_dialog_new (self, _("Close the Tab?"), NULL));
+  dpx_alert_dialog_format_body (DPX_ALERT_DIALOG (dialog),
+                                /* Translators: %s is a WebSocket URL */
+                                _("The connection to %s is in use. "
+                                  "Closing the tab disconnects it."),
+                                url ? url : "");
+  dpx_alert_dialog_add_responses (DPX_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "close", _("_Close Tab"),
+                                  NULL);
+  dpx_alert_dialog_set_response_appearance (DPX_ALERT_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  dpx_alert_dialog_set_default_response (DPX_ALERT_DIALOG (dialog), "cancel");
+  dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "dpx-tab-view", self->tab_view);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_close_tab_response),
                          g_object_ref (tab), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  close_dialog_present (dialog, self);
+  dpx_alert_dialog_present (dialog, self);
   G_GNUC_END_IGNORE_DEPRECATIONS
   return GDK_EVENT_STOP;
 }
@@ -470,9 +447,9 @@ close_later (gpointer data)
 
 
 static void
-on_close_response (CloseDialog *dialog,
-                   const char  *response,
-                   DpxWindow   *self)
+on_close_response (DpxAlertDialog *dialog,
+                   const char     *response,
+                   DpxWindow      *self)
 {
   if (g_strcmp0 (response, "close") != 0)
     return;
@@ -492,25 +469,24 @@ confirm_close (DpxWindow *self)
   if (n == 0 || self->close_confirmed)
     return FALSE;
 
-  /* The 1.5 API is used behind the version check above: the build's
-   * ADW_VERSION_MAX_ALLOWED (the version required) would warn about it. */
+  /* See dpx-alert-dialog.h. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = GTK_WIDGET (close_dialog_new (self, _("Close the Window?")));
-  close_dialog_format_body (CLOSE_DIALOG (dialog),
-                            ngettext ("%u client is connected to this window’s local server. "
-                                      "Closing the window stops the server and disconnects it.",
-                                      "%u clients are connected to this window’s local server. "
-                                      "Closing the window stops the server and disconnects them.",
-                                      n), n);
-  close_dialog_add_responses (CLOSE_DIALOG (dialog),
-                              "cancel", _("_Cancel"),
-                              "close", _("_Close Window"),
-                              NULL);
-  close_dialog_set_response_appearance (CLOSE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
-  close_dialog_set_default_response (CLOSE_DIALOG (dialog), "cancel");
-  close_dialog_set_close_response (CLOSE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (dpx_alert_dialog_new (self, _("Close the Window?"), NULL));
+  dpx_alert_dialog_format_body (DPX_ALERT_DIALOG (dialog),
+                                ngettext ("%u client is connected to this window’s local server. "
+                                          "Closing the window stops the server and disconnects it.",
+                                          "%u clients are connected to this window’s local server. "
+                                          "Closing the window stops the server and disconnects them.",
+                                          n), n);
+  dpx_alert_dialog_add_responses (DPX_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "close", _("_Close Window"),
+                                  NULL);
+  dpx_alert_dialog_set_response_appearance (DPX_ALERT_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  dpx_alert_dialog_set_default_response (DPX_ALERT_DIALOG (dialog), "cancel");
+  dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
-  close_dialog_present (dialog, self);
+  dpx_alert_dialog_present (dialog, self);
   G_GNUC_END_IGNORE_DEPRECATIONS
   return TRUE;
 }
