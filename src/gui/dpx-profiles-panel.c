@@ -399,6 +399,13 @@ on_name_response (DpxAlertDialog *alert,
 }
 
 static void
+on_name_entry_map (GtkWidget *entry)
+{
+  g_signal_handlers_disconnect_by_func (entry, on_name_entry_map, NULL);
+  gtk_widget_grab_focus (entry);
+}
+
+static void
 ask_name (DpxProfilesPanel *self,
           const char       *heading,
           const char       *initial,
@@ -424,8 +431,10 @@ ask_name (DpxProfilesPanel *self,
   dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (alert), "cancel");
   g_signal_connect_data (alert, "response", G_CALLBACK (on_name_response), dialog,
                          (GClosureNotify) (void (*) (void)) name_dialog_free, 0);
+  /* The name is what is asked: typed at once, once the dialog shows (a
+   * dialog focuses its default button when it maps). */
+  g_signal_connect_after (dialog->entry, "map", G_CALLBACK (on_name_entry_map), NULL);
   dpx_alert_dialog_present (alert, root);
-  gtk_widget_grab_focus (GTK_WIDGET (dialog->entry));
 }
 
 static void

@@ -40,6 +40,7 @@ enum {
   PROP_LAST_TOAST,
   PROP_N_TOASTS,
   PROP_SERVER_ENABLED,
+  PROP_SHOW_SECRETS,
   N_PROPS
 };
 
@@ -243,8 +244,39 @@ dpx_window_add_tab (DpxWindow            *self,
   g_object_bind_property_full (page, "busy", tab, "loading", G_BINDING_SYNC_CREATE,
                                busy_to_loading, NULL, NULL, NULL);
   dpx_window_watch_clear (self, page);
+  dpx_log_view_set_show_secrets (dpx_connection_page_get_log_view (page), self->show_secrets);
   adw_tab_view_set_selected_page (self->tab_view, tab);
   return page;
+}
+
+gboolean
+dpx_window_get_show_secrets (DpxWindow *self)
+{
+  g_return_val_if_fail (DPX_IS_WINDOW (self), FALSE);
+  return self->show_secrets;
+}
+
+/* Secret header values shown in every tab's log, or masked. */
+void
+dpx_window_set_show_secrets (DpxWindow *self,
+                             gboolean   show)
+{
+  guint n;
+
+  g_return_if_fail (DPX_IS_WINDOW (self));
+
+  show = !!show;
+  if (self->show_secrets == show)
+    return;
+  self->show_secrets = show;
+  n = adw_tab_view_get_n_pages (self->tab_view);
+  for (guint i = 0; i < n; i++)
+    {
+      DpxConnectionPage *page = dpx_window_page_of (adw_tab_view_get_nth_page (self->tab_view, i));
+
+      dpx_log_view_set_show_secrets (dpx_connection_page_get_log_view (page), show);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SECRETS]);
 }
 
 /* The selected tab's page; a window always has one. */
@@ -618,6 +650,9 @@ dpx_window_get_property (GObject    *object,
     case PROP_SERVER_ENABLED:
       g_value_set_boolean (value, gtk_switch_get_active (self->server_switch));
       break;
+    case PROP_SHOW_SECRETS:
+      g_value_set_boolean (value, self->show_secrets);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -635,6 +670,9 @@ dpx_window_set_property (GObject      *object,
     {
     case PROP_SERVER_ENABLED:
       dpx_window_set_server_enabled (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_SECRETS:
+      dpx_window_set_show_secrets (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -677,6 +715,12 @@ dpx_window_class_init (DpxWindowClass *klass)
   /* The local broadcast server's switch. */
   properties[PROP_SERVER_ENABLED] =
     g_param_spec_boolean ("server-enabled", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Every tab's log shows secret header values instead of masking them;
+   * window.show-secrets. Off in each new window: not a setting, so a
+   * window opened in front of others never starts with them shown. */
+  properties[PROP_SHOW_SECRETS] =
+    g_param_spec_boolean ("show-secrets", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
