@@ -34,6 +34,7 @@ static void
 on_event (DpxClient    *client,
           DpxEntryKind  kind,
           const char   *text,
+          const char   *revealed,
           Watch        *watch)
 {
   g_ptr_array_add (watch->events, g_strdup_printf ("%s: %s", dpx_entry_kind_to_string (kind), text));

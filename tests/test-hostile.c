@@ -500,6 +500,7 @@ static void
 on_event (DpxClient    *client,
           DpxEntryKind  kind,
           const char   *text,
+          const char   *revealed,
           Watch        *watch)
 {
   g_assert_true (g_utf8_validate (text, -1, NULL));

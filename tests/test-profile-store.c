@@ -478,6 +478,7 @@ static void
 on_event (DpxClient    *client,
           DpxEntryKind  kind,
           const char   *text,
+          const char   *revealed,
           GString      *events)
 {
   g_string_append_printf (events, "%s\n", text);

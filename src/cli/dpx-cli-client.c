@@ -298,6 +298,7 @@ static void
 on_client_event (DpxClient    *client,
                  DpxEntryKind  kind,
                  const char   *text,
+                 const char   *revealed,
                  ClientRun    *run)
 {
   /* The request and response headers are for --verbose readers of the log;

@@ -284,7 +284,19 @@ emit_event (DpxClient    *self,
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_signal_emit (self, signals[SIGNAL_EVENT], 0, kind, text);
+  g_signal_emit (self, signals[SIGNAL_EVENT], 0, kind, text, NULL);
+}
+
+/* An event whose text masks secret values: @revealed is the same with them
+ * shown, for a person who asks (NULL when nothing was masked). */
+static void
+emit_revealing_event (DpxClient    *self,
+                      DpxEntryKind  kind,
+                      GString      *text,
+                      GString      *revealed)
+{
+  g_signal_emit (self, signals[SIGNAL_EVENT], 0, kind, text->str,
+                 g_str_equal (text->str, revealed->str) ? NULL : revealed->str);
 }
 
 /**
@@ -1081,6 +1093,7 @@ is_secret_header (DpxClient  *self,
 static void
 append_header_line (DpxClient  *self,
                     GString    *text,
+                    GString    *revealed,
                     const char *line)
 {
   const char *colon = strchr (line, ':');
@@ -1090,11 +1103,13 @@ append_header_line (DpxClient  *self,
     g_string_append_printf (text, "\n%s: %s", name, DPX_SECRET_MASK);
   else
     g_string_append_printf (text, "\n%s", line);
+  g_string_append_printf (revealed, "\n%s", line);
 }
 
 typedef struct {
   DpxClient *self;
   GString   *text;
+  GString   *revealed;
 } DescribeHeaders;
 
 static SoupMessageHeaders *expand_headers (DpxClient  *self,
@@ -1109,6 +1124,7 @@ describe_headers (const char *name,
 
   g_string_append_printf (describe->text, "\n%s: %s", name,
                           is_secret_header (describe->self, name) ? DPX_SECRET_MASK : value);
+  g_string_append_printf (describe->revealed, "\n%s: %s", name, value);
 }
 
 static gboolean
@@ -1132,6 +1148,7 @@ open_connection (DpxClient *self,
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GOutputStream) output = NULL;
   g_autoptr(GString) response = NULL;
+  g_autoptr(GString) revealed = NULL;
 
   clear_connect_state (self);
 
@@ -1171,9 +1188,10 @@ open_connection (DpxClient *self,
   response = g_string_new (NULL);
   g_string_append_printf (response, _("Handshake response: HTTP %u %s"),
                           self->status, self->reason_phrase ? self->reason_phrase : "");
+  revealed = g_string_new (response->str);
   soup_message_headers_foreach (self->response_headers, describe_headers,
-                                &(DescribeHeaders) { self, response });
-  emit_event (self, DPX_ENTRY_KIND_INFO, "%s", response->str);
+                                &(DescribeHeaders) { self, response, revealed });
+  emit_revealing_event (self, DPX_ENTRY_KIND_INFO, response, revealed);
 
   emit_event (self, DPX_ENTRY_KIND_OPEN, _("Connected to %s (subprotocol: %s; extensions: %s)"),
               self->url,
@@ -1272,12 +1290,15 @@ handle_response_head (DpxClient *self)
 
   if (self->status != SOUP_STATUS_SWITCHING_PROTOCOLS)
     {
+      g_autoptr(GString) revealed = NULL;
+
       response = g_string_new (NULL);
       g_string_append_printf (response, _("Handshake response: HTTP %u %s"),
                               self->status, self->reason_phrase ? self->reason_phrase : "");
+      revealed = g_string_new (response->str);
       soup_message_headers_foreach (self->response_headers, describe_headers,
-                                    &(DescribeHeaders) { self, response });
-      emit_event (self, DPX_ENTRY_KIND_INFO, "%s", response->str);
+                                    &(DescribeHeaders) { self, response, revealed });
+      emit_revealing_event (self, DPX_ENTRY_KIND_INFO, response, revealed);
       read_refusal_body (self);
       return;
     }
@@ -1382,6 +1403,7 @@ on_request_written (GObject      *source,
   g_autoptr(DpxClient) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = NULL;
+  g_autoptr(GString) revealed = NULL;
   g_auto(GStrv) lines = NULL;
 
   if (self->connect_task == NULL)
@@ -1398,9 +1420,10 @@ on_request_written (GObject      *source,
   lines = g_strsplit (self->request, "\r\n", -1);
   text = g_string_new (NULL);
   g_string_append_printf (text, _("Handshake request: %s"), lines[0]);
+  revealed = g_string_new (text->str);
   for (guint i = 1; lines[i] && *lines[i]; i++)
-    append_header_line (self, text, lines[i]);
-  emit_event (self, DPX_ENTRY_KIND_INFO, "%s", text->str);
+    append_header_line (self, text, revealed, lines[i]);
+  emit_revealing_event (self, DPX_ENTRY_KIND_INFO, text, revealed);
 
   self->response_head = g_string_new (NULL);
   read_response_head (G_OBJECT (g_io_stream_get_input_stream (self->connection)), self);
@@ -2284,11 +2307,14 @@ dpx_client_class_init (DpxClientClass *klass)
   /**
    * DpxClient::event:
    * @kind: a #DpxEntryKind: open, close, error or info
-   * @text: what happened, in words for a person
+   * @text: what happened, in words for a person; secret header values
+   *   masked unless dpx_client_set_show_secrets()
+   * @revealed: (nullable): the same with the secret values shown, when
+   *   some were masked; for a window that shows them on request
    */
   signals[SIGNAL_EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

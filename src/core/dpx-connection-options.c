@@ -5,8 +5,14 @@
  * The property names are the settings keys, which hold the defaults a new
  * tab starts from.
  *
- * Over 600 lines: a getter and a setter for each of the ten options, each
- * setter notifying only on a real change, as the dialog's bindings need.
+ * Over 600 lines: a getter and a setter for each of the eleven options,
+ * each setter notifying only on a real change, as the dialog's bindings
+ * need.
+ *
+ * Which headers are secret travels with the headers: the credentials
+ * (dpx_secret_store_is_secret_header()) always are, and any other header
+ * named in "secret-headers". A secret value is never made a default in the
+ * settings; a profile keeps it in the keyring.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +30,7 @@ struct _DpxConnectionOptions
 
   char     *url;
   GVariant *request_headers;  /* a(ss), never NULL */
+  GStrv     secret_headers;   /* lower case, beyond the credentials; never NULL */
   GStrv     subprotocols;     /* never NULL */
   char     *origin;           /* never NULL, "" for none */
   gboolean  permessage_deflate;
@@ -38,6 +45,7 @@ enum {
   PROP_0,
   PROP_URL,
   PROP_REQUEST_HEADERS,
+  PROP_SECRET_HEADERS,
   PROP_SUBPROTOCOLS,
   PROP_ORIGIN,
   PROP_PERMESSAGE_DEFLATE,
@@ -74,6 +82,7 @@ dpx_connection_options_finalize (GObject *object)
 
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->request_headers, g_variant_unref);
+  g_clear_pointer (&self->secret_headers, g_strfreev);
   g_clear_pointer (&self->subprotocols, g_strfreev);
   g_clear_pointer (&self->origin, g_free);
 
@@ -95,6 +104,9 @@ dpx_connection_options_get_property (GObject    *object,
       break;
     case PROP_REQUEST_HEADERS:
       g_value_set_variant (value, self->request_headers);
+      break;
+    case PROP_SECRET_HEADERS:
+      g_value_set_boxed (value, self->secret_headers);
       break;
     case PROP_SUBPROTOCOLS:
       g_value_set_boxed (value, self->subprotocols);
@@ -141,6 +153,9 @@ dpx_connection_options_set_property (GObject      *object,
     case PROP_REQUEST_HEADERS:
       dpx_connection_options_set_request_headers (self, g_value_get_variant (value));
       break;
+    case PROP_SECRET_HEADERS:
+      dpx_connection_options_set_secret_headers (self, g_value_get_boxed (value));
+      break;
     case PROP_SUBPROTOCOLS:
       dpx_connection_options_set_subprotocols (self, g_value_get_boxed (value));
       break;
@@ -186,6 +201,10 @@ dpx_connection_options_class_init (DpxConnectionOptionsClass *klass)
   /* Extra handshake headers, name and value pairs (a(ss)) in order. */
   properties[PROP_REQUEST_HEADERS] =
     g_param_spec_variant ("request-headers", NULL, NULL, G_VARIANT_TYPE ("a(ss)"), NULL, flags);
+  /* Names of headers marked secret (in lower case), beyond Authorization,
+   * Cookie and Proxy-Authorization, which always are. */
+  properties[PROP_SECRET_HEADERS] =
+    g_param_spec_boxed ("secret-headers", NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_SUBPROTOCOLS] =
     g_param_spec_boxed ("subprotocols", NULL, NULL, G_TYPE_STRV, flags);
   /* Sent as the Origin header when not empty. */
@@ -216,6 +235,7 @@ dpx_connection_options_init (DpxConnectionOptions *self)
 {
   self->request_headers = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(ss)"),
                                                                    NULL, 0));
+  self->secret_headers = g_new0 (char *, 1);
   self->subprotocols = g_new0 (char *, 1);
   self->origin = g_strdup ("");
   self->handshake_timeout = DPX_CLIENT_DEFAULT_HANDSHAKE_TIMEOUT;
@@ -269,6 +289,8 @@ dpx_connection_options_copy (DpxConnectionOptions *self)
   copy->url = g_strdup (self->url);
   g_variant_unref (copy->request_headers);
   copy->request_headers = g_variant_ref (self->request_headers);
+  g_strfreev (copy->secret_headers);
+  copy->secret_headers = g_strdupv (self->secret_headers);
   g_strfreev (copy->subprotocols);
   copy->subprotocols = g_strdupv (self->subprotocols);
   g_free (copy->origin);
@@ -292,6 +314,8 @@ dpx_connection_options_equal (DpxConnectionOptions *self,
 
   return g_strcmp0 (self->url, other->url) == 0 &&
          g_variant_equal (self->request_headers, other->request_headers) &&
+         g_strv_equal ((const char * const *) self->secret_headers,
+                       (const char * const *) other->secret_headers) &&
          g_strv_equal ((const char * const *) self->subprotocols,
                        (const char * const *) other->subprotocols) &&
          g_str_equal (self->origin, other->origin) &&
@@ -372,7 +396,7 @@ dpx_connection_options_save_settings (DpxConnectionOptions *self,
     g_variant_builder_init (&headers, G_VARIANT_TYPE ("a(ss)"));
     g_variant_iter_init (&iter, self->request_headers);
     while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
-      if (!dpx_secret_store_is_secret_header (name))
+      if (!dpx_connection_options_is_secret_header (self, name))
         g_variant_builder_add (&headers, "(ss)", name, value);
     /* Not g_settings_delay(): that would leave the caller's object delayed. */
     g_settings_set_value (settings, "request-headers", g_variant_builder_end (&headers));
@@ -420,6 +444,7 @@ dpx_connection_options_apply (DpxConnectionOptions  *self,
         }
     }
 
+  dpx_client_set_secret_headers (client, (const char * const *) self->secret_headers);
   if (self->url != NULL)
     dpx_client_set_url (client, self->url);
   dpx_client_set_protocols (client, (const char * const *) self->subprotocols);
@@ -690,4 +715,88 @@ dpx_connection_options_set_auto_reconnect (DpxConnectionOptions *self,
     return;
   self->auto_reconnect = reconnect;
   NOTIFY (self, PROP_AUTO_RECONNECT);
+}
+
+/**
+ * dpx_connection_options_get_secret_headers:
+ *
+ * Returns: (transfer none): the headers marked secret, in lower case,
+ *   beyond the credentials that always are
+ */
+const char * const *
+dpx_connection_options_get_secret_headers (DpxConnectionOptions *self)
+{
+  g_return_val_if_fail (DPX_IS_CONNECTION_OPTIONS (self), NULL);
+  return (const char * const *) self->secret_headers;
+}
+
+/* Kept in lower case, each name once, in the order given. */
+void
+dpx_connection_options_set_secret_headers (DpxConnectionOptions *self,
+                                           const char * const   *names)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) marked = NULL;
+
+  g_return_if_fail (DPX_IS_CONNECTION_OPTIONS (self));
+
+  for (guint i = 0; names && names[i]; i++)
+    {
+      g_autofree char *key = g_ascii_strdown (names[i], -1);
+
+      g_strstrip (key);
+      if (*key == '\0' || dpx_secret_store_is_secret_header (key) || g_hash_table_contains (seen, key))
+        continue;
+      g_strv_builder_add (builder, key);
+      g_hash_table_add (seen, g_steal_pointer (&key));
+    }
+  marked = g_strv_builder_end (builder);
+  if (g_strv_equal ((const char * const *) marked, (const char * const *) self->secret_headers))
+    return;
+  g_strfreev (self->secret_headers);
+  self->secret_headers = g_steal_pointer (&marked);
+  NOTIFY (self, PROP_SECRET_HEADERS);
+}
+
+/**
+ * dpx_connection_options_is_secret_header:
+ *
+ * Whether the value of the header @name is a secret: Authorization,
+ * Cookie and Proxy-Authorization always, any other header when marked.
+ */
+gboolean
+dpx_connection_options_is_secret_header (DpxConnectionOptions *self,
+                                         const char           *name)
+{
+  g_return_val_if_fail (DPX_IS_CONNECTION_OPTIONS (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (dpx_secret_store_is_secret_header (name))
+    return TRUE;
+  for (guint i = 0; self->secret_headers[i]; i++)
+    if (g_ascii_strcasecmp (self->secret_headers[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Marks a header secret or not; the credential headers always are. */
+void
+dpx_connection_options_set_header_secret (DpxConnectionOptions *self,
+                                          const char           *name,
+                                          gboolean              secret)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  g_return_if_fail (DPX_IS_CONNECTION_OPTIONS (self));
+  g_return_if_fail (name != NULL);
+
+  for (guint i = 0; self->secret_headers[i]; i++)
+    if (g_ascii_strcasecmp (self->secret_headers[i], name) != 0)
+      g_strv_builder_add (builder, self->secret_headers[i]);
+  if (secret)
+    g_strv_builder_add (builder, name);
+  names = g_strv_builder_end (builder);
+  dpx_connection_options_set_secret_headers (self, (const char * const *) names);
 }

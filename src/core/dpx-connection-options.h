@@ -38,6 +38,14 @@ void                  dpx_connection_options_add_header       (DpxConnectionOpti
                                                                const char          *value);
 const char           *dpx_connection_options_lookup_header    (DpxConnectionOptions *self,
                                                                const char          *name);
+const char * const   *dpx_connection_options_get_secret_headers (DpxConnectionOptions *self);
+void                  dpx_connection_options_set_secret_headers (DpxConnectionOptions *self,
+                                                               const char * const  *names);
+gboolean              dpx_connection_options_is_secret_header (DpxConnectionOptions *self,
+                                                               const char          *name);
+void                  dpx_connection_options_set_header_secret (DpxConnectionOptions *self,
+                                                               const char          *name,
+                                                               gboolean             secret);
 const char * const   *dpx_connection_options_get_subprotocols (DpxConnectionOptions *self);
 void                  dpx_connection_options_set_subprotocols (DpxConnectionOptions *self,
                                                                const char * const  *protocols);

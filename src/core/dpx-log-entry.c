@@ -133,6 +133,67 @@ dpx_log_entry_new_event (const char   *connection,
   return dpx_log_entry_new_now (connection, DPX_DIRECTION_EVENT, kind, bytes);
 }
 
+/* The text of an event with its secret values shown. Kept as object data,
+ * not a field: only a handshake's events have one, and every message's
+ * entry stays as small as before. Never written by dpx_log_entry_to_json(). */
+static GQuark
+revealed_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("dpx-log-entry-revealed");
+  return quark;
+}
+
+/**
+ * dpx_log_entry_new_event_revealing:
+ * @text: what happened, secret header values masked
+ * @revealed: (nullable): the same with the secret values shown; held in
+ *   memory only, for a person who asks to see them
+ */
+DpxLogEntry *
+dpx_log_entry_new_event_revealing (const char   *connection,
+                                   DpxEntryKind  kind,
+                                   const char   *text,
+                                   const char   *revealed)
+{
+  DpxLogEntry *self = dpx_log_entry_new_event (connection, kind, text);
+
+  if (revealed && g_strcmp0 (revealed, text) != 0)
+    g_object_set_qdata_full (G_OBJECT (self), revealed_quark (),
+                             g_bytes_new (revealed, strlen (revealed)),
+                             (GDestroyNotify) g_bytes_unref);
+  return self;
+}
+
+/* Whether the entry has secret values it can show. */
+gboolean
+dpx_log_entry_has_secrets (DpxLogEntry *self)
+{
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), FALSE);
+  return g_object_get_qdata (G_OBJECT (self), revealed_quark ()) != NULL;
+}
+
+/**
+ * dpx_log_entry_dup_revealed:
+ *
+ * Returns: (transfer full): an entry like @self with its secret values
+ *   shown, or @self itself (a new reference) when it has none
+ */
+DpxLogEntry *
+dpx_log_entry_dup_revealed (DpxLogEntry *self)
+{
+  GBytes *revealed;
+
+  g_return_val_if_fail (DPX_IS_LOG_ENTRY (self), NULL);
+
+  revealed = g_object_get_qdata (G_OBJECT (self), revealed_quark ());
+  if (revealed == NULL)
+    return g_object_ref (self);
+  return dpx_log_entry_new (self->time_us, self->connection, self->direction, self->kind, revealed);
+}
+
 gint64
 dpx_log_entry_get_time (DpxLogEntry *self)
 {

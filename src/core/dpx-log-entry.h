@@ -26,6 +26,12 @@ DpxLogEntry  *dpx_log_entry_new_now        (const char   *connection,
 DpxLogEntry  *dpx_log_entry_new_event      (const char   *connection,
                                             DpxEntryKind  kind,
                                             const char   *text);
+DpxLogEntry  *dpx_log_entry_new_event_revealing (const char *connection,
+                                                DpxEntryKind  kind,
+                                                const char   *text,
+                                                const char   *revealed);
+gboolean      dpx_log_entry_has_secrets    (DpxLogEntry  *self);
+DpxLogEntry  *dpx_log_entry_dup_revealed   (DpxLogEntry  *self);
 DpxLogEntry  *dpx_log_entry_new_control    (gint64        time_us,
                                             const char   *connection,
                                             DpxDirection  direction,

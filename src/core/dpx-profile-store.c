@@ -29,6 +29,7 @@
 #include "dpx-error.h"
 #include "dpx-json-check.h"
 #include "dpx-profile-store.h"
+#include "dpx-session-recorder.h"
 
 struct _DpxProfileStore
 {
@@ -598,12 +599,38 @@ dpx_profile_store_duplicate (DpxProfileStore  *self,
   return copy;
 }
 
-/* Removes a profile, its secrets from the keyring too, and saves. */
+/* The logs of the profile's past connections, saved by the session
+ * recorder. Only files it wrote (in its folder, named after the profile)
+ * are deleted: a history read from an edited or imported file may name
+ * anything. */
+static void
+delete_history_logs (DpxProfile *profile)
+{
+  GListModel *history = dpx_profile_get_history (profile);
+  g_autofree char *dir = dpx_session_recorder_default_dir ();
+  g_autofree char *prefix = g_strconcat (dpx_profile_get_id (profile), "-", NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(DpxConnectionRecord) record = g_list_model_get_item (history, i);
+      const char *path = dpx_connection_record_get_log_path (record);
+      g_autofree char *parent = path ? g_path_get_dirname (path) : NULL;
+      g_autofree char *base = path ? g_path_get_basename (path) : NULL;
+
+      if (path && g_str_equal (parent, dir) && g_str_has_prefix (base, prefix) &&
+          g_str_has_suffix (base, ".jsonl"))
+        g_unlink (path);
+    }
+}
+
+/* Removes a profile, its secrets from the keyring and the logs of its
+ * history too, and saves. */
 gboolean
 dpx_profile_store_remove (DpxProfileStore  *self,
                           DpxProfile       *profile,
                           GError          **error)
 {
+  g_autoptr(DpxProfile) held = NULL;
   g_auto(GStrv) secret = NULL;
   guint position;
 
@@ -618,8 +645,13 @@ dpx_profile_store_remove (DpxProfileStore  *self,
   if (!dpx_secret_store_delete_profile (self->secrets, dpx_profile_get_id (profile), NULL,
                                         secret[0] ? error : NULL) && secret[0])
     return FALSE;
+  /* The list may hold the last reference; the logs are deleted after. */
+  held = g_object_ref (profile);
   g_list_store_remove (self->profiles, position);
-  return write_store (self, error);
+  if (!write_store (self, error))
+    return FALSE;
+  delete_history_logs (profile);
+  return TRUE;
 }
 
 gboolean

@@ -37,7 +37,6 @@ struct _DpxProfile
   char                 *name;
   DpxConnectionOptions *options;
   DpxTemplate          *template;
-  GHashTable           *marked_secret;   /* lower-case header names */
   GListStore           *saved_messages;  /* DpxSavedMessage, in a person's order */
   GListStore           *history;         /* DpxConnectionRecord, newest first */
 };
@@ -68,7 +67,6 @@ dpx_profile_finalize (GObject *object)
   g_free (self->name);
   g_clear_object (&self->options);
   g_clear_object (&self->template);
-  g_clear_pointer (&self->marked_secret, g_hash_table_unref);
   g_clear_object (&self->saved_messages);
   g_clear_object (&self->history);
 
@@ -137,7 +135,6 @@ dpx_profile_init (DpxProfile *self)
 {
   self->options = dpx_connection_options_new ();
   self->template = dpx_template_new ();
-  self->marked_secret = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->saved_messages = g_list_store_new (DPX_TYPE_SAVED_MESSAGE);
   self->history = g_list_store_new (DPX_TYPE_CONNECTION_RECORD);
 }
@@ -242,19 +239,15 @@ dpx_profile_matches (DpxProfile *self,
          contains_folded (dpx_connection_options_get_url (self->options), folded);
 }
 
+/* The marks are kept with the headers, in the profile's options. */
 gboolean
 dpx_profile_is_secret_header (DpxProfile *self,
                               const char *name)
 {
-  g_autofree char *key = NULL;
-
   g_return_val_if_fail (DPX_IS_PROFILE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if (dpx_secret_store_is_secret_header (name))
-    return TRUE;
-  key = g_ascii_strdown (name, -1);
-  return g_hash_table_contains (self->marked_secret, key);
+  return dpx_connection_options_is_secret_header (self->options, name);
 }
 
 /* Marks a header secret or not; the three credential headers always are. */
@@ -266,14 +259,7 @@ dpx_profile_set_header_secret (DpxProfile *self,
   g_return_if_fail (DPX_IS_PROFILE (self));
   g_return_if_fail (name != NULL);
 
-  if (secret)
-    g_hash_table_add (self->marked_secret, g_ascii_strdown (name, -1));
-  else
-    {
-      g_autofree char *key = g_ascii_strdown (name, -1);
-
-      g_hash_table_remove (self->marked_secret, key);
-    }
+  dpx_connection_options_set_header_secret (self->options, name, secret);
 }
 
 /**
@@ -399,8 +385,6 @@ dpx_profile_copy (DpxProfile *self,
 {
   DpxProfile *copy;
   g_auto(GStrv) variables = NULL;
-  GHashTableIter iter;
-  gpointer key;
 
   g_return_val_if_fail (DPX_IS_PROFILE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -412,9 +396,6 @@ dpx_profile_copy (DpxProfile *self,
   for (guint i = 0; variables[i]; i++)
     dpx_template_set_variable (copy->template, variables[i],
                                dpx_template_get_variable (self->template, variables[i]), NULL);
-  g_hash_table_iter_init (&iter, self->marked_secret);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_hash_table_add (copy->marked_secret, g_strdup (key));
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->saved_messages)); i++)
     {
       g_autoptr(DpxSavedMessage) message = g_list_model_get_item (G_LIST_MODEL (self->saved_messages), i);

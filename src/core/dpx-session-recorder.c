@@ -1,11 +1,17 @@
 /* dpx-session-recorder.c: a profile's connections into its history
  *
  * Watches a session opened with a profile: when a connection that opened
- * closes, the log so far is saved in the logs folder (by default
+ * closes, the entries of that connection alone (from its connect attempt to
+ * its close) are saved in the logs folder (by default
  * $XDG_DATA_HOME/duplex/sessions) and a DpxConnectionRecord goes into the
  * profile's history (when, how long, the close code, the messages each way
  * during that connection, and the saved log, to open again); the store
  * saves it with the counter. Emits "recorded" with the record.
+ *
+ * The entries are collected as the tab's log publishes them, into a log of
+ * the recorder's own (bounded as the tab's is): clearing the tab's log, or
+ * entries dropped from its front, take nothing from the connection's
+ * record, and what the tab's log held before the attempt is not in it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +32,11 @@ struct _DpxSessionRecorder
   DpxProfileStore *store;
   DpxProfile      *profile;
   char            *logs_dir;
+
+  DpxLog          *connection_log;  /* this connection's entries */
+  gboolean         collecting;
+  gint64           attempt_us;      /* when the attempt began, real time */
+  DpxLogEntry     *last_collected;  /* nullable */
 
   gboolean         open;
   gint64           started_us;
@@ -50,8 +61,12 @@ dpx_session_recorder_dispose (GObject *object)
 
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->log)
+    g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->session);
   g_clear_object (&self->log);
+  g_clear_object (&self->connection_log);
+  g_clear_object (&self->last_collected);
   g_clear_object (&self->store);
   g_clear_object (&self->profile);
 
@@ -97,11 +112,27 @@ dpx_session_recorder_default_dir (void)
   return g_build_filename (g_get_user_data_dir (), "duplex", "sessions", NULL);
 }
 
-/* Saves the log and the record once the close has been logged. */
+typedef struct {
+  DpxSessionRecorder *self;
+  DpxLog             *log;  /* the closed connection's entries */
+} ClosedConnection;
+
+static void
+closed_connection_free (gpointer data)
+{
+  ClosedConnection *closed = data;
+
+  g_object_unref (closed->self);
+  g_object_unref (closed->log);
+  g_free (closed);
+}
+
+/* Saves the connection's log and its record. */
 static gboolean
 record_closed (gpointer data)
 {
-  g_autoptr(DpxSessionRecorder) self = data;
+  ClosedConnection *closed = data;
+  DpxSessionRecorder *self = closed->self;
   g_autoptr(DpxConnectionRecord) record = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
@@ -118,7 +149,7 @@ record_closed (gpointer data)
     return G_SOURCE_REMOVE;
   client = dpx_session_get_client (self->session);
   saved = g_mkdir_with_parents (self->logs_dir, 0700) == 0 &&
-          dpx_log_export (self->log, file, NULL, &error);
+          dpx_log_export (closed->log, file, NULL, &error);
   record = dpx_connection_record_new (dpx_session_get_url (self->session) ? dpx_session_get_url (self->session) : "",
                                       self->started_us, (g_get_monotonic_time () - self->opened_at) / 1000,
                                       client ? dpx_client_get_close_code (client) : 0,
@@ -138,7 +169,17 @@ on_state (DpxSession         *session,
 {
   DpxConnectionState state = dpx_session_get_state (session);
 
-  if (state == DPX_CONNECTION_STATE_OPEN && !self->open)
+  if (state == DPX_CONNECTION_STATE_CONNECTING && !self->open)
+    {
+      /* A new attempt (or the next one of a reconnect): what the log has
+       * published so far belongs to the connections before. */
+      dpx_log_flush (self->log);
+      dpx_log_clear (self->connection_log);
+      g_clear_object (&self->last_collected);
+      self->collecting = TRUE;
+      self->attempt_us = g_get_real_time ();
+    }
+  else if (state == DPX_CONNECTION_STATE_OPEN && !self->open)
     {
       self->open = TRUE;
       self->started_us = g_get_real_time ();
@@ -148,8 +189,54 @@ on_state (DpxSession         *session,
     }
   else if (state == DPX_CONNECTION_STATE_CLOSED && self->open)
     {
+      ClosedConnection *closed = g_new0 (ClosedConnection, 1);
+
+      /* The close is logged before the state changes: published now, it is
+       * the last entry collected. The next attempt starts a log of its own
+       * at once, so a quick reconnect cannot mix into this one. */
+      dpx_log_flush (self->log);
       self->open = FALSE;
-      g_idle_add (record_closed, g_object_ref (self));
+      self->collecting = FALSE;
+      closed->self = g_object_ref (self);
+      closed->log = g_steal_pointer (&self->connection_log);
+      self->connection_log = dpx_log_new ();
+      dpx_log_set_max_entries (self->connection_log, dpx_log_get_max_entries (self->log));
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, record_closed, closed, closed_connection_free);
+    }
+  else if (state == DPX_CONNECTION_STATE_CLOSED || state == DPX_CONNECTION_STATE_DISCONNECTED)
+    self->collecting = FALSE;
+}
+
+/* Entries published at the end of the tab's log while a connection is
+ * recorded. Not new: an entry older than the attempt (an imported log), or
+ * ones already collected (a cleared log put back, in one batch with the
+ * last one collected). */
+static void
+on_log_items_changed (GListModel         *log,
+                      guint               position,
+                      guint               removed,
+                      guint               added,
+                      DpxSessionRecorder *self)
+{
+  guint start = position;
+
+  if (!self->collecting || added == 0 || position + added != g_list_model_get_n_items (log))
+    return;
+  for (guint i = position; self->last_collected && i < position + added; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = g_list_model_get_item (log, i);
+
+      if (entry == self->last_collected)
+        start = i + 1;
+    }
+  for (guint i = start; i < position + added; i++)
+    {
+      g_autoptr(DpxLogEntry) entry = g_list_model_get_item (log, i);
+
+      if (dpx_log_entry_get_time (entry) < self->attempt_us)
+        continue;
+      dpx_log_append (self->connection_log, entry);
+      g_set_object (&self->last_collected, entry);
     }
 }
 
@@ -177,6 +264,14 @@ dpx_session_recorder_new (DpxSession      *session,
   self->store = g_object_ref (store);
   self->profile = g_object_ref (profile);
   self->logs_dir = logs_dir ? g_strdup (logs_dir) : dpx_session_recorder_default_dir ();
+  self->connection_log = dpx_log_new ();
+  dpx_log_set_max_entries (self->connection_log, dpx_log_get_max_entries (log));
+  /* A connection under way when the tab took the profile is recorded from
+   * now on. */
+  self->collecting = dpx_session_get_state (session) == DPX_CONNECTION_STATE_CONNECTING ||
+                     dpx_session_get_state (session) == DPX_CONNECTION_STATE_OPEN;
+  self->attempt_us = g_get_real_time ();
+  g_signal_connect (log, "items-changed", G_CALLBACK (on_log_items_changed), self);
   g_signal_connect (session, "notify::state", G_CALLBACK (on_state), self);
   on_state (session, NULL, self);
   return self;

@@ -74,9 +74,15 @@ static void
 on_client_event (DpxClient  *client,
                  int         kind,
                  const char *text,
+                 const char *revealed,
                  DpxSession *self)
 {
-  dpx_session_log_event (self, kind, text);
+  g_autoptr(DpxLogEntry) entry = NULL;
+
+  /* The secret values stay with the entry, in memory, for a window that
+   * shows them on request; the log's files never have them. */
+  entry = dpx_log_entry_new_event_revealing (self->url ? self->url : "", kind, text, revealed);
+  dpx_log_append (self->log, entry);
   /* While reconnecting, each failed attempt is in the log, not in a toast. */
   if (kind == DPX_ENTRY_KIND_ERROR && self->reconnect_attempt == 0)
     g_signal_emit (self, signals[SIGNAL_ERROR], 0, text);

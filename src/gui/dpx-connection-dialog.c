@@ -4,6 +4,12 @@
  * and the tab's next connection uses it. A button makes them the
  * defaults (in the settings) that new tabs start from.
  *
+ * Each header has a Secret check: its value is masked in the log, kept in
+ * the keyring when the connection is saved as a profile, and never made a
+ * default. Authorization, Cookie and Proxy-Authorization always are
+ * (dpx_connection_options_is_secret_header()): their check is on and
+ * cannot be turned off.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-ConnectionDialog"
@@ -14,6 +20,7 @@
 
 #include "dpx-client.h"
 #include "dpx-connection-dialog.h"
+#include "dpx-secret-store.h"
 
 struct _DpxConnectionDialog
 {
@@ -53,11 +60,28 @@ G_DEFINE_FINAL_TYPE (DpxConnectionDialog, dpx_connection_dialog, ADW_TYPE_PREFER
 
 /* Headers ----------------------------------------------------------------- */
 
+/* The credentials are always secret: their check shows it, fixed. */
+static void
+update_secret_check (GtkCheckButton *check,
+                     const char     *name)
+{
+  gboolean always = dpx_secret_store_is_secret_header (name);
+
+  if (always)
+    gtk_check_button_set_active (check, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (check), !always);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (check),
+                               always ? _("This header is always secret")
+                                      : _("Secret: masked in the log, kept in the keyring with a profile"));
+}
+
 static void
 save_headers (DpxConnectionDialog *self)
 {
   GVariantBuilder builder;
   g_autoptr(DpxClient) check = dpx_client_new (NULL);
+  g_autoptr(GStrvBuilder) secret = g_strv_builder_new ();
+  g_auto(GStrv) secret_names = NULL;
 
   if (self->loading)
     return;
@@ -68,9 +92,14 @@ save_headers (DpxConnectionDialog *self)
       GtkWidget *row = g_ptr_array_index (self->header_rows, i);
       GtkEditable *name = g_object_get_data (G_OBJECT (row), "dpx-name");
       GtkEditable *value = g_object_get_data (G_OBJECT (row), "dpx-value");
+      GtkCheckButton *is_secret = g_object_get_data (G_OBJECT (row), "dpx-secret");
       g_autofree char *n = g_strstrip (g_strdup (gtk_editable_get_text (name)));
       const char *v = gtk_editable_get_text (value);
       g_autoptr(GError) error = NULL;
+
+      update_secret_check (is_secret, n);
+      if (*n && gtk_check_button_get_active (is_secret))
+        g_strv_builder_add (secret, n);
 
       if (*n == '\0' && *v == '\0')
         {
@@ -87,11 +116,22 @@ save_headers (DpxConnectionDialog *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (name), NULL);
       g_variant_builder_add (&builder, "(ss)", n, v);
     }
+  /* The marks first: a value typed for a secret header is never, even for
+   * a moment, in options that are not told it is secret. */
+  secret_names = g_strv_builder_end (secret);
+  dpx_connection_options_set_secret_headers (self->options, (const char * const *) secret_names);
   dpx_connection_options_set_request_headers (self->options, g_variant_builder_end (&builder));
 }
 
 static void
 on_header_changed (GtkEditable         *editable,
+                   DpxConnectionDialog *self)
+{
+  save_headers (self);
+}
+
+static void
+on_secret_toggled (GtkCheckButton      *check,
                    DpxConnectionDialog *self)
 {
   save_headers (self);
@@ -111,11 +151,13 @@ on_header_remove (GtkButton           *button,
 static void
 add_header (DpxConnectionDialog *self,
             const char          *name,
-            const char          *value)
+            const char          *value,
+            gboolean             secret)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *name_entry = gtk_entry_new ();
   GtkWidget *value_entry = gtk_entry_new ();
+  GtkWidget *secret_check = gtk_check_button_new_with_mnemonic (_("_Secret"));
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
   gtk_entry_set_placeholder_text (GTK_ENTRY (name_entry), _("Name"));
@@ -129,6 +171,9 @@ add_header (DpxConnectionDialog *self,
   gtk_widget_set_valign (value_entry, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (value_entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Header value"), -1);
+  gtk_widget_set_valign (secret_check, GTK_ALIGN_CENTER);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (secret_check), secret);
+  update_secret_check (GTK_CHECK_BUTTON (secret_check), name ? name : "");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_tooltip_text (remove, _("Remove the header"));
@@ -140,13 +185,16 @@ add_header (DpxConnectionDialog *self,
   /* Prefixes are prepended: the value goes in first so the name shows first. */
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), value_entry);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), name_entry);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), secret_check);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
 
   g_object_set_data (G_OBJECT (row), "dpx-name", name_entry);
   g_object_set_data (G_OBJECT (row), "dpx-value", value_entry);
+  g_object_set_data (G_OBJECT (row), "dpx-secret", secret_check);
   g_object_set_data (G_OBJECT (remove), "dpx-row", row);
   g_signal_connect (name_entry, "changed", G_CALLBACK (on_header_changed), self);
   g_signal_connect (value_entry, "changed", G_CALLBACK (on_header_changed), self);
+  g_signal_connect (secret_check, "toggled", G_CALLBACK (on_secret_toggled), self);
   g_signal_connect (remove, "clicked", G_CALLBACK (on_header_remove), self);
 
   adw_preferences_group_add (self->headers_group, row);
@@ -158,7 +206,7 @@ add_header (DpxConnectionDialog *self,
 static void
 on_add_header (DpxConnectionDialog *self)
 {
-  add_header (self, NULL, NULL);
+  add_header (self, NULL, NULL, FALSE);
 }
 
 /* Other keys -------------------------------------------------------------- */
@@ -327,7 +375,7 @@ dpx_connection_dialog_new (DpxConnectionOptions *options,
 
   g_variant_iter_init (&iter, dpx_connection_options_get_request_headers (options));
   while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
-    add_header (self, name, value);
+    add_header (self, name, value, dpx_connection_options_is_secret_header (options, name));
 
   joined = g_strjoinv (", ", (char **) dpx_connection_options_get_subprotocols (options));
   gtk_editable_set_text (GTK_EDITABLE (self->protocols_row), joined);

@@ -9,6 +9,10 @@
  * properties, and the toolbar's toggles are their property actions. The
  * selected entry is shown by a DpxDetailPane.
  *
+ * Secret header values are masked in the handshake's events; with
+ * "show-secrets" (the window's Show Secrets) the rows, the detail pane and
+ * what is copied show the values the entry keeps in memory instead.
+ *
  * The selected row's actions (log.*: send again, edit and send, copy as
  * text, hex or base64, save the payload) are in a context menu (right
  * click, Menu, Shift+F10) and on keys while the list has the focus. Sending
@@ -89,6 +93,7 @@ struct _DpxLogView
   gboolean             sticky;
   gboolean             scroll_pending;  /* follow the end after the next layout */
   gboolean             paused;
+  gboolean             show_secrets;
 };
 
 G_DEFINE_FINAL_TYPE (DpxLogView, dpx_log_view, GTK_TYPE_WIDGET)
@@ -104,6 +109,7 @@ enum {
   PROP_KIND_FILTER,
   PROP_STICKY,
   PROP_N_HIDDEN,
+  PROP_SHOW_SECRETS,
   N_PROPS
 };
 
@@ -520,14 +526,26 @@ update_row_actions (DpxLogView *self)
   gtk_widget_action_set_enabled (widget, "log.menu", entry != NULL);
 }
 
+/* The entry as the view shows it: with its secret values when asked. */
+static DpxLogEntry *
+dup_shown (DpxLogView  *self,
+           DpxLogEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  if (self->show_secrets)
+    return dpx_log_entry_dup_revealed (entry);
+  return g_object_ref (entry);
+}
+
 static void
 on_selection_changed (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
                       DpxLogView         *self)
 {
-  DpxLogEntry *entry = gtk_single_selection_get_selected_item (selection);
+  g_autoptr(DpxLogEntry) shown = dup_shown (self, gtk_single_selection_get_selected_item (selection));
 
-  dpx_detail_pane_set_entry (self->detail_pane, entry);
+  dpx_detail_pane_set_entry (self->detail_pane, shown);
   update_row_actions (self);
 }
 
@@ -596,7 +614,7 @@ copy_action (GtkWidget  *widget,
              GVariant   *param)
 {
   DpxLogView *self = DPX_LOG_VIEW (widget);
-  DpxLogEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(DpxLogEntry) entry = dup_shown (self, gtk_single_selection_get_selected_item (self->selection));
   g_autofree char *text = NULL;
   const char *done;
   const guint8 *data;
@@ -880,10 +898,69 @@ setup_row (GtkSignalListItemFactory *factory,
 static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  user_data)
+          DpxLogView               *self)
 {
-  dpx_log_row_set_entry (DPX_LOG_ROW (gtk_list_item_get_child (item)),
-                         gtk_list_item_get_item (item));
+  DpxLogEntry *entry = gtk_list_item_get_item (item);
+
+  /* Only a handshake's events have secrets: every other row is bound to
+   * its entry as it is, with no copy. */
+  if (self->show_secrets && dpx_log_entry_has_secrets (entry))
+    {
+      g_autoptr(DpxLogEntry) shown = dpx_log_entry_dup_revealed (entry);
+
+      dpx_log_row_set_entry (DPX_LOG_ROW (gtk_list_item_get_child (item)), shown);
+    }
+  else
+    dpx_log_row_set_entry (DPX_LOG_ROW (gtk_list_item_get_child (item)), entry);
+}
+
+/* Binds again the rows on screen whose entries have secrets. */
+static void
+rebind_secret_rows (DpxLogView *self,
+                    GtkWidget  *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (DPX_IS_LOG_ROW (child))
+        {
+          GtkListItem *item = g_object_get_data (G_OBJECT (child), "dpx-list-item");
+          DpxLogEntry *entry = item ? gtk_list_item_get_item (item) : NULL;
+
+          if (entry && dpx_log_entry_has_secrets (entry))
+            bind_row (NULL, item, self);
+        }
+      else
+        rebind_secret_rows (self, child);
+    }
+}
+
+gboolean
+dpx_log_view_get_show_secrets (DpxLogView *self)
+{
+  g_return_val_if_fail (DPX_IS_LOG_VIEW (self), FALSE);
+  return self->show_secrets;
+}
+
+/**
+ * dpx_log_view_set_show_secrets:
+ *
+ * Whether the handshake's secret header values are shown (as the entries
+ * keep them in memory) instead of masked. The log's files never have them.
+ */
+void
+dpx_log_view_set_show_secrets (DpxLogView *self,
+                               gboolean    show)
+{
+  g_return_if_fail (DPX_IS_LOG_VIEW (self));
+
+  show = !!show;
+  if (self->show_secrets == show)
+    return;
+  self->show_secrets = show;
+  rebind_secret_rows (self, GTK_WIDGET (self->list_view));
+  on_selection_changed (self->selection, NULL, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SECRETS]);
 }
 
 static void
@@ -969,6 +1046,9 @@ dpx_log_view_get_property (GObject    *object,
     case PROP_N_HIDDEN:
       g_value_set_uint (value, self->n_hidden);
       break;
+    case PROP_SHOW_SECRETS:
+      g_value_set_boolean (value, self->show_secrets);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1004,6 +1084,9 @@ dpx_log_view_set_property (GObject      *object,
       break;
     case PROP_KIND_FILTER:
       set_kind_filter (self, g_value_get_int (value));
+      break;
+    case PROP_SHOW_SECRETS:
+      dpx_log_view_set_show_secrets (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1054,6 +1137,8 @@ dpx_log_view_class_init (DpxLogViewClass *klass)
   properties[PROP_STICKY] =
     g_param_spec_boolean ("sticky", NULL, NULL, TRUE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Secret header values shown instead of masked. */
+  properties[PROP_SHOW_SECRETS] = g_param_spec_boolean ("show-secrets", NULL, NULL, FALSE, flags);
   /* How many rows of the log the filters and the search hide. */
   properties[PROP_N_HIDDEN] =
     g_param_spec_uint ("n-hidden", NULL, NULL, 0, G_MAXUINT, 0,
@@ -1169,7 +1254,7 @@ dpx_log_view_init (DpxLogView *self)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));

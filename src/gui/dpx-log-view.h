@@ -27,6 +27,9 @@ void          dpx_log_view_focus_search     (DpxLogView   *self);
 GtkWidget    *dpx_log_view_get_list_view    (DpxLogView   *self);
 void          dpx_log_view_select           (DpxLogView   *self,
                                              guint         position);
+gboolean      dpx_log_view_get_show_secrets (DpxLogView   *self);
+void          dpx_log_view_set_show_secrets (DpxLogView   *self,
+                                             gboolean      show);
 void          dpx_log_view_set_rates        (DpxLogView   *self,
                                              double        in_per_second,
                                              double        out_per_second);

@@ -18,6 +18,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "dpx-alert-dialog.h"
 #include "dpx-connection-page.h"
 #include "dpx-profiles-panel.h"
 #include "dpx-window.h"
@@ -356,7 +357,7 @@ dpx_profiles_panel_open (DpxProfilesPanel  *self,
   return GTK_WIDGET (page);
 }
 
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* AdwMessageDialog: the one libadwaita 1.2 has */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* see dpx-alert-dialog.h */
 
 typedef struct {
   DpxProfilesPanel *self;
@@ -375,9 +376,9 @@ name_dialog_free (gpointer data)
 }
 
 static void
-on_name_response (AdwMessageDialog *message_dialog,
-                  const char       *response,
-                  NameDialog       *dialog)
+on_name_response (DpxAlertDialog *alert,
+                  const char     *response,
+                  NameDialog     *dialog)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (dialog->entry));
   g_autoptr(GError) error = NULL;
@@ -398,16 +399,23 @@ on_name_response (AdwMessageDialog *message_dialog,
 }
 
 static void
+on_name_entry_map (GtkWidget *entry)
+{
+  g_signal_handlers_disconnect_by_func (entry, on_name_entry_map, NULL);
+  gtk_widget_grab_focus (entry);
+}
+
+static void
 ask_name (DpxProfilesPanel *self,
           const char       *heading,
           const char       *initial,
           const char       *profile_id)
 {
-  GtkWidget *message_dialog;
+  GtkWidget *alert;
   NameDialog *dialog = g_new0 (NameDialog, 1);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  message_dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
+  alert = GTK_WIDGET (dpx_alert_dialog_new (root, heading, NULL));
   dialog->self = g_object_ref (self);
   dialog->profile_id = g_strdup (profile_id);
   dialog->entry = GTK_ENTRY (gtk_entry_new ());
@@ -415,21 +423,24 @@ ask_name (DpxProfilesPanel *self,
   gtk_entry_set_activates_default (dialog->entry, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Profile name"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (message_dialog), GTK_WIDGET (dialog->entry));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (message_dialog),
-                                    "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (message_dialog), "save",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (message_dialog), "save");
-  g_signal_connect_data (message_dialog, "response", G_CALLBACK (on_name_response), dialog,
+  dpx_alert_dialog_set_extra_child (DPX_ALERT_DIALOG (alert), GTK_WIDGET (dialog->entry));
+  dpx_alert_dialog_add_responses (DPX_ALERT_DIALOG (alert),
+                                  "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  dpx_alert_dialog_set_response_appearance (DPX_ALERT_DIALOG (alert), "save", ADW_RESPONSE_SUGGESTED);
+  dpx_alert_dialog_set_default_response (DPX_ALERT_DIALOG (alert), "save");
+  dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (alert), "cancel");
+  g_signal_connect_data (alert, "response", G_CALLBACK (on_name_response), dialog,
                          (GClosureNotify) (void (*) (void)) name_dialog_free, 0);
-  gtk_window_present (GTK_WINDOW (message_dialog));
+  /* The name is what is asked: typed at once, once the dialog shows (a
+   * dialog focuses its default button when it maps). */
+  g_signal_connect_after (dialog->entry, "map", G_CALLBACK (on_name_entry_map), NULL);
+  dpx_alert_dialog_present (alert, root);
 }
 
 static void
-on_delete_response (AdwMessageDialog *message_dialog,
-                    const char       *response,
-                    NameDialog       *dialog)
+on_delete_response (DpxAlertDialog *alert,
+                    const char     *response,
+                    NameDialog     *dialog)
 {
   DpxProfile *profile;
   g_autoptr(GError) error = NULL;
@@ -508,26 +519,28 @@ delete_action (GtkWidget  *widget,
   GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *body = NULL;
   NameDialog *dialog;
-  GtkWidget *message_dialog;
+  GtkWidget *alert;
 
   if (profile == NULL)
     return;
   body = g_strdup_printf (_("“%s”, its saved messages, its history and its secrets in the keyring "
                             "will be deleted."), dpx_profile_get_name (profile));
+  /* See dpx-alert-dialog.h. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  message_dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                           _("Delete Profile?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (message_dialog),
-                                    "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (message_dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  alert = GTK_WIDGET (dpx_alert_dialog_new (root, _("Delete Profile?"), body));
+  dpx_alert_dialog_add_responses (DPX_ALERT_DIALOG (alert),
+                                  "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  dpx_alert_dialog_set_response_appearance (DPX_ALERT_DIALOG (alert), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  /* Enter keeps the profile: deleting takes a deliberate choice. */
+  dpx_alert_dialog_set_default_response (DPX_ALERT_DIALOG (alert), "cancel");
+  dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (alert), "cancel");
   dialog = g_new0 (NameDialog, 1);
   dialog->self = g_object_ref (self);
   dialog->profile_id = g_strdup (dpx_profile_get_id (profile));
-  g_signal_connect_data (message_dialog, "response", G_CALLBACK (on_delete_response), dialog,
+  g_signal_connect_data (alert, "response", G_CALLBACK (on_delete_response), dialog,
                          (GClosureNotify) (void (*) (void)) name_dialog_free, 0);
-  gtk_window_present (GTK_WINDOW (message_dialog));
+  dpx_alert_dialog_present (alert, root);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* GtkFileChooserNative: GTK 4.8 has no GtkFileDialog */

@@ -557,6 +557,7 @@ dpx_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.focus-compose", NULL,
                                    focus_compose_action);
   gtk_widget_class_install_action (widget_class, "window.ping", NULL, ping_action);
+  gtk_widget_class_install_property_action (widget_class, "window.show-secrets", "show-secrets");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "window.ping", NULL);
 

@@ -48,6 +48,7 @@ struct _DpxWindow
   DpxConnectionPage    *cleared_page;     /* weak: whose log it was */
   AdwToast             *undo_toast;       /* borrowed: the toast offering to undo it */
   gboolean              close_confirmed;  /* the user chose to close with clients connected */
+  gboolean              show_secrets;     /* every tab's log shows secret header values */
 
   guint                 n_toasts;
   gboolean              switching_server;

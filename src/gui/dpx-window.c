@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-alert-dialog.h"
 #include "dpx-close-code.h"
 #include "dpx-probe.h"
 #include "dpx-window-private.h"
@@ -39,6 +40,7 @@ enum {
   PROP_LAST_TOAST,
   PROP_N_TOASTS,
   PROP_SERVER_ENABLED,
+  PROP_SHOW_SECRETS,
   N_PROPS
 };
 
@@ -242,8 +244,39 @@ dpx_window_add_tab (DpxWindow            *self,
   g_object_bind_property_full (page, "busy", tab, "loading", G_BINDING_SYNC_CREATE,
                                busy_to_loading, NULL, NULL, NULL);
   dpx_window_watch_clear (self, page);
+  dpx_log_view_set_show_secrets (dpx_connection_page_get_log_view (page), self->show_secrets);
   adw_tab_view_set_selected_page (self->tab_view, tab);
   return page;
+}
+
+gboolean
+dpx_window_get_show_secrets (DpxWindow *self)
+{
+  g_return_val_if_fail (DPX_IS_WINDOW (self), FALSE);
+  return self->show_secrets;
+}
+
+/* Secret header values shown in every tab's log, or masked. */
+void
+dpx_window_set_show_secrets (DpxWindow *self,
+                             gboolean   show)
+{
+  guint n;
+
+  g_return_if_fail (DPX_IS_WINDOW (self));
+
+  show = !!show;
+  if (self->show_secrets == show)
+    return;
+  self->show_secrets = show;
+  n = adw_tab_view_get_n_pages (self->tab_view);
+  for (guint i = 0; i < n; i++)
+    {
+      DpxConnectionPage *page = dpx_window_page_of (adw_tab_view_get_nth_page (self->tab_view, i));
+
+      dpx_log_view_set_show_secrets (dpx_connection_page_get_log_view (page), show);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SECRETS]);
 }
 
 /* The selected tab's page; a window always has one. */
@@ -261,34 +294,11 @@ dpx_window_get_tab_view (DpxWindow *self)
   return self->tab_view;
 }
 
-/* AdwAlertDialog (1.5) where libadwaita has it: AdwMessageDialog, a window
- * of its own, is deprecated since 1.6. */
-#if ADW_CHECK_VERSION (1, 5, 0)
-typedef AdwAlertDialog CloseDialog;
-#define CLOSE_DIALOG(d) ADW_ALERT_DIALOG (d)
-#define close_dialog_new(self, heading) adw_alert_dialog_new ((heading), NULL)
-#define close_dialog_format_body adw_alert_dialog_format_body
-#define close_dialog_add_responses adw_alert_dialog_add_responses
-#define close_dialog_set_response_appearance adw_alert_dialog_set_response_appearance
-#define close_dialog_set_default_response adw_alert_dialog_set_default_response
-#define close_dialog_set_close_response adw_alert_dialog_set_close_response
-#define close_dialog_present(d, self) adw_dialog_present (ADW_DIALOG (d), GTK_WIDGET (self))
-#else
-typedef AdwMessageDialog CloseDialog;
-#define CLOSE_DIALOG(d) ADW_MESSAGE_DIALOG (d)
-#define close_dialog_new(self, heading) adw_message_dialog_new (GTK_WINDOW (self), (heading), NULL)
-#define close_dialog_format_body adw_message_dialog_format_body
-#define close_dialog_add_responses adw_message_dialog_add_responses
-#define close_dialog_set_response_appearance adw_message_dialog_set_response_appearance
-#define close_dialog_set_default_response adw_message_dialog_set_default_response
-#define close_dialog_set_close_response adw_message_dialog_set_close_response
-#define close_dialog_present(d, self) gtk_window_present (GTK_WINDOW (d))
-#endif
 
 static void
-on_close_tab_response (CloseDialog *dialog,
-                       const char  *response,
-                       AdwTabPage  *tab)
+on_close_tab_response (DpxAlertDialog *dialog,
+                       const char     *response,
+                       AdwTabPage     *tab)
 {
   AdwTabView *view = g_object_get_data (G_OBJECT (dialog), "dpx-tab-view");
 
@@ -321,26 +331,25 @@ on_close_page (DpxWindow  *self,
     }
 
   url = dpx_session_get_url (dpx_connection_page_get_session (page));
-  /* The 1.5 API is used behind the version check above: the build's
-   * ADW_VERSION_MAX_ALLOWED (the version required) would warn about it. */
+  /* See dpx-alert-dialog.h. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = GTK_WIDGET (close_dialog_new (self, _("Close the Tab?")));
-  close_dialog_format_body (CLOSE_DIALOG (dialog),
-                            /* Translators: %s is a WebSocket URL */
-                            _("The connection to %s is in use. "
-                              "Closing the tab disconnects it."),
-                            url ? url : "");
-  close_dialog_add_responses (CLOSE_DIALOG (dialog),
-                              "cancel", _("_Cancel"),
-                              "close", _("_Close Tab"),
-                              NULL);
-  close_dialog_set_response_appearance (CLOSE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
-  close_dialog_set_default_response (CLOSE_DIALOG (dialog), "cancel");
-  close_dialog_set_close_response (CLOSE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (dpx_alert_dialog_new (self, _("Close the Tab?"), NULL));
+  dpx_alert_dialog_format_body (DPX_ALERT_DIALOG (dialog),
+                                /* Translators: %s is a WebSocket URL */
+                                _("The connection to %s is in use. "
+                                  "Closing the tab disconnects it."),
+                                url ? url : "");
+  dpx_alert_dialog_add_responses (DPX_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "close", _("_Close Tab"),
+                                  NULL);
+  dpx_alert_dialog_set_response_appearance (DPX_ALERT_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  dpx_alert_dialog_set_default_response (DPX_ALERT_DIALOG (dialog), "cancel");
+  dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "dpx-tab-view", self->tab_view);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_close_tab_response),
                          g_object_ref (tab), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  close_dialog_present (dialog, self);
+  dpx_alert_dialog_present (dialog, self);
   G_GNUC_END_IGNORE_DEPRECATIONS
   return GDK_EVENT_STOP;
 }
@@ -470,9 +479,9 @@ close_later (gpointer data)
 
 
 static void
-on_close_response (CloseDialog *dialog,
-                   const char  *response,
-                   DpxWindow   *self)
+on_close_response (DpxAlertDialog *dialog,
+                   const char     *response,
+                   DpxWindow      *self)
 {
   if (g_strcmp0 (response, "close") != 0)
     return;
@@ -492,25 +501,24 @@ confirm_close (DpxWindow *self)
   if (n == 0 || self->close_confirmed)
     return FALSE;
 
-  /* The 1.5 API is used behind the version check above: the build's
-   * ADW_VERSION_MAX_ALLOWED (the version required) would warn about it. */
+  /* See dpx-alert-dialog.h. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = GTK_WIDGET (close_dialog_new (self, _("Close the Window?")));
-  close_dialog_format_body (CLOSE_DIALOG (dialog),
-                            ngettext ("%u client is connected to this window’s local server. "
-                                      "Closing the window stops the server and disconnects it.",
-                                      "%u clients are connected to this window’s local server. "
-                                      "Closing the window stops the server and disconnects them.",
-                                      n), n);
-  close_dialog_add_responses (CLOSE_DIALOG (dialog),
-                              "cancel", _("_Cancel"),
-                              "close", _("_Close Window"),
-                              NULL);
-  close_dialog_set_response_appearance (CLOSE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
-  close_dialog_set_default_response (CLOSE_DIALOG (dialog), "cancel");
-  close_dialog_set_close_response (CLOSE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (dpx_alert_dialog_new (self, _("Close the Window?"), NULL));
+  dpx_alert_dialog_format_body (DPX_ALERT_DIALOG (dialog),
+                                ngettext ("%u client is connected to this window’s local server. "
+                                          "Closing the window stops the server and disconnects it.",
+                                          "%u clients are connected to this window’s local server. "
+                                          "Closing the window stops the server and disconnects them.",
+                                          n), n);
+  dpx_alert_dialog_add_responses (DPX_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "close", _("_Close Window"),
+                                  NULL);
+  dpx_alert_dialog_set_response_appearance (DPX_ALERT_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  dpx_alert_dialog_set_default_response (DPX_ALERT_DIALOG (dialog), "cancel");
+  dpx_alert_dialog_set_close_response (DPX_ALERT_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
-  close_dialog_present (dialog, self);
+  dpx_alert_dialog_present (dialog, self);
   G_GNUC_END_IGNORE_DEPRECATIONS
   return TRUE;
 }
@@ -642,6 +650,9 @@ dpx_window_get_property (GObject    *object,
     case PROP_SERVER_ENABLED:
       g_value_set_boolean (value, gtk_switch_get_active (self->server_switch));
       break;
+    case PROP_SHOW_SECRETS:
+      g_value_set_boolean (value, self->show_secrets);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -659,6 +670,9 @@ dpx_window_set_property (GObject      *object,
     {
     case PROP_SERVER_ENABLED:
       dpx_window_set_server_enabled (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_SECRETS:
+      dpx_window_set_show_secrets (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -701,6 +715,12 @@ dpx_window_class_init (DpxWindowClass *klass)
   /* The local broadcast server's switch. */
   properties[PROP_SERVER_ENABLED] =
     g_param_spec_boolean ("server-enabled", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Every tab's log shows secret header values instead of masking them;
+   * window.show-secrets. Off in each new window: not a setting, so a
+   * window opened in front of others never starts with them shown. */
+  properties[PROP_SHOW_SECRETS] =
+    g_param_spec_boolean ("show-secrets", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -41,6 +41,9 @@ AdwToast   *dpx_window_show_toast_with_action   (DpxWindow      *self,
                                                  const char     *button_label,
                                                  const char     *action_name,
                                                  GVariant       *target);
+gboolean    dpx_window_get_show_secrets         (DpxWindow      *self);
+void        dpx_window_set_show_secrets         (DpxWindow      *self,
+                                                 gboolean        show);
 AdwToast   *dpx_window_get_last_toast           (DpxWindow      *self);
 void        dpx_window_export_to_file           (DpxWindow      *self,
                                                  GFile          *file);
