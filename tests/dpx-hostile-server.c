@@ -334,9 +334,6 @@ on_incoming (GSocketService    *service,
   if (server->connection)
     return TRUE;
   server->connection = g_object_ref (connection);
-  /* A deaf server's small window fills at once with what it never reads. */
-  if (server->deaf)
-    g_socket_set_option (g_socket_connection_get_socket (connection), SOL_SOCKET, SO_RCVBUF, 4096, NULL);
   if (server->certificate == NULL)
     {
       server->stream = g_object_ref (G_IO_STREAM (connection));
@@ -354,24 +351,51 @@ on_incoming (GSocketService    *service,
   return TRUE;
 }
 
-/**
- * dpx_hostile_server_new:
- * @extensions: (nullable): a Sec-WebSocket-Extensions value to answer with
- */
-DpxHostileServer *
-dpx_hostile_server_new (const char *extensions)
+/* A listening socket on loopback. A deaf server's receive buffer is made
+ * small here, before any client connects: the window offered in the
+ * handshake then fits what it holds. Made small after the accept, the
+ * buffer went back on a window already offered, and on loopback (segments
+ * of 32 to 64 KiB) both ends ended up retransmitting into each other's full
+ * buffers, the retries backing off to 12 s and more: the flood crawled. */
+static GSocket *
+listen_on_loopback (gboolean deaf)
 {
-  DpxHostileServer *server = g_new0 (DpxHostileServer, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  if (deaf)
+    {
+      /* Its small window fills at once with what it never reads. */
+      g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, &error);
+      g_assert_no_error (error);
+    }
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&socket);
+}
+
+static DpxHostileServer *
+server_new (const char *extensions,
+            gboolean    deaf)
+{
+  DpxHostileServer *server = g_new0 (DpxHostileServer, 1);
+  g_autoptr(GSocket) socket = listen_on_loopback (deaf);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
 
+  server->deaf = deaf;
   server->service = g_socket_service_new ();
   g_object_set_data_full (G_OBJECT (server->service), "dpx-hostile-cancellable", g_cancellable_new (),
                           g_object_unref);
-  g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_socket_listener_add_socket (G_SOCKET_LISTENER (server->service), socket, NULL, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
   server->url = g_strdup_printf ("ws://127.0.0.1:%u/hostile",
                                  g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
@@ -382,6 +406,23 @@ dpx_hostile_server_new (const char *extensions)
   g_signal_connect (server->service, "incoming", G_CALLBACK (on_incoming), server);
   g_socket_service_start (server->service);
   return server;
+}
+
+/**
+ * dpx_hostile_server_new:
+ * @extensions: (nullable): a Sec-WebSocket-Extensions value to answer with
+ */
+DpxHostileServer *
+dpx_hostile_server_new (const char *extensions)
+{
+  return server_new (extensions, FALSE);
+}
+
+/* A server that reads nothing after the client's request. */
+DpxHostileServer *
+dpx_hostile_server_new_deaf (void)
+{
+  return server_new (NULL, TRUE);
 }
 
 /* The same, over TLS with @certificate. */

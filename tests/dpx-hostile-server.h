@@ -18,7 +18,8 @@ typedef struct {
   char              *extensions;      /* answered in the 101, or NULL */
   char              *answer;          /* a whole answer head instead of the 101;
                                        * "{accept}" stands for the right key */
-  gboolean           deaf;            /* reads nothing after the request */
+  gboolean           deaf;            /* reads nothing after the request
+                                       * (dpx_hostile_server_new_deaf()) */
 
   GTlsCertificate   *certificate;     /* speaks TLS when set */
   GSocketConnection *connection;      /* the first client; later ones are dropped */
@@ -39,6 +40,7 @@ typedef struct {
 } DpxHostileServer;
 
 DpxHostileServer *dpx_hostile_server_new       (const char       *extensions);
+DpxHostileServer *dpx_hostile_server_new_deaf  (void);
 DpxHostileServer *dpx_hostile_server_new_tls   (GTlsCertificate  *certificate);
 void              dpx_hostile_server_write     (DpxHostileServer *server,
                                                 GBytes           *bytes);

@@ -282,8 +282,12 @@ dpx_url_entry_class_init (DpxUrlEntryClass *klass)
 static void
 dpx_url_entry_init (DpxUrlEntry *self)
 {
-  /* GtkEntryCompletion is deprecated after 4.8 but is the only completion
-   * 4.8 has. */
+  /* GtkEntryCompletion (and the GtkListStore it reads) is deprecated since
+   * GTK 4.10 with nothing in GTK to replace it, and GTK 4.18 and 4.20 still
+   * ship it. It is kept, rather than a popover list of our own that would
+   * have to do its keyboard navigation, focus and accessibility again; the
+   * deprecation is silenced around these calls only (and in
+   * load_recent and dispose). */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   self->recent_store = gtk_list_store_new (1, G_TYPE_STRING);
   self->completion = gtk_entry_completion_new ();
