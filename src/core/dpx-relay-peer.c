@@ -95,6 +95,7 @@ struct _DpxRelayPeer
   gboolean                 close_received;  /* the client's close frame came */
   gboolean                 no_reply;        /* end once ours is written, whatever the client does */
   gboolean                 reading_stopped;
+  gboolean                 not_reading;     /* the source does not ask for input now */
   gboolean                 finished;        /* "closed" was emitted */
 };
 
@@ -510,6 +511,10 @@ set_reading (DpxRelayPeer *self,
   if (watch == NULL)
     return;
   reading = reading && !self->reading_stopped;
+  /* Each change wakes the main loop: the relay pauses every client at once. */
+  if (self->not_reading == !reading)
+    return;
+  self->not_reading = !reading;
   g_source_modify_unix_fd (self->source, watch->tag, reading ? G_IO_IN : 0);
 }
 
