@@ -46,7 +46,9 @@
  * the frame the relay sends on, with room left in front for the server's
  * header, checked for UTF-8 on the way across fragments, and handed over
  * whole; libsoup sees only the handshake's aftermath, control frames and the
- * close. libsoup's receive path had cost a GBytes, a signal emission through
+ * close. With a control function set as well, control frames go to the
+ * owner too (unmasked, whole) and the reader is handed nothing: the relay
+ * then needs no SoupWebsocketConnection for the client at all. libsoup's receive path had cost a GBytes, a signal emission through
  * the generic marshaller, a debug message formatted and a second UTF-8 check
  * per message, and a copy of every payload.
  */

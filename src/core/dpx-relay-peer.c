@@ -4,7 +4,9 @@
  *
  * Why one long file: the client's queue, its flow control, its rate limit
  * and its close all judge the same counters, from its guard's reads and its
- * output stream's writes.
+ * output stream's writes; and for a client without compression, which has
+ * no SoupWebsocketConnection, the peer also answers its pings and runs the
+ * close handshake on those same streams.
  */
 #define G_LOG_DOMAIN "Duplex-Relay"
 
