@@ -520,8 +520,10 @@ test_relay_logs_close_codes_and_breaches (void)
   g_assert_true (dpx_raw_client_send_frame (leaving, 0x88, restart, sizeof restart, &error));
   g_assert_true (dpx_raw_client_read_close (leaving, &code, &reason, &error));
   g_assert_no_error (error);
-  /* libsoup cannot send 1012: the answer is a normal close, not 1002. */
-  g_assert_cmpuint (code, ==, 1000);
+  /* The relay answers a client without compression itself and echoes the
+   * code (libsoup, which cannot send 1012, would answer 1000); never 1002. */
+  g_assert_cmpuint (code, ==, 1012);
+  g_assert_cmpstr (reason, ==, "bye");
   dpx_test_wait_until (strstr (server->stderr_text->str, "disconnected (1012, service restart, “bye”)") != NULL,
                        10000);
 
@@ -536,6 +538,53 @@ test_relay_logs_close_codes_and_breaches (void)
   dpx_test_wait_until (strstr (server->stderr_text->str,
                                "closed by the relay (1002, protocol error, “reserved bit 2 set”)") != NULL,
                        10000);
+  g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
+}
+
+/* The relay closes a client (a message over the limit) that never answers
+ * the close: its socket is shut after the 2 s grace, neither at once nor
+ * never; meanwhile its pings go unanswered. */
+static void
+test_relay_close_unanswered (void)
+{
+  static const char * const args[] = { "--max-message-size", "16", NULL };
+  g_autoptr(DpxTestServer) server = dpx_test_server_spawn (args);
+  g_autoptr(DpxRawClient) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  static const guint8 big[32] = { 0 };
+  static const guint8 ping[] = { 'h', 'i' };
+  gushort code = 0;
+  guint8 first = 0;
+  guint8 byte;
+  gint64 started;
+  gssize n;
+
+  raw = dpx_raw_client_connect (server->url, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Answered before anything goes wrong: a pong with the ping's payload. */
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x89, ping, sizeof ping, &error));
+  g_assert_true (dpx_raw_client_read_frame (raw, &first, payload, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (first, ==, 0x8a);
+  g_assert_cmpmem (payload->data, payload->len, ping, sizeof ping);
+
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x82, big, sizeof big, &error));
+  g_assert_true (dpx_raw_client_read_close (raw, &code, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (code, ==, 1009);
+  started = g_get_monotonic_time ();
+  g_assert_true (dpx_raw_client_send_frame (raw, 0x89, ping, sizeof ping, &error));
+
+  g_socket_set_timeout (raw->socket, 10);
+  n = g_input_stream_read (raw->in, &byte, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  g_test_message ("the relay ended the connection %.2f s after its close",
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 1500 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 8 * G_USEC_PER_SEC);
   g_assert_cmpint (dpx_test_server_stop (server), ==, 0);
 }
 
@@ -673,6 +722,7 @@ main (int    argc,
   g_test_add_func ("/relay/garbage-handshake", test_relay_garbage_handshake);
   g_test_add_func ("/relay/invalid-utf8", test_relay_invalid_utf8);
   g_test_add_func ("/relay/fragments-across-frames", test_relay_fragments_across_frames);
+  g_test_add_func ("/relay/close-unanswered", test_relay_close_unanswered);
   g_test_add_func ("/relay/stop-closes-with-1001", test_relay_stop_closes_with_1001);
   g_test_add_func ("/relay/port-in-use", test_relay_port_in_use);
   g_test_add_func ("/relay/burst-1000", test_relay_burst_1000);

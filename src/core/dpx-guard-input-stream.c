@@ -46,7 +46,9 @@
  * the frame the relay sends on, with room left in front for the server's
  * header, checked for UTF-8 on the way across fragments, and handed over
  * whole; libsoup sees only the handshake's aftermath, control frames and the
- * close. libsoup's receive path had cost a GBytes, a signal emission through
+ * close. With a control function set as well, control frames go to the
+ * owner too (unmasked, whole) and the reader is handed nothing: the relay
+ * then needs no SoupWebsocketConnection for the client at all. libsoup's receive path had cost a GBytes, a signal emission through
  * the generic marshaller, a debug message formatted and a second UTF-8 check
  * per message, and a copy of every payload.
  */
@@ -97,7 +99,8 @@ struct _DpxGuardInputStream
   gboolean               inflate_enabled;
   z_stream              *inflater;  /* made for the first compressed frame */
 
-  GByteArray            *held;     /* a compressed frame, header included */
+  /* Made on first use: most clients never send a frame that needs them. */
+  GByteArray            *held;     /* a compressed or control frame, header included */
   GByteArray            *ready;    /* bytes cleared for the reader */
   gsize                  ready_offset;
 
@@ -117,6 +120,8 @@ struct _DpxGuardInputStream
 
   DpxGuardMessageFunc    message_func;
   gpointer               message_data;
+  DpxGuardControlFunc    control_func;
+  gpointer               control_data;
   guint8                *message;      /* MESSAGE_HEADROOM, then the payload so far */
   gsize                  message_len;  /* payload bytes in it */
   gsize                  message_cap;  /* its allocated size */
@@ -126,6 +131,7 @@ struct _DpxGuardInputStream
   gboolean               in_message;      /* a fragmented message is open */
   gboolean               message_text;
   gboolean               holding_close;
+  gboolean               holding_control;  /* for control_func */
   gboolean               stopped;         /* a breach: nothing more is passed on */
   gboolean               ended;           /* the reader sees the end */
   Utf8Check              utf8;
@@ -136,6 +142,35 @@ struct _DpxGuardInputStream
 };
 
 static void pollable_iface_init (GPollableInputStreamInterface *iface);
+
+static GByteArray *
+held (DpxGuardInputStream *self)
+{
+  if (self->held == NULL)
+    self->held = g_byte_array_new ();
+  return self->held;
+}
+
+static void
+clear_held (DpxGuardInputStream *self)
+{
+  if (self->held != NULL)
+    g_byte_array_set_size (self->held, 0);
+}
+
+static GByteArray *
+ready (DpxGuardInputStream *self)
+{
+  if (self->ready == NULL)
+    self->ready = g_byte_array_new ();
+  return self->ready;
+}
+
+static inline gsize
+ready_avail (DpxGuardInputStream *self)
+{
+  return self->ready != NULL ? self->ready->len - self->ready_offset : 0;
+}
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (DpxGuardInputStream, dpx_guard_input_stream, G_TYPE_FILTER_INPUT_STREAM,
                                G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM, pollable_iface_init))
@@ -450,12 +485,21 @@ begin_frame (DpxGuardInputStream *self)
 
   if (dpx_frame_scanner_is_control (s))
     {
+      /* The owner answers control frames itself: each is held whole (125
+       * bytes at most) and handed over unmasked. */
+      if (self->control_func != NULL)
+        {
+          self->holding_control = TRUE;
+          self->action = ACTION_HOLD;
+          clear_held (self);
+          return;
+        }
       /* A close frame is held whole, to see its code. */
       if (s->opcode == DPX_FRAME_OPCODE_CLOSE)
         {
           self->holding_close = TRUE;
           self->action = ACTION_HOLD;
-          g_byte_array_set_size (self->held, 0);
+          clear_held (self);
           return;
         }
       /* Each ping makes libsoup queue a pong the relay cannot see: count
@@ -521,7 +565,7 @@ begin_frame (DpxGuardInputStream *self)
 
   self->action = self->message_compressed ? ACTION_HOLD : ACTION_FORWARD;
   if (self->action == ACTION_HOLD)
-    g_byte_array_set_size (self->held, 0);
+    clear_held (self);
 }
 
 static void
@@ -531,10 +575,10 @@ hold_payload (DpxGuardInputStream *self,
 {
   DpxFrameScanner *s = &self->scanner;
   guint64 offset = dpx_frame_scanner_payload_offset (s) - length;
-  guint plain_start = self->held->len;
+  guint plain_start = held (self)->len;
 
-  g_byte_array_append (self->held, data, length);
-  if (self->holding_close)
+  g_byte_array_append (held (self), data, length);
+  if (self->holding_close || self->holding_control)
     return;
 
   /* Unmask a copy in place at the end of the held frame, inflate-count it,
@@ -587,8 +631,27 @@ end_close_frame (DpxGuardInputStream *self)
           code[1] = (1000 & 0xff) ^ key[1];
         }
     }
-  g_byte_array_append (self->ready, self->held->data, self->held->len);
-  g_byte_array_set_size (self->held, 0);
+  g_byte_array_append (ready (self), self->held->data, self->held->len);
+  clear_held (self);
+}
+
+/* A control frame for the owner, unmasked. The first close frame's code
+ * is kept, as for libsoup. */
+static void
+end_control_frame (DpxGuardInputStream *self)
+{
+  DpxFrameScanner *s = &self->scanner;
+  guint8 *payload = self->held->data + s->header_len;
+  gsize length = self->held->len - s->header_len;
+
+  self->holding_control = FALSE;
+  if (s->masked)
+    for (gsize i = 0; i < length; i++)
+      payload[i] ^= s->mask[i & 3];
+  if (s->opcode == DPX_FRAME_OPCODE_CLOSE && self->peer_close_code == 0)
+    self->peer_close_code = length >= 2 ? ((guint) payload[0] << 8) | payload[1] : 1005;
+  self->control_func (self, s->opcode, payload, length, self->control_data);
+  clear_held (self);
 }
 
 static void
@@ -613,6 +676,11 @@ end_frame (DpxGuardInputStream *self)
         check_utf8_end (self);
       return;
     }
+  if (self->holding_control)
+    {
+      end_control_frame (self);
+      return;
+    }
   if (self->holding_close)
     {
       end_close_frame (self);
@@ -634,8 +702,8 @@ end_frame (DpxGuardInputStream *self)
   if (self->stopped || (self->scanner.fin && self->message_text && !check_utf8_end (self)))
     return;
 
-  g_byte_array_append (self->ready, self->held->data, self->held->len);
-  g_byte_array_set_size (self->held, 0);
+  g_byte_array_append (ready (self), self->held->data, self->held->len);
+  clear_held (self);
 }
 
 /* Passes on plain text payload up to its first invalid byte. */
@@ -658,7 +726,7 @@ forward_text (DpxGuardInputStream *self,
           plain[i] ^= s->mask[(offset + done + i) & 3];
       if (!check_utf8 (self, plain, n))
         return;
-      g_byte_array_append (self->ready, data + done, n);
+      g_byte_array_append (ready (self), data + done, n);
       done += n;
     }
 }
@@ -684,9 +752,9 @@ process (DpxGuardInputStream *self,
         case DPX_FRAME_EVENT_HEADER:
           begin_frame (self);
           if (self->action == ACTION_FORWARD)
-            g_byte_array_append (self->ready, s->header, s->header_len);
+            g_byte_array_append (ready (self), s->header, s->header_len);
           else if (self->action == ACTION_HOLD)
-            g_byte_array_append (self->held, s->header, s->header_len);
+            g_byte_array_append (held (self), s->header, s->header_len);
           break;
 
         case DPX_FRAME_EVENT_PAYLOAD:
@@ -698,7 +766,7 @@ process (DpxGuardInputStream *self,
           else if (self->action == ACTION_FORWARD && self->message_text && !dpx_frame_scanner_is_control (s))
             forward_text (self, data, consumed);
           else if (self->action == ACTION_FORWARD)
-            g_byte_array_append (self->ready, data, consumed);
+            g_byte_array_append (ready (self), data, consumed);
           else if (self->action == ACTION_HOLD)
             hold_payload (self, data, consumed);
           break;
@@ -756,7 +824,7 @@ read_nonblocking (GPollableInputStream  *pollable,
   gboolean was_paused = self->paused;
   gssize n;
 
-  if (self->ended && self->ready->len == self->ready_offset)
+  if (self->ended && ready_avail (self) == 0)
     return 0;
 
   /* Paused, or this round has had its share: libsoup sees an empty socket
@@ -775,7 +843,7 @@ read_nonblocking (GPollableInputStream  *pollable,
    * On the fast path most reads clear nothing for libsoup, so the round
    * counts the bytes taken from the socket, and ends early when a delivery
    * paused this reader. */
-  while (self->ready->len == self->ready_offset)
+  while (ready_avail (self) == 0)
     {
       if (self->round_bytes >= READ_ROUND_BYTES || (self->paused && !was_paused))
         {
@@ -808,9 +876,9 @@ dpx_guard_input_stream_read (GInputStream  *stream,
   DpxGuardInputStream *self = DPX_GUARD_INPUT_STREAM (stream);
   guint8 chunk[READ_CHUNK];
 
-  if (self->ended && self->ready->len == self->ready_offset)
+  if (self->ended && ready_avail (self) == 0)
     return 0;
-  while (self->ready->len == self->ready_offset)
+  while (ready_avail (self) == 0)
     {
       gssize n = g_input_stream_read (base_stream (self), chunk, sizeof chunk, cancellable, error);
 
@@ -840,7 +908,7 @@ is_readable (GPollableInputStream *pollable)
     return TRUE;
   if (self->paused)
     return FALSE;
-  return self->ready->len > self->ready_offset ||
+  return ready_avail (self) > 0 ||
          g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (base_stream (self)));
 }
 
@@ -871,7 +939,7 @@ create_source (GPollableInputStream *pollable,
           g_source_add_child_source (base_source, hangup);
         }
     }
-  else if (self->ready->len > self->ready_offset)
+  else if (ready_avail (self) > 0)
     base_source = g_timeout_source_new (0);
   else
     base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (base_stream (self)),
@@ -924,8 +992,6 @@ static void
 dpx_guard_input_stream_init (DpxGuardInputStream *self)
 {
   dpx_frame_scanner_init (&self->scanner);
-  self->held = g_byte_array_new ();
-  self->ready = g_byte_array_new ();
 }
 
 /**
@@ -1012,6 +1078,25 @@ dpx_guard_input_stream_set_message_func (DpxGuardInputStream *self,
   self->message_data = user_data;
   if (func == NULL)
     drop_message (self);
+}
+
+/**
+ * dpx_guard_input_stream_set_control_func:
+ *
+ * Takes control frames (ping, pong, close) off the reader's hands: @func
+ * gets each one's payload, unmasked, from inside a read, and the reader
+ * sees none of them. With a message function too, the reader is handed
+ * nothing at all: its reads only drive the guard. Set it before the first
+ * read.
+ */
+void
+dpx_guard_input_stream_set_control_func (DpxGuardInputStream *self,
+                                         DpxGuardControlFunc  func,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (DPX_IS_GUARD_INPUT_STREAM (self));
+  self->control_func = func;
+  self->control_data = user_data;
 }
 
 /**

@@ -38,6 +38,14 @@ typedef void (*DpxGuardMessageFunc) (DpxGuardInputStream *stream,
                                      gsize                header_len,
                                      gpointer             user_data);
 
+/* A control frame (ping, pong or close) for an owner that answers them
+ * itself: @payload is unmasked, at most 125 bytes, valid during the call. */
+typedef void (*DpxGuardControlFunc) (DpxGuardInputStream *stream,
+                                     guint8               opcode,
+                                     const guint8        *payload,
+                                     gsize                length,
+                                     gpointer             user_data);
+
 GInputStream *dpx_guard_input_stream_new           (GInputStream          *base_stream,
                                                     guint64                max_message_size,
                                                     gboolean               inflate);
@@ -66,6 +74,9 @@ void          dpx_guard_input_stream_set_ping_func (DpxGuardInputStream  *self,
 void          dpx_guard_input_stream_end_round     (DpxGuardInputStream  *self);
 void          dpx_guard_input_stream_set_message_func (DpxGuardInputStream *self,
                                                     DpxGuardMessageFunc    func,
+                                                    gpointer               user_data);
+void          dpx_guard_input_stream_set_control_func (DpxGuardInputStream *self,
+                                                    DpxGuardControlFunc    func,
                                                     gpointer               user_data);
 
 G_END_DECLS

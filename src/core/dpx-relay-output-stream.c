@@ -20,8 +20,10 @@
  * SoupWebsocketConnection (which validates text again and copies the payload
  * into a new frame per client, and writes each one with its own send()).
  *
- * libsoup still owns the connection and writes its control frames (pongs,
- * the close frame) through this stream. The two writers never interleave
+ * For a compressed client libsoup still owns the connection and writes its
+ * control frames (pongs, the close frame) through this stream; for any
+ * other the relay's peer pushes its own pongs and close frame to the
+ * queue, behind the frames already in it. The two writers never interleave
  * inside a frame: libsoup's frames are followed with a frame scanner, and
  * each side waits while the other has a frame half written. Relayed frames
  * are written in batches with one writev per flush, and the queue is this

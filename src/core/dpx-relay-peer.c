@@ -4,15 +4,21 @@
  *
  * Why one long file: the client's queue, its flow control, its rate limit
  * and its close all judge the same counters, from its guard's reads and its
- * output stream's writes.
+ * output stream's writes; and for a client without compression, which has
+ * no SoupWebsocketConnection, the peer also answers its pings and runs the
+ * close handshake on those same streams.
  */
 #define G_LOG_DOMAIN "Duplex-Relay"
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "dpx-classroom.h"
+#include "dpx-close-code.h"
 #include "dpx-frame.h"
 #include "dpx-guard-input-stream.h"
 #include "dpx-guarded-io-stream.h"
@@ -36,9 +42,14 @@ struct _DpxRelayPeer
   GObject                  parent_instance;
 
   /* owned */
-  SoupWebsocketConnection *conn;
-  GIOStream               *stream;
+  SoupWebsocketConnection *conn;           /* NULL when the relay speaks for itself */
+  GIOStream               *stream;         /* the guarded stream, or the socket's own without libsoup */
+  DpxGuardInputStream     *input;
+  DpxRelayOutputStream    *output;
   GSocket                 *socket;
+  GSource                 *source;         /* without libsoup: the one watch on the socket */
+  char                    *protocol;       /* without libsoup: the subprotocol agreed */
+  char                    *peer_close_reason;  /* without libsoup */
   char                    *remote_address;
   char                    *sent_close_reason;
   char                    *user_agent;
@@ -46,9 +57,7 @@ struct _DpxRelayPeer
   guint                    close_timeout;
   guint                    violation_idle;
   guint                    rate_timeout;
-
-  /* borrowed */
-  DpxRelayOutputStream    *output;         /* the output side of stream */
+  guint                    finish_idle;
 
   gint64                   connected_since;
   guint                    id;             /* the relay's number for it, from 1 */
@@ -82,6 +91,14 @@ struct _DpxRelayPeer
   DpxGuardViolation        violation;
   gushort                  sent_close_code;
   gboolean                 closing;
+
+  /* the close handshake, without libsoup */
+  gboolean                 close_sent;      /* our close frame is queued */
+  gboolean                 close_received;  /* the client's close frame came */
+  gboolean                 no_reply;        /* end once ours is written, whatever the client does */
+  gboolean                 reading_stopped;
+  gboolean                 not_reading;     /* the source does not ask for input now */
+  gboolean                 finished;        /* "closed" was emitted */
 };
 
 enum {
@@ -94,11 +111,15 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DpxRelayPeer, dpx_relay_peer, G_TYPE_OBJECT)
 
-static DpxGuardInputStream *
+static inline DpxGuardInputStream *
 guard (DpxRelayPeer *self)
 {
-  return DPX_GUARD_INPUT_STREAM (g_io_stream_get_input_stream (self->stream));
+  return self->input;
 }
+
+static void
+set_reading (DpxRelayPeer *self,
+             gboolean      reading);
 
 /* Reading stops for a client over its rate, and, while the relay holds
  * publishers back, for one that publishes or whose own queue is full (its
@@ -113,6 +134,8 @@ apply_pause (DpxRelayPeer *self)
            (self->rate_paused ||
             (self->relay_paused && (self->messages_in > 0 || self->over_mark)));
   dpx_guard_input_stream_set_paused (guard (self), paused);
+  if (self->conn == NULL)
+    set_reading (self, !paused);
 }
 
 /* The memory held for this client: its queue, and the pongs libsoup owes
@@ -122,6 +145,10 @@ held_bytes (DpxRelayPeer *self)
 {
   guint64 pings, ping_bytes, pongs, pong_bytes;
   guint64 held = dpx_relay_output_stream_get_held (self->output);
+
+  /* Without libsoup the pongs wait in the same queue, counted there. */
+  if (self->conn == NULL)
+    return held;
 
   dpx_guard_input_stream_get_pings (guard (self), &pings, &ping_bytes);
   dpx_relay_output_stream_get_pongs (self->output, &pongs, &pong_bytes);
@@ -166,11 +193,14 @@ update_pressure (DpxRelayPeer *self)
     set_over_mark (self, FALSE);
 }
 
+static void maybe_finish (DpxRelayPeer *self);
+
 static void
 on_progress (gpointer stream,
              gpointer user_data)
 {
   update_pressure (user_data);
+  maybe_finish (user_data);
 }
 
 static void
@@ -180,6 +210,111 @@ on_ping (gpointer stream,
   update_pressure (user_data);
 }
 
+static void clear_rate_backlog (DpxRelayPeer *self);
+
+/* Without libsoup: the connection is over. The socket is closed and the
+ * owner told, once. */
+static void
+finish (DpxRelayPeer *self)
+{
+  g_autoptr(DpxRelayPeer) hold = NULL;
+
+  if (self->finished)
+    return;
+  hold = g_object_ref (self);
+  self->finished = TRUE;
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  g_clear_handle_id (&self->violation_idle, g_source_remove);
+  g_clear_handle_id (&self->finish_idle, g_source_remove);
+  clear_rate_backlog (self);
+  if (self->source != NULL)
+    {
+      g_source_destroy (self->source);
+      g_clear_pointer (&self->source, g_source_unref);
+    }
+  g_output_stream_close (G_OUTPUT_STREAM (self->output), NULL, NULL);
+  g_input_stream_close (G_INPUT_STREAM (self->input), NULL, NULL);
+  g_io_stream_close (self->stream, NULL, NULL);
+
+  self->closing = TRUE;
+  update_pressure (self);
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  if (self->closed_func)
+    self->closed_func (self, self->message_data);
+}
+
+static gboolean
+finish_idle_cb (gpointer data)
+{
+  DpxRelayPeer *self = data;
+
+  self->finish_idle = 0;
+  finish (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the connection once both closes are done (or the client's is not
+ * waited for) and ours is on the wire. From an idle: this runs where the
+ * relay may be going through its peers. */
+static void
+maybe_finish (DpxRelayPeer *self)
+{
+  if (self->conn != NULL || self->finished || !self->close_sent || self->finish_idle != 0)
+    return;
+  if (!self->close_received && !self->no_reply)
+    return;
+  if (dpx_relay_output_stream_get_queued_frames (self->output) > 0 &&
+      dpx_relay_output_stream_accepts (self->output))
+    return;
+  self->finish_idle = g_idle_add (finish_idle_cb, self);
+}
+
+static gboolean
+close_code_is_valid (guint code)
+{
+  return (code >= 1000 && code <= 1003) ||
+         (code >= 1007 && code <= 1014) ||
+         (code >= 3000 && code <= 4999);
+}
+
+/* Queues a close frame of the relay's own after what is queued; @code 0
+ * sends one without a payload. */
+static void
+send_close (DpxRelayPeer *self,
+            gushort       code,
+            const char   *reason)
+{
+  guint8 payload[2 + DPX_CLOSE_REASON_MAX];
+  gsize length = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) frame = NULL;
+
+  if (self->close_sent)
+    return;
+  self->close_sent = TRUE;
+  if (code != 0)
+    {
+      payload[0] = code >> 8;
+      payload[1] = code & 0xff;
+      length = 2;
+      if (reason != NULL)
+        {
+          const char *end = reason + MIN (strlen (reason), DPX_CLOSE_REASON_MAX);
+
+          /* Cut at a character, not inside one. */
+          if (*end != '\0')
+            while (end > reason && ((guchar) *end & 0xc0) == 0x80)
+              end--;
+          memcpy (payload + 2, reason, end - reason);
+          length += end - reason;
+        }
+    }
+  bytes = g_bytes_new (payload, length);
+  frame = dpx_frame_new (DPX_FRAME_OPCODE_CLOSE, bytes);
+  dpx_relay_output_stream_push (self->output, frame);
+  dpx_relay_output_stream_flush_queue (self->output);
+}
+
 static gboolean
 force_close_cb (gpointer data)
 {
@@ -187,6 +322,11 @@ force_close_cb (gpointer data)
 
   self->close_timeout = 0;
   g_debug ("%s did not finish closing in time: shutting its socket", self->remote_address);
+  if (self->conn == NULL)
+    {
+      finish (self);
+      return G_SOURCE_REMOVE;
+    }
   /* Closing the stream under libsoup would leave it polling a dead fd; a
    * shutdown makes its next read see the end and its writes fail, so it
    * drops its queue and emits "closed". */
@@ -213,9 +353,171 @@ dpx_relay_peer_close (DpxRelayPeer *self,
       self->sent_close_reason = g_strdup (reason);
     }
 
-  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+  if (self->conn == NULL)
+    send_close (self, code, reason);
+  else if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->conn, code, reason);
   self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, force_close_cb, self);
+}
+
+/* Without libsoup, the client's control frames, from inside a read. */
+static void
+on_guard_control (DpxGuardInputStream *stream,
+                  guint8               opcode,
+                  const guint8        *payload,
+                  gsize                length,
+                  gpointer             user_data)
+{
+  DpxRelayPeer *self = user_data;
+  guint code;
+
+  /* Nothing counts after a close: the client's or the relay's. */
+  if (self->close_received || (self->close_sent && opcode != DPX_FRAME_OPCODE_CLOSE))
+    return;
+
+  if (opcode == DPX_FRAME_OPCODE_PING)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (payload, length);
+      g_autoptr(GBytes) frame = dpx_frame_new (DPX_FRAME_OPCODE_PONG, bytes);
+
+      /* Behind what is queued: an unread flood of pongs counts against
+       * the client's share like any frame. */
+      dpx_relay_output_stream_push (self->output, frame);
+      dpx_relay_output_stream_flush_queue (self->output);
+      if (held_bytes (self) > self->max_queued_bytes)
+        {
+          g_debug ("%s holds %" G_GUINT64_FORMAT " bytes of pongs: evicting it", self->remote_address,
+                   held_bytes (self));
+          dpx_relay_peer_evict (self);
+        }
+      else
+        update_pressure (self);
+      return;
+    }
+  if (opcode != DPX_FRAME_OPCODE_CLOSE)
+    return;
+
+  self->close_received = TRUE;
+  code = length >= 2 ? ((guint) payload[0] << 8) | payload[1] : 0;
+  if (length == 1 || (length >= 2 && !close_code_is_valid (code)) ||
+      (length > 2 && !g_utf8_validate ((const char *) payload + 2, length - 2, NULL)))
+    {
+      /* As libsoup answered these: a protocol error, not waiting for more. */
+      self->no_reply = TRUE;
+      dpx_relay_peer_close (self, 1002, "Invalid close frame");
+      return;
+    }
+  if (length > 2)
+    self->peer_close_reason = g_strndup ((const char *) payload + 2, length - 2);
+  if (self->close_sent)
+    return;   /* the answer to ours */
+
+  /* The answer echoes the code and reason; the connection ends once it
+   * is written. */
+  self->closing = TRUE;
+  update_pressure (self);
+  apply_pause (self);
+  send_close (self, length >= 2 ? code : 1000, self->peer_close_reason);
+  self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, force_close_cb, self);
+}
+
+/* Without libsoup: reads drive the guard, which hands over messages and
+ * control frames and leaves nothing to read. */
+static gboolean
+on_socket_ready (DpxRelayPeer *self,
+                 GIOCondition  condition)
+{
+  g_autoptr(DpxRelayPeer) hold = g_object_ref (self);
+  g_autoptr(GError) error = NULL;
+  guint8 scrap[64];
+  gssize n;
+
+  if (self->reading_stopped)
+    {
+      /* Reading is over and the socket broke or hung up. */
+      if (condition & (G_IO_HUP | G_IO_ERR | G_IO_NVAL))
+        finish (self);
+      return G_SOURCE_CONTINUE;
+    }
+
+  do
+    n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->input),
+                                                  scrap, sizeof scrap, NULL, &error);
+  while (n > 0 && !self->finished);
+
+  if (self->finished)
+    return G_SOURCE_CONTINUE;
+  if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      if (n < 0)
+        g_debug ("%s: %s", self->remote_address, error->message);
+      /* The end: what is still being written of a close goes out first
+       * (its grace period bounds that), anything else is moot. */
+      self->reading_stopped = TRUE;
+      set_reading (self, FALSE);
+      if (self->close_sent && n == 0)
+        {
+          self->no_reply = TRUE;
+          maybe_finish (self);
+        }
+      else
+        finish (self);
+      return G_SOURCE_CONTINUE;
+    }
+  maybe_finish (self);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  GSource       source;
+  DpxRelayPeer *peer;   /* which destroys this source before it goes */
+  gpointer      tag;
+} PeerSource;
+
+static gboolean
+peer_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  PeerSource *watch = (PeerSource *) source;
+
+  return on_socket_ready (watch->peer, g_source_query_unix_fd (source, watch->tag));
+}
+
+static GSourceFuncs peer_source_funcs = {
+  .dispatch = peer_source_dispatch,
+};
+
+static void
+watch_socket (DpxRelayPeer *self)
+{
+  PeerSource *watch;
+
+  self->source = g_source_new (&peer_source_funcs, sizeof (PeerSource));
+  watch = (PeerSource *) self->source;
+  watch->peer = self;
+  watch->tag = g_source_add_unix_fd (self->source, g_socket_get_fd (self->socket), G_IO_IN);
+#if GLIB_CHECK_VERSION (2, 70, 0)
+  g_source_set_static_name (self->source, "[duplex] relay client");
+#endif
+  g_source_attach (self->source, g_main_context_get_thread_default ());
+}
+
+/* Hang-ups and errors wake the source even while it does not read. */
+static void
+set_reading (DpxRelayPeer *self,
+             gboolean      reading)
+{
+  PeerSource *watch = (PeerSource *) self->source;
+
+  if (watch == NULL)
+    return;
+  reading = reading && !self->reading_stopped;
+  /* Each change wakes the main loop: the relay pauses every client at once. */
+  if (self->not_reading == !reading)
+    return;
+  self->not_reading = !reading;
+  g_source_modify_unix_fd (self->source, watch->tag, reading ? G_IO_IN : 0);
 }
 
 static gboolean
@@ -227,10 +529,15 @@ violation_idle_cb (gpointer data)
   if (dpx_guard_input_stream_get_violation_code (guard (self)) != 0)
     {
       /* A breach of the protocol: nothing after it can be trusted, so the
-       * connection ends once the close frame is written. */
+       * connection ends once the close frame is written. Without libsoup
+       * the guard goes on reading (and dropping) what comes meanwhile. */
+      self->no_reply = TRUE;
       dpx_relay_peer_close (self, dpx_guard_input_stream_get_violation_code (guard (self)),
                             dpx_guard_input_stream_get_wire_problem (guard (self)));
-      dpx_guard_input_stream_end (guard (self));
+      if (self->conn != NULL)
+        dpx_guard_input_stream_end (guard (self));
+      else
+        maybe_finish (self);
     }
   else if (self->violation == DPX_GUARD_VIOLATION_TOO_BIG)
     dpx_relay_peer_close (self, DPX_CLOSE_TOO_BIG, "Message too big for this relay");
@@ -395,6 +702,13 @@ delayed_free (Delayed *delayed)
 {
   g_bytes_unref (delayed->frame);
   g_free (delayed);
+}
+
+static void
+clear_rate_backlog (DpxRelayPeer *self)
+{
+  g_clear_handle_id (&self->rate_timeout, g_source_remove);
+  g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
 }
 
 /* A token bucket holding a second's worth: TRUE if a message may go now. */
@@ -590,8 +904,7 @@ on_closed (SoupWebsocketConnection *conn,
 {
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_handle_id (&self->violation_idle, g_source_remove);
-  g_clear_handle_id (&self->rate_timeout, g_source_remove);
-  g_queue_clear_full (&self->rate_backlog, (GDestroyNotify) delayed_free);
+  clear_rate_backlog (self);
   self->closing = TRUE;
   update_pressure (self);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
@@ -607,13 +920,20 @@ dpx_relay_peer_dispose (GObject *object)
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_handle_id (&self->violation_idle, g_source_remove);
   g_clear_handle_id (&self->rate_timeout, g_source_remove);
+  g_clear_handle_id (&self->finish_idle, g_source_remove);
+  if (self->source != NULL)
+    {
+      g_source_destroy (self->source);
+      g_clear_pointer (&self->source, g_source_unref);
+    }
   if (self->conn)
     g_signal_handlers_disconnect_by_data (self->conn, self);
   /* libsoup may keep the streams alive a little longer than this peer. */
-  if (self->stream)
+  if (self->input)
     {
       dpx_guard_input_stream_set_violation_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_message_func (guard (self), NULL, NULL);
+      dpx_guard_input_stream_set_control_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_ping_func (guard (self), NULL, NULL);
       dpx_guard_input_stream_set_paused (guard (self), FALSE);
       dpx_relay_output_stream_set_progress_func (self->output, NULL, NULL);
@@ -629,7 +949,11 @@ dpx_relay_peer_finalize (GObject *object)
 
   g_clear_object (&self->conn);
   g_clear_object (&self->stream);
+  g_clear_object (&self->input);
+  g_clear_object (&self->output);
   g_clear_object (&self->socket);
+  g_clear_pointer (&self->protocol, g_free);
+  g_clear_pointer (&self->peer_close_reason, g_free);
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->sent_close_reason, g_free);
   g_clear_pointer (&self->user_agent, g_free);
@@ -738,7 +1062,8 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   deflate = extensions_include_deflate (extensions);
   input = dpx_guard_input_stream_new (g_io_stream_get_input_stream (base), max_message_size, deflate);
   output = dpx_relay_output_stream_new (g_io_stream_get_output_stream (base));
-  self->output = DPX_RELAY_OUTPUT_STREAM (output);
+  self->input = DPX_GUARD_INPUT_STREAM (g_object_ref (input));
+  self->output = DPX_RELAY_OUTPUT_STREAM (g_object_ref (output));
   dpx_guard_input_stream_set_peer_is_client (DPX_GUARD_INPUT_STREAM (input), TRUE);
   dpx_guard_input_stream_set_violation_func (DPX_GUARD_INPUT_STREAM (input), on_violation, self);
   dpx_guard_input_stream_set_ping_func (DPX_GUARD_INPUT_STREAM (input), on_ping, self);
@@ -746,6 +1071,22 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   dpx_guard_input_stream_set_socket (DPX_GUARD_INPUT_STREAM (input), socket);
   dpx_relay_output_stream_set_progress_func (self->output, on_progress, self);
   dpx_relay_output_stream_set_socket (self->output, socket);
+
+  /* Without compression the guard already takes every message: the relay
+   * answers pings and runs the close handshake itself, with one source on
+   * the socket, instead of a SoupWebsocketConnection (its buffers, its
+   * sources and handlers, several KB a client). */
+  if (!deflate)
+    {
+      self->stream = g_steal_pointer (&base);
+      self->protocol = g_strdup (soup_message_headers_get_one (response_headers, "Sec-WebSocket-Protocol"));
+      self->classroom = g_strcmp0 (self->protocol, DPX_CLASSROOM_PROTOCOL) == 0;
+      dpx_guard_input_stream_set_control_func (self->input, on_guard_control, self);
+      g_list_free_full (extensions, g_object_unref);
+      watch_socket (self);
+      return self;
+    }
+
   self->stream = dpx_guarded_io_stream_new (base, input, output);
 
   self->conn = soup_websocket_connection_new (self->stream,
@@ -761,10 +1102,7 @@ dpx_relay_peer_new (SoupServerMessage *msg,
   self->classroom = g_strcmp0 (soup_websocket_connection_get_protocol (self->conn),
                                DPX_CLASSROOM_PROTOCOL) == 0;
 
-  /* Without compression the guard takes every message: a handler less to
-   * keep for each client. */
-  if (deflate)
-    g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->conn, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->conn, "error", G_CALLBACK (on_error), self);
   g_signal_connect (self->conn, "closed", G_CALLBACK (on_closed), self);
 
@@ -789,6 +1127,8 @@ const char *
 dpx_relay_peer_get_protocol (DpxRelayPeer *self)
 {
   g_return_val_if_fail (DPX_IS_RELAY_PEER (self), NULL);
+  if (self->conn == NULL)
+    return self->protocol;
   return soup_websocket_connection_get_protocol (self->conn);
 }
 
@@ -846,7 +1186,8 @@ dpx_relay_peer_get_close_code (DpxRelayPeer *self)
   code = dpx_guard_input_stream_get_peer_close_code (guard (self));
   if (code >= 1012 && code <= 1014)
     return code;
-  code = soup_websocket_connection_get_close_code (self->conn);
+  if (self->conn != NULL)
+    code = soup_websocket_connection_get_close_code (self->conn);
   return code != 0 ? code : 1006;
 }
 
@@ -858,6 +1199,8 @@ dpx_relay_peer_get_close_reason (DpxRelayPeer *self)
 
   if (self->sent_close_code != 0)
     return self->sent_close_reason;
+  if (self->conn == NULL)
+    return self->peer_close_reason;
   return soup_websocket_connection_get_close_data (self->conn);
 }
 
