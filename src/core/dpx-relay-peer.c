@@ -18,6 +18,7 @@
 #include <glib-unix.h>
 
 #include "dpx-classroom.h"
+#include "dpx-client-input-stream.h"
 #include "dpx-close-code.h"
 #include "dpx-frame.h"
 #include "dpx-guard-input-stream.h"
@@ -269,14 +270,6 @@ maybe_finish (DpxRelayPeer *self)
   self->finish_idle = g_idle_add (finish_idle_cb, self);
 }
 
-static gboolean
-close_code_is_valid (guint code)
-{
-  return (code >= 1000 && code <= 1003) ||
-         (code >= 1007 && code <= 1014) ||
-         (code >= 3000 && code <= 4999);
-}
-
 /* Queues a close frame of the relay's own after what is queued; @code 0
  * sends one without a payload. */
 static void
@@ -398,9 +391,8 @@ on_guard_control (DpxGuardInputStream *stream,
     return;
 
   self->close_received = TRUE;
-  code = length >= 2 ? ((guint) payload[0] << 8) | payload[1] : 0;
-  if (length == 1 || (length >= 2 && !close_code_is_valid (code)) ||
-      (length > 2 && !g_utf8_validate ((const char *) payload + 2, length - 2, NULL)))
+  /* The same check the client makes of a server's close. */
+  if (dpx_close_frame_check (payload, length, &code) != DPX_CLOSE_FRAME_VALID)
     {
       /* As libsoup answered these: a protocol error, not waiting for more. */
       self->no_reply = TRUE;
@@ -417,7 +409,7 @@ on_guard_control (DpxGuardInputStream *stream,
   self->closing = TRUE;
   update_pressure (self);
   apply_pause (self);
-  send_close (self, length >= 2 ? code : 1000, self->peer_close_reason);
+  send_close (self, code == 1005 ? 1000 : code, self->peer_close_reason);
   self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, force_close_cb, self);
 }
 
