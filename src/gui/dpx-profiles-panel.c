@@ -20,6 +20,7 @@
 
 #include "dpx-alert-dialog.h"
 #include "dpx-connection-page.h"
+#include "dpx-file-chooser.h"
 #include "dpx-profiles-panel.h"
 #include "dpx-window.h"
 
@@ -40,6 +41,7 @@ struct _DpxProfilesPanel
   GtkFilterListModel *filtered;
   char              *search;
   gboolean           setting_search;
+  GCancellable      *chooser;          /* the open file chooser's */
 };
 
 G_DEFINE_FINAL_TYPE (DpxProfilesPanel, dpx_profiles_panel, GTK_TYPE_WIDGET)
@@ -543,8 +545,6 @@ delete_action (GtkWidget  *widget,
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* GtkFileChooserNative: GTK 4.8 has no GtkFileDialog */
-
 typedef struct {
   DpxProfilesPanel *self;
   char             *profile_id;  /* export: NULL for all */
@@ -552,16 +552,25 @@ typedef struct {
 } FileChoice;
 
 static void
-on_file_chosen (GtkNativeDialog *chooser,
-                int              response,
-                FileChoice      *choice)
+file_choice_free (FileChoice *choice)
 {
+  g_object_unref (choice->self);
+  g_free (choice->profile_id);
+  g_free (choice);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileChoice, file_choice_free)
+
+static void
+on_file_chosen (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FileChoice) choice = user_data;
   DpxProfilesPanel *self = choice->self;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = dpx_file_chooser_finish (result, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file && choice->import)
     {
       g_autoptr(GPtrArray) added = dpx_profile_store_import (self->store, file, &error);
@@ -590,10 +599,6 @@ on_file_chosen (GtkNativeDialog *chooser,
     }
   if (error)
     show_toast (self, error->message);
-  g_object_unref (choice->self);
-  g_free (choice->profile_id);
-  g_free (choice);
-  g_object_unref (chooser);
 }
 
 static void
@@ -601,28 +606,25 @@ choose_file (DpxProfilesPanel *self,
              gboolean          import,
              const char       *profile_id)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
   FileChoice *choice = g_new0 (FileChoice, 1);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   choice->self = g_object_ref (self);
   choice->import = import;
   choice->profile_id = g_strdup (profile_id && *profile_id ? profile_id : NULL);
-  chooser = gtk_file_chooser_native_new (import ? _("Import Profiles") : _("Export Profiles"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         import ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         import ? _("_Import") : _("_Export"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Duplex profiles (JSON)"));
   gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  if (!import)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "duplex-profiles.json");
-  g_signal_connect (chooser, "response", G_CALLBACK (on_file_chosen), choice);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (self->chooser)
+    g_cancellable_cancel (self->chooser);
+  g_clear_object (&self->chooser);
+  self->chooser = g_cancellable_new ();
+  if (import)
+    dpx_file_chooser_open_async (GTK_WIDGET (self), _("Import Profiles"), _("_Import"), filter,
+                                 self->chooser, on_file_chosen, choice);
+  else
+    dpx_file_chooser_save_async (GTK_WIDGET (self), _("Export Profiles"), _("_Export"),
+                                 "duplex-profiles.json", filter, self->chooser, on_file_chosen, choice);
 }
-
-G_GNUC_END_IGNORE_DEPRECATIONS
 
 static void
 export_action (GtkWidget  *widget,
@@ -700,6 +702,9 @@ dpx_profiles_panel_dispose (GObject *object)
 {
   DpxProfilesPanel *self = DPX_PROFILES_PANEL (object);
 
+  if (self->chooser)
+    g_cancellable_cancel (self->chooser);
+  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPX_TYPE_PROFILES_PANEL);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);

@@ -101,8 +101,22 @@ test_save_current_secret (DpxWindowFixture *fixture,
   g_assert_null (strstr (bytes, "s3cret"));
   g_assert_nonnull (strstr (bytes, "\"name\" : \"Relay\""));
 
-  /* What the panel's Export writes. */
-  g_assert_true (dpx_profile_store_export (store, NULL, export_file, &error));
+  /* What the panel's Export writes, through its file chooser. */
+  {
+    GtkWidget *chooser = NULL;
+    g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+    gtk_widget_activate_action (GTK_WIDGET (panel), "profiles.export", "s", "");
+    dpx_test_wait_until ((chooser = dpx_gui_test_find_file_chooser ()) != NULL, 5000);
+    dpx_gui_test_wait_quiet (300, 10000);
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "export.json");
+    dpx_gui_test_wait_quiet (300, 10000);
+    gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    dpx_test_wait_until (g_file_query_exists (export_file, NULL), 5000);
+  }
   exported = file_bytes (export_path);
   g_assert_null (strstr (exported, "s3cret"));
   g_assert_nonnull (strstr (exported, "\"secret\" : true"));
