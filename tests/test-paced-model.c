@@ -154,6 +154,101 @@ test_reset (void)
   g_assert_finalize_object (g_steal_pointer (&middle));
 }
 
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *changed)
+{
+  *changed += removed + added;
+}
+
+/* Publishes until the model matches, each publication moving at most
+ * @max_step items; returns how many publications it took. */
+static guint
+publish_in_steps (DpxPacedModel *model,
+                  GListStore    *source,
+                  guint          max_step)
+{
+  guint changed = 0;
+  guint publications = 0;
+  gulong handler = g_signal_connect (model, "items-changed", G_CALLBACK (count_changes), &changed);
+
+  do
+    {
+      changed = 0;
+      dpx_paced_model_publish (model);
+      g_assert_cmpuint (changed, <=, max_step);
+      g_assert_cmpuint (++publications, <, 1000);
+    }
+  while (dpx_paced_model_get_pending (model));
+  g_signal_handler_disconnect (model, handler);
+  assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
+  return publications;
+}
+
+/* A class leaving or joining at once reaches the view a step at a time,
+ * and the model ends up as the source, wherever the removals were. */
+static void
+test_max_step (void)
+{
+  g_autoptr(GListStore) source = new_source ();
+  g_autoptr(DpxPacedModel) model = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  Watch watch;
+
+  append (source, 100);
+  model = dpx_paced_model_new (G_LIST_MODEL (source), 1000000);
+  dpx_paced_model_set_max_step (model, 30);
+  watch_init (&watch, G_LIST_MODEL (model));
+
+  /* Every other one leaves and 20 join: 70 changes, 3 publications. */
+  for (guint i = 0; i < 50; i++)
+    g_list_store_remove (source, i + 1);
+  append (source, 20);
+  g_assert_cmpuint (publish_in_steps (model, source, 30), ==, 3);
+
+  /* Everyone leaves. */
+  g_list_store_remove_all (source);
+  g_assert_cmpuint (publish_in_steps (model, source, 30), ==, 3);
+
+  /* Random comings and goings, anywhere. */
+  for (guint round = 0; round < 200; round++)
+    {
+      guint ops = g_rand_int_range (rand, 1, 6);
+
+      for (guint i = 0; i < ops; i++)
+        {
+          guint n = g_list_model_get_n_items (G_LIST_MODEL (source));
+
+          if (g_rand_boolean (rand) || n == 0)
+            append (source, g_rand_int_range (rand, 0, 40));
+          else
+            for (guint k = g_rand_int_range (rand, 1, 20); k > 0 && n > 0; k--, n--)
+              g_list_store_remove (source, g_rand_int_range (rand, 0, n));
+        }
+      publish_in_steps (model, source, 30);
+    }
+
+  /* Another shape (one moved to the front) is still a reset. */
+  {
+    g_autoptr(GObject) last = g_list_model_get_item (G_LIST_MODEL (source),
+                                                     g_list_model_get_n_items (G_LIST_MODEL (source)) - 1);
+    guint signals = watch.n_signals;
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (source)), >, 1);
+    g_list_store_remove (source, g_list_model_get_n_items (G_LIST_MODEL (source)) - 1);
+    g_list_store_insert (source, 0, last);
+    dpx_paced_model_publish (model);
+    assert_same (G_LIST_MODEL (model), G_LIST_MODEL (source));
+    g_assert_false (dpx_paced_model_get_pending (model));
+    g_assert_cmpuint (watch.n_signals - signals, <=, 2);
+  }
+  g_assert_finalize_object (g_steal_pointer (&model));
+  g_assert_finalize_object (g_steal_pointer (&source));
+}
+
 /* Frozen, the model keeps its items, alive, whatever the source does. */
 static void
 test_frozen (void)
@@ -292,6 +387,7 @@ main (int    argc,
 
   g_test_add_func ("/paced-model/mirror", test_mirror);
   g_test_add_func ("/paced-model/reset", test_reset);
+  g_test_add_func ("/paced-model/max-step", test_max_step);
   g_test_add_func ("/paced-model/frozen", test_frozen);
   g_test_add_func ("/paced-model/pace", test_pace);
   g_test_add_func ("/paced-model/log", test_log);

@@ -18,6 +18,11 @@
  * A source change of another shape (in the middle, or a removal with an
  * addition at the front) is passed on as a reset of the whole model.
  *
+ * With a maximum step (dpx_paced_model_set_max_step()), a publication adds
+ * or removes at most that many items, wherever they are, and the rest goes
+ * out in the next ones: for views whose rows are costly to make or to tear
+ * down (the server panel's clients, a class joining or leaving at once).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Duplex-PacedModel"
@@ -40,6 +45,7 @@ struct _DpxPacedModel
 
   guint       start;
   guint       interval_ms;
+  guint       max_step;       /* items added or removed per publication; 0: all */
   guint       publish_source;
   guint       release_source;
   guint       front_removed;  /* removed at the front of the source since the last publication */
@@ -157,6 +163,74 @@ take_from_source (DpxPacedModel *self,
     g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
 }
 
+static void schedule (DpxPacedModel *self);
+
+/* Moves toward the source by at most max_step items: removals first, from
+ * the end, each run as one change; then additions at the end. The source is
+ * taken to keep the order of what it kept and to add at its end; anything
+ * else is passed on as a reset. Returns whether the model now matches. */
+static gboolean
+publish_step (DpxPacedModel *self)
+{
+  g_autoptr(GHashTable) in_source = g_hash_table_new (NULL, NULL);
+  guint n_source = g_list_model_get_n_items (self->source);
+  guint budget = self->max_step;
+  guint shown, kept;
+
+  for (guint i = 0; i < n_source; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (self->source, i);
+
+      g_hash_table_add (in_source, item);
+    }
+
+  /* Removals, the last run first, so earlier positions stay valid. */
+  shown = n_shown (self);
+  for (guint end = shown; end > 0 && budget > 0;)
+    {
+      guint run_end, run_start;
+
+      while (end > 0 && g_hash_table_contains (in_source, g_ptr_array_index (self->items, self->start + end - 1)))
+        end--;
+      if (end == 0)
+        break;
+      run_end = end;
+      while (end > 0 && run_end - end < budget &&
+             !g_hash_table_contains (in_source, g_ptr_array_index (self->items, self->start + end - 1)))
+        end--;
+      run_start = end;
+      g_ptr_array_remove_range (self->items, self->start + run_start, run_end - run_start);
+      budget -= run_end - run_start;
+      g_list_model_items_changed (G_LIST_MODEL (self), run_start, run_end - run_start, 0);
+    }
+  if (budget == 0)
+    return FALSE;
+
+  /* What is left must be the start of the source, in its order. */
+  kept = n_shown (self);
+  for (guint i = 0; i < kept; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (self->source, i);
+
+      if (i >= n_source || item != g_ptr_array_index (self->items, self->start + i))
+        {
+          drop_front (self, kept);
+          take_from_source (self, 0, n_source);
+          g_list_model_items_changed (G_LIST_MODEL (self), 0, kept, n_source);
+          return TRUE;
+        }
+    }
+  if (n_source > kept)
+    {
+      guint added = MIN (n_source - kept, budget);
+
+      take_from_source (self, kept, kept + added);
+      g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, added);
+      return kept + added == n_source;
+    }
+  return TRUE;
+}
+
 /**
  * dpx_paced_model_publish:
  *
@@ -186,7 +260,19 @@ dpx_paced_model_publish (DpxPacedModel *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
 
   dpx_probe_phase_begin (DPX_PROBE_PHASE_MODEL);
-  if (self->reset || n_source < kept)
+  if (self->max_step > 0)
+    {
+      self->reset = FALSE;
+      if (!publish_step (self))
+        {
+          /* The rest in the next publication, an interval from now. */
+          self->dirty = TRUE;
+          self->reset = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+          schedule (self);
+        }
+    }
+  else if (self->reset || n_source < kept)
     {
       self->reset = FALSE;
       drop_front (self, shown);
@@ -278,6 +364,22 @@ dpx_paced_model_set_interval (DpxPacedModel *self,
 {
   g_return_if_fail (DPX_IS_PACED_MODEL (self));
   self->interval_ms = interval_ms;
+}
+
+guint
+dpx_paced_model_get_max_step (DpxPacedModel *self)
+{
+  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), 0);
+  return self->max_step;
+}
+
+/* At most @max_step items added or removed per publication; 0: no limit. */
+void
+dpx_paced_model_set_max_step (DpxPacedModel *self,
+                              guint          max_step)
+{
+  g_return_if_fail (DPX_IS_PACED_MODEL (self));
+  self->max_step = max_step;
 }
 
 gboolean
