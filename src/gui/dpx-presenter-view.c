@@ -8,7 +8,9 @@
  *
  * A busy class must not turn into a blur or a slow frame: at most
  * MAX_FLIGHTS messages are in the air at once; past that the oldest lands
- * early. The counts still count every message.
+ * early. The counts still count every message. Clients come and go through
+ * a DpxPacedModel: a class leaving at once moves the ring once, not once
+ * per client.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,12 +22,14 @@
 
 #include <glib/gi18n.h>
 
+#include "dpx-paced-model.h"
 #include "dpx-presenter-view.h"
 #include "dpx-relay-policy.h"
 
 #define FLIGHT_US  (1200 * 1000)  /* one message's whole journey, slow enough to follow */
 #define TO_SERVER  0.4            /* the share of it spent reaching the server */
 #define MAX_FLIGHTS 32
+#define PEERS_INTERVAL_MS 100     /* how often the ring may change */
 
 typedef struct {
   DpxRelayPeer *peer;
@@ -45,6 +49,7 @@ struct _DpxPresenterView
 
   /* owned */
   DpxRelay    *relay;
+  DpxPacedModel *peers;        /* the relay's peers, paced */
   GArray      *nodes;          /* Node, in connection order */
   GArray      *flights;        /* Flight, oldest first */
   PangoLayout *title_layout;
@@ -175,7 +180,7 @@ update_counts (DpxPresenterView *self)
 static void
 sync_nodes (DpxPresenterView *self)
 {
-  GListModel *peers = self->relay ? dpx_relay_get_peers (self->relay) : NULL;
+  GListModel *peers = G_LIST_MODEL (self->peers);
   guint n = peers ? g_list_model_get_n_items (peers) : 0;
 
   g_array_set_size (self->nodes, 0);
@@ -261,8 +266,10 @@ on_message (DpxRelay         *relay,
 }
 
 static void
-on_peers_changed (DpxRelay         *relay,
-                  DpxRelayPeer     *peer,
+on_peers_changed (GListModel       *peers,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
                   DpxPresenterView *self)
 {
   sync_nodes (self);
@@ -496,12 +503,17 @@ dpx_presenter_view_set_relay (DpxPresenterView *self,
     return;
   if (self->relay)
     g_signal_handlers_disconnect_by_data (self->relay, self);
+  if (self->peers)
+    g_signal_handlers_disconnect_by_data (self->peers, self);
+  g_clear_object (&self->peers);
   g_set_object (&self->relay, relay);
   if (relay)
     {
+      self->peers = dpx_paced_model_new (dpx_relay_get_peers (relay), PEERS_INTERVAL_MS);
+      g_signal_connect_object (self->peers, "items-changed", G_CALLBACK (on_peers_changed), self, 0);
       g_signal_connect_object (relay, "message", G_CALLBACK (on_message), self, 0);
-      g_signal_connect_object (relay, "peer-connected", G_CALLBACK (on_peers_changed), self, 0);
-      g_signal_connect_object (relay, "peer-disconnected", G_CALLBACK (on_peers_changed), self, 0);
+      /* The count at once; the ring at its pace. */
+      g_signal_connect_object (relay, "notify::n-peers", G_CALLBACK (update_counts), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (relay, "notify::class-code", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::running", G_CALLBACK (on_relay_notify), self, 0);
     }
@@ -549,6 +561,9 @@ dpx_presenter_view_dispose (GObject *object)
     }
   if (self->relay)
     g_signal_handlers_disconnect_by_data (self->relay, self);
+  if (self->peers)
+    g_signal_handlers_disconnect_by_data (self->peers, self);
+  g_clear_object (&self->peers);
   g_clear_object (&self->relay);
 
   G_OBJECT_CLASS (dpx_presenter_view_parent_class)->dispose (object);

@@ -170,6 +170,90 @@ test_teacher_controls (void)
   g_assert_finalize_object (panel);
 }
 
+typedef struct {
+  guint largest;   /* rows added or removed by one change */
+  guint changes;
+} RowChanges;
+
+static void
+on_rows_changed (GListModel *rows,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 RowChanges *seen)
+{
+  seen->largest = MAX (seen->largest, MAX (removed, added));
+  seen->changes++;
+}
+
+/* A class joining or leaving at once: the count is right at once, and the
+ * list reaches it a few rows at a time (each row costs the window about a
+ * millisecond to make or tear down), never a hundred in one go. A row's
+ * disconnect popover is made when opened and closes its client. */
+static void
+test_class_at_once (void)
+{
+  DpxServerPanel *panel = g_object_ref_sink (g_object_new (DPX_TYPE_SERVER_PANEL, NULL));
+  GtkWidget *toplevel = dpx_gui_test_new_toplevel (GTK_WIDGET (panel));
+  g_autoptr(DpxRelay) relay = dpx_test_relay_new ();
+  g_autofree char *url = dpx_relay_dup_url (relay);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) dpx_test_peer_free);
+  GtkColumnView *view;
+  GListModel *rows;
+  GtkWidget *menu_button;
+  GtkPopover *popover;
+  GtkWidget *disconnect;
+  DpxTestPeer *first;
+  RowChanges seen = { 0, 0 };
+  const guint n = 40;
+
+  gtk_window_set_default_size (GTK_WINDOW (toplevel), 1000, 700);
+  dpx_server_panel_set_relay (panel, relay);
+  view = GTK_COLUMN_VIEW (dpx_gui_test_find (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW, NULL));
+  g_assert_nonnull (view);
+  rows = G_LIST_MODEL (gtk_column_view_get_model (view));
+  g_signal_connect (rows, "items-changed", G_CALLBACK (on_rows_changed), &seen);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (peers, dpx_test_peer_new (dpx_test_connect (url, NULL)));
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == n, 20000);
+  assert_text (panel, "count-text", "40 clients");
+  dpx_test_wait_until (g_list_model_get_n_items (rows) == n, 10000);
+  g_assert_cmpuint (seen.largest, >, 0);
+  g_assert_cmpuint (seen.largest, <=, 15);
+
+  /* The first row's disconnect button, through its popover. */
+  dpx_gui_test_wait_frames (toplevel, 3);
+  menu_button = dpx_gui_test_find (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON, NULL);
+  g_assert_nonnull (menu_button);
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button));
+  g_assert_nonnull (popover);
+  disconnect = dpx_gui_test_find (GTK_WIDGET (popover), GTK_TYPE_BUTTON, "destructive-action");
+  g_assert_nonnull (disconnect);
+  first = g_ptr_array_index (peers, 0);
+  gtk_widget_activate (disconnect);
+  dpx_test_wait_until (first->closed, 5000);
+  g_assert_cmpuint (first->close_code, ==, 4000);
+  g_assert_cmpstr (first->close_reason, ==, "Disconnected by the teacher");
+  dpx_test_wait_until (g_list_model_get_n_items (rows) == n - 1, 5000);
+
+  /* The rest leave in one go: a few changes, not one per client. */
+  seen = (RowChanges) { 0, 0 };
+  for (guint i = 1; i < n; i++)
+    soup_websocket_connection_close (((DpxTestPeer *) g_ptr_array_index (peers, i))->conn, 1001, NULL);
+  dpx_test_wait_until (dpx_relay_get_n_peers (relay) == 0, 10000);
+  assert_text (panel, "count-text", "0 clients");
+  dpx_test_wait_until (g_list_model_get_n_items (rows) == 0, 10000);
+  g_assert_cmpuint (seen.largest, >, 0);
+  g_assert_cmpuint (seen.largest, <=, 15);
+  g_assert_cmpuint (seen.changes, <, 20);
+
+  dpx_gui_test_destroy_toplevel (toplevel);
+  g_assert_finalize_object (panel);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,6 +263,7 @@ main (int    argc,
   g_test_add_func ("/server-panel/follows-relay", test_follows_relay);
   g_test_add_func ("/server-panel/properties", test_properties);
   g_test_add_func ("/server-panel/teacher-controls", test_teacher_controls);
+  g_test_add_func ("/server-panel/class-at-once", test_class_at_once);
 
   return g_test_run ();
 }
