@@ -7,9 +7,10 @@
 # text messages of SIZE bytes a second for SECONDS through the window's
 # relay, which sends every one to every subscriber. The window prints its
 # longest main-loop stall when it quits, and (with the verbose probe, the
-# default here) every stall over 16 ms, of which this script picks those
-# during the flood: the clients joining and leaving update the window's
-# server panel, which is the window's work, not the relay's. The bench
+# default here) every stall over 16 ms. This script reports those that
+# overlap the flood, and those from the first client joining to the end
+# (the clients joining and leaving update the window's server panel, the
+# window's own work beside the relay's). The bench
 # prints what its subscribers received (the flood's messages count as
 # "ignored": they are not the bench's own, which it sends one at a time
 # alongside until it times out after the flood).
@@ -73,6 +74,7 @@ sleep 2
 
 # The subscribers: the bench's own messages at a trickle, for as long as the
 # flood lasts; every flood message reaches each of them too.
+clients_start=$(date +%s.%N)
 "$duplex" bench "$url" --clients "$clients" --messages 1000000 --window 1 \
   --size "$size" --timeout $((seconds + 6)) > "$work/bench.out" 2> "$work/bench.err" &
 bench_pid=$!
@@ -84,22 +86,29 @@ wait $bench_pid || true
 wait $window_pid || true
 
 grep -h "stall-probe" "$work/window.err" "$work/window.out" 2>/dev/null | grep -v " stall at " || true
-/usr/bin/python3 - "$work/window.err" "$started" "$flood_start" "$flood_end" <<'PY'
+/usr/bin/python3 - "$work/window.err" "$started" "$flood_start" "$flood_end" "$clients_start" <<'PY'
 import re, sys
-started, start, end = (float(x) for x in sys.argv[2:5])
-start, end = start - started, end - started
-stalls = []
+started, start, end, joining = (float(x) for x in sys.argv[2:6])
+start, end, joining = start - started, end - started, joining - started
+gaps = []
 for line in open(sys.argv[1], errors="replace"):
     m = re.search(r"([\d.]+) ms stall at ([\d.]+) s \(([\d.]+) ms CPU\)", line)
     if m:
         ms, at, cpu = float(m.group(1)), float(m.group(2)), float(m.group(3))
-        if start <= at - ms / 1000 and at <= end:
-            stalls.append((ms, cpu))
-worst = max(stalls, default=(0.0, 0.0))
-print(f"during the flood ({start:.1f} s to {end:.1f} s after the window started): "
-      f"{len(stalls)} stalls over 16 ms, {sum(1 for s in stalls if s[0] > 50)} over 50 ms, "
-      f"longest {worst[0]:.1f} ms ({worst[1]:.1f} ms of it on the CPU), "
-      f"longest on the CPU {max((s[1] for s in stalls), default=0.0):.1f} ms")
+        gaps.append((ms, cpu, at - ms / 1000, at))
+
+def report(what, first, last):
+    # A stall counts when any of it falls inside [first, last].
+    stalls = [(ms, cpu) for ms, cpu, begin, end_ in gaps if begin <= last and end_ >= first]
+    worst = max(stalls, default=(0.0, 0.0))
+    span = f"{first:.1f} s to {last:.1f} s" if last != float("inf") else f"{first:.1f} s on"
+    print(f"{what} ({span} after the window started): "
+          f"{len(stalls)} stalls over 16 ms, {sum(1 for s in stalls if s[0] > 50)} over 50 ms, "
+          f"longest {worst[0]:.1f} ms ({worst[1]:.1f} ms of it on the CPU), "
+          f"longest on the CPU {max((s[1] for s in stalls), default=0.0):.1f} ms")
+
+report("during the flood", start, end)
+report("from the first client joining to the end", joining, float("inf"))
 PY
 cat "$work/producer.err"
 /usr/bin/python3 - "$work/bench.out" "$rate" "$seconds" "$clients" <<'PY'
