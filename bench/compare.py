@@ -77,11 +77,12 @@ def log(*args):
 def find_duplex(given):
     for candidate in (given, os.environ.get("DUPLEX"),
                       os.path.join(TOP, "build", "src", "duplex"),
+                      os.path.join(TOP, "_build", "src", "duplex"),
                       shutil.which("duplex")):
         if candidate and os.access(candidate, os.X_OK):
             return os.path.abspath(candidate)
-    sys.exit("compare.py: no duplex binary: build it (meson setup build && "
-             "ninja -C build) or pass --duplex PATH")
+    sys.exit("compare.py: no duplex binary in build/ or _build/: build it (.ci/dev test, or "
+             "meson setup _build && ninja -C _build) or pass --duplex PATH")
 
 
 def relay_command(name, duplex):

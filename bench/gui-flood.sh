@@ -20,7 +20,10 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-build=${1:-$root/build}
+# The build directory: the argument, else build/ or _build/ (.ci/dev's).
+default_build=$root/build
+[ -d "$default_build" ] || default_build=$root/_build
+build=${1:-$default_build}
 rate=${2:-50000}
 size=${3:-100}
 seconds=${4:-5}

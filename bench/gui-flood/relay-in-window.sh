@@ -22,7 +22,10 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=$(cd "${1:-$root/build}" && pwd)
+# The build directory: the argument, else build/ or _build/ (.ci/dev's).
+default_build=$root/build
+[ -d "$default_build" ] || default_build=$root/_build
+build=$(cd "${1:-$default_build}" && pwd)
 rate=${2:-50000}
 clients=${3:-100}
 seconds=${4:-5}
