@@ -18,10 +18,11 @@
  * A source change of another shape (in the middle, or a removal with an
  * addition at the front) is passed on as a reset of the whole model.
  *
- * With a maximum step (dpx_paced_model_set_max_step()), a publication adds
- * or removes at most that many items, wherever they are, and the rest goes
- * out in the next ones: for views whose rows are costly to make or to tear
- * down (the server panel's clients, a class joining or leaving at once).
+ * With a maximum step (dpx_paced_model_set_max_step()), changes go out in
+ * chunks of at most that many items, wherever they are, and a publication
+ * ends after the chunk that takes it past STEP_BUDGET_US; the rest goes out
+ * in the next ones. For views whose rows are costly to make or to tear down
+ * (the server panel's clients, a class joining or leaving at once).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +35,9 @@
 
 #define RELEASE_CHUNK 1000
 
+/* How long a publication with a maximum step may go on adding chunks. */
+#define STEP_BUDGET_US 8000
+
 struct _DpxPacedModel
 {
   GObject     parent_instance;
@@ -45,7 +49,7 @@ struct _DpxPacedModel
 
   guint       start;
   guint       interval_ms;
-  guint       max_step;       /* items added or removed per publication; 0: all */
+  guint       max_step;       /* items added or removed per change; 0: no limit */
   guint       publish_source;
   guint       release_source;
   guint       front_removed;  /* removed at the front of the source since the last publication */
@@ -165,17 +169,21 @@ take_from_source (DpxPacedModel *self,
 
 static void schedule (DpxPacedModel *self);
 
-/* Moves toward the source by at most max_step items: removals first, from
- * the end, each run as one change; then additions at the end. The source is
- * taken to keep the order of what it kept and to add at its end; anything
- * else is passed on as a reset. Returns whether the model now matches. */
+/* Moves toward the source in chunks of at most max_step items, as many
+ * chunks as fit in STEP_BUDGET_US (at least one): removals first, the last
+ * run first so earlier positions stay valid, then additions at the end.
+ * Rows out of sight cost a list view next to nothing, so a long list is not
+ * held back; rows in sight cost it about a millisecond each, so a chunk of
+ * them ends the publication. The source is taken to keep the order of what
+ * it kept and to add at its end; anything else is passed on as a reset.
+ * Returns whether the model now matches the source. */
 static gboolean
 publish_step (DpxPacedModel *self)
 {
   g_autoptr(GHashTable) in_source = g_hash_table_new (NULL, NULL);
+  gint64 started = g_get_monotonic_time ();
   guint n_source = g_list_model_get_n_items (self->source);
-  guint budget = self->max_step;
-  guint shown, kept;
+  guint end, kept;
 
   for (guint i = 0; i < n_source; i++)
     {
@@ -184,9 +192,8 @@ publish_step (DpxPacedModel *self)
       g_hash_table_add (in_source, item);
     }
 
-  /* Removals, the last run first, so earlier positions stay valid. */
-  shown = n_shown (self);
-  for (guint end = shown; end > 0 && budget > 0;)
+  end = n_shown (self);
+  for (;;)
     {
       guint run_end, run_start;
 
@@ -195,16 +202,15 @@ publish_step (DpxPacedModel *self)
       if (end == 0)
         break;
       run_end = end;
-      while (end > 0 && run_end - end < budget &&
+      while (end > 0 && run_end - end < self->max_step &&
              !g_hash_table_contains (in_source, g_ptr_array_index (self->items, self->start + end - 1)))
         end--;
       run_start = end;
       g_ptr_array_remove_range (self->items, self->start + run_start, run_end - run_start);
-      budget -= run_end - run_start;
       g_list_model_items_changed (G_LIST_MODEL (self), run_start, run_end - run_start, 0);
+      if (g_get_monotonic_time () - started >= STEP_BUDGET_US)
+        return FALSE;
     }
-  if (budget == 0)
-    return FALSE;
 
   /* What is left must be the start of the source, in its order. */
   kept = n_shown (self);
@@ -220,13 +226,15 @@ publish_step (DpxPacedModel *self)
           return TRUE;
         }
     }
-  if (n_source > kept)
+  while (kept < n_source)
     {
-      guint added = MIN (n_source - kept, budget);
+      guint added = MIN (n_source - kept, self->max_step);
 
       take_from_source (self, kept, kept + added);
       g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, added);
-      return kept + added == n_source;
+      kept += added;
+      if (kept < n_source && g_get_monotonic_time () - started >= STEP_BUDGET_US)
+        return FALSE;
     }
   return TRUE;
 }
@@ -373,7 +381,8 @@ dpx_paced_model_get_max_step (DpxPacedModel *self)
   return self->max_step;
 }
 
-/* At most @max_step items added or removed per publication; 0: no limit. */
+/* At most @max_step items added or removed by one change, and more changes
+ * in a publication only while it is quick; 0: no limit. */
 void
 dpx_paced_model_set_max_step (DpxPacedModel *self,
                               guint          max_step)

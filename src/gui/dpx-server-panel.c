@@ -8,9 +8,11 @@
  * leaving at once is a hundred removals in one main-loop iteration, and
  * each one that reached the column view would rebind and lay out its rows
  * (145 ms of the window's CPU for 100 clients, under perf). Paced, the view
- * gets one change per PEERS_INTERVAL_MS however many came and went, and at
- * most PEERS_MAX_STEP rows made or torn down in it (a row with its controls
- * costs the window about 1 ms to make: 15 of them fit well inside a frame).
+ * gets its changes once per PEERS_INTERVAL_MS however many came and went,
+ * in chunks of PEERS_MAX_STEP rows, and no further chunk once a publication
+ * has taken 8 ms: a row in sight costs the window about 1 ms to make, so
+ * that is one chunk, while rows out of sight cost next to nothing and a
+ * long list of them is not held back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
