@@ -169,21 +169,16 @@ take_from_source (DpxPacedModel *self,
 
 static void schedule (DpxPacedModel *self);
 
-/* Moves toward the source in chunks of at most max_step items, as many
- * chunks as fit in STEP_BUDGET_US (at least one): removals first, the last
- * run first so earlier positions stay valid, then additions at the end.
- * Rows out of sight cost a list view next to nothing, so a long list is not
- * held back; rows in sight cost it about a millisecond each, so a chunk of
- * them ends the publication. The source is taken to keep the order of what
- * it kept and to add at its end; anything else is passed on as a reset.
- * Returns whether the model now matches the source. */
+/* Removes what left the source, in runs of at most max_step items, the last
+ * run first so earlier positions stay valid. Returns FALSE when the
+ * publication's time ran out before it was done. */
 static gboolean
-publish_step (DpxPacedModel *self)
+remove_gone (DpxPacedModel *self,
+             gint64         started)
 {
   g_autoptr(GHashTable) in_source = g_hash_table_new (NULL, NULL);
-  gint64 started = g_get_monotonic_time ();
   guint n_source = g_list_model_get_n_items (self->source);
-  guint end, kept;
+  guint end = n_shown (self);
 
   for (guint i = 0; i < n_source; i++)
     {
@@ -192,7 +187,6 @@ publish_step (DpxPacedModel *self)
       g_hash_table_add (in_source, item);
     }
 
-  end = n_shown (self);
   for (;;)
     {
       guint run_end, run_start;
@@ -200,7 +194,7 @@ publish_step (DpxPacedModel *self)
       while (end > 0 && g_hash_table_contains (in_source, g_ptr_array_index (self->items, self->start + end - 1)))
         end--;
       if (end == 0)
-        break;
+        return TRUE;
       run_end = end;
       while (end > 0 && run_end - end < self->max_step &&
              !g_hash_table_contains (in_source, g_ptr_array_index (self->items, self->start + end - 1)))
@@ -211,21 +205,60 @@ publish_step (DpxPacedModel *self)
       if (g_get_monotonic_time () - started >= STEP_BUDGET_US)
         return FALSE;
     }
+}
 
-  /* What is left must be the start of the source, in its order. */
-  kept = n_shown (self);
-  for (guint i = 0; i < kept; i++)
+/* Whether what is shown is the start of the source, in its order. */
+static gboolean
+shown_starts_source (DpxPacedModel *self)
+{
+  guint shown = n_shown (self);
+
+  if (g_list_model_get_n_items (self->source) < shown)
+    return FALSE;
+  for (guint i = 0; i < shown; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (self->source, i);
 
-      if (i >= n_source || item != g_ptr_array_index (self->items, self->start + i))
+      if (item != g_ptr_array_index (self->items, self->start + i))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moves toward the source in chunks of at most max_step items, as many
+ * chunks as fit in STEP_BUDGET_US (at least one): removals first, then
+ * additions at the end. A list view keeps only the rows around what it
+ * shows bound (about 200 in GTK 4.8), so changes further out cost it little
+ * and a long list is not held back; rows in sight cost it about a
+ * millisecond each, so a chunk of them ends the publication. The source is
+ * taken to keep the order of what it kept and to add at its end; anything
+ * else is passed on as a reset. With @appended_only (the source only grew
+ * at its end since the last publication) the removals and the order check
+ * are skipped. Returns whether the model now matches the source. */
+static gboolean
+publish_step (DpxPacedModel *self,
+              gboolean       appended_only)
+{
+  gint64 started = g_get_monotonic_time ();
+  guint n_source = g_list_model_get_n_items (self->source);
+  guint kept;
+
+  if (!appended_only)
+    {
+      if (!remove_gone (self, started))
+        return FALSE;
+      if (!shown_starts_source (self))
         {
-          drop_front (self, kept);
+          guint shown = n_shown (self);
+
+          drop_front (self, shown);
           take_from_source (self, 0, n_source);
-          g_list_model_items_changed (G_LIST_MODEL (self), 0, kept, n_source);
+          g_list_model_items_changed (G_LIST_MODEL (self), 0, shown, n_source);
           return TRUE;
         }
     }
+
+  kept = n_shown (self);
   while (kept < n_source)
     {
       guint added = MIN (n_source - kept, self->max_step);
@@ -270,8 +303,10 @@ dpx_paced_model_publish (DpxPacedModel *self)
   dpx_probe_phase_begin (DPX_PROBE_PHASE_MODEL);
   if (self->max_step > 0)
     {
+      gboolean appended_only = !self->reset && removed == 0 && n_source >= kept;
+
       self->reset = FALSE;
-      if (!publish_step (self))
+      if (!publish_step (self, appended_only))
         {
           /* The rest in the next publication, an interval from now. */
           self->dirty = TRUE;
@@ -372,13 +407,6 @@ dpx_paced_model_set_interval (DpxPacedModel *self,
 {
   g_return_if_fail (DPX_IS_PACED_MODEL (self));
   self->interval_ms = interval_ms;
-}
-
-guint
-dpx_paced_model_get_max_step (DpxPacedModel *self)
-{
-  g_return_val_if_fail (DPX_IS_PACED_MODEL (self), 0);
-  return self->max_step;
 }
 
 /* At most @max_step items added or removed by one change, and more changes

@@ -18,7 +18,6 @@ GListModel    *dpx_paced_model_get_source   (DpxPacedModel *self);
 guint          dpx_paced_model_get_interval (DpxPacedModel *self);
 void           dpx_paced_model_set_interval (DpxPacedModel *self,
                                              guint          interval_ms);
-guint          dpx_paced_model_get_max_step (DpxPacedModel *self);
 void           dpx_paced_model_set_max_step (DpxPacedModel *self,
                                              guint          max_step);
 gboolean       dpx_paced_model_get_frozen   (DpxPacedModel *self);
