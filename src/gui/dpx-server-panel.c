@@ -554,16 +554,6 @@ on_relay_notify (DpxRelay       *relay,
   update (self);
 }
 
-/* Once per client that comes or goes: the count alone, not the join card
- * (the LAN's addresses and a QR code). */
-static void
-on_n_peers_notify (DpxRelay       *relay,
-                   GParamSpec     *pspec,
-                   DpxServerPanel *self)
-{
-  update_count (self);
-}
-
 static void
 copy_join_url_action (GtkWidget  *widget,
                       const char *action_name,
@@ -610,7 +600,9 @@ dpx_server_panel_set_relay (DpxServerPanel *self,
   if (relay)
     {
       g_signal_connect_object (relay, "notify::running", G_CALLBACK (on_relay_notify), self, 0);
-      g_signal_connect_object (relay, "notify::n-peers", G_CALLBACK (on_n_peers_notify), self, 0);
+      /* Once per client that comes or goes: the count alone, not the join
+       * card (the LAN's addresses and a QR code). */
+      g_signal_connect_object (relay, "notify::n-peers", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (relay, "notify::port", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::host", G_CALLBACK (on_relay_notify), self, 0);
       g_signal_connect_object (relay, "notify::echo", G_CALLBACK (on_relay_notify), self, 0);
